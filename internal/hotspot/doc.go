@@ -1,0 +1,65 @@
+// Package hotspot implements the statistics behind minqing's hot spot
+// layers: the Getis-Ord Gi* local statistic, Benjamini–Hochberg false
+// discovery rate correction, the Mann–Kendall trend test and the emerging
+// hot spot labels of ArcGIS Pro's Emerging Hot Spot Analysis.
+//
+// The statistics ([GiStar], [FDR], [MannKendall], [EmergingLabel]) are pure
+// Go and know nothing about H3 or the database. The caller numbers the
+// analysed cells 0..n-1, supplies one value per cell (cells without incidents
+// are 0 and must be included) and a [Graph] whose neighbour lists include the
+// focal cell itself, typically built from an H3 GridDisk of radius k.
+//
+// The [Service] ties them to a layers.Source: it counts incidents per H3 cell
+// at resolution 7–11 in the store (the parent of each incident's stored
+// resolution-15 cell, grouped in SQL in PostGIS), takes as study area the
+// cells whose centre lies in the street's area (the union of the patches, or
+// of the communities) plus any cell with incidents outside it, builds the
+// k-ring graph over those cells, and runs Gi* (and FDR) over the whole
+// window and, for emerging hot spots, over each of N equal time steps
+// (Mann–Kendall on each cell's z-score series, then [EmergingLabel]). The
+// result is served as GeoJSON ([Analysis.FeatureCollection]), as vector
+// tiles ([Analysis.Tile]) and as a summary of the top cells
+// ([Service.Summarize]).
+//
+// Note that the parent of a point's resolution-15 cell is not always the
+// cell H3 gives the point directly at the coarser resolution: H3 children do
+// not exactly tile their parent, and about 6 % of points near a hexagon's
+// edge are counted in a neighbouring hexagon. Counting stays consistent (a
+// point is counted in the same cell at every query) and the store never
+// calls H3 at query time.
+//
+// Privacy: only the incidents layer is ever aggregated (never care
+// targets). For public callers, resolutions finer than [PublicMaxRes] are
+// refused, and a cell with fewer than Config.MinCount incidents (default 5)
+// is suppressed: its count, z and p are withheld (null in GeoJSON, absent in
+// tiles) and "suppressed" is true. Its class and trend label are still
+// shown: Gi* is computed from all incidents and the class is coarse, so the
+// map still shows where significant clusters are without giving the small
+// count. Per-step counts below the threshold are withheld the same way, the
+// summary lists only categories with at least MinCount incidents, and a
+// total below it is withheld. (Suppression cannot stop differencing between
+// overlapping queries; it keeps any one answer from stating a small count.)
+//
+// A typical pipeline is
+//
+//	rs, err := hotspot.GiStar(counts, g) // z, p and confidence class per cell
+//	rs = hotspot.FDR(rs)                 // optional multiple-testing correction
+//
+// and, for emerging hot spots, one Gi* run per time step followed by
+// [MannKendall] on each cell's z-score series and [EmergingLabel] on the
+// cell's per-step results.
+//
+// References:
+//
+//   - Getis, A. and Ord, J. K. (1992). The analysis of spatial association by
+//     use of distance statistics. Geographical Analysis 24(3), 189–206.
+//   - Ord, J. K. and Getis, A. (1995). Local spatial autocorrelation
+//     statistics: distributional issues and an application. Geographical
+//     Analysis 27(4), 286–306.
+//   - Benjamini, Y. and Hochberg, Y. (1995). Controlling the false discovery
+//     rate: a practical and powerful approach to multiple testing. Journal of
+//     the Royal Statistical Society B 57(1), 289–300.
+//   - Mann, H. B. (1945). Nonparametric tests against trend. Econometrica 13,
+//     245–259; Kendall, M. G. (1975). Rank Correlation Methods.
+//   - Esri, ArcGIS Pro tool reference, "How Emerging Hot Spot Analysis works".
+package hotspot

@@ -1,0 +1,114 @@
+package hotspot
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/paulmach/orb/geojson"
+
+	"minqing/geo/hex"
+)
+
+// Fields describes the properties of a hotspot feature, in the order the
+// documentation lists them, with their TileJSON types.
+var Fields = []struct{ Name, Type, Description string }{
+	{"h3", "String", "H3 cell index (hexadecimal)"},
+	{"count", "Number", "incidents in the cell; absent for a suppressed cell"},
+	{"suppressed", "Boolean", "true when a public caller is not shown the count (fewer than min_count incidents)"},
+	{"z", "Number", "Getis-Ord Gi* z-score; absent for a suppressed cell"},
+	{"p", "Number", "two-sided p-value of z; absent for a suppressed cell"},
+	{"class", "String", "hot-99, hot-95, hot-90, not-significant, cold-90, cold-95 or cold-99"},
+	{"in_area", "Boolean", "false for a cell outside the street's area that has incidents"},
+	{"tau", "Number", "Mann–Kendall tau of the cell's per-step z-scores (with steps)"},
+	{"trend_p", "Number", "two-sided p-value of the trend (with steps)"},
+	{"label", "String", "emerging hot spot label: new, consecutive, intensifying, persistent, diminishing, sporadic, oscillating, historical, their cold- forms, or no-pattern (with steps)"},
+	{"series", "String", "incidents per step, oldest first, null where suppressed (with steps and series=true; a JSON array, as text in tiles)"},
+}
+
+// properties returns the GeoJSON properties of a cell. Withheld values are
+// left out of tiles (forTile) and null in GeoJSON.
+func (c *CellResult) properties(forTile bool) geojson.Properties {
+	p := geojson.Properties{
+		"h3":         hex.String(c.Cell),
+		"suppressed": c.Suppressed,
+		"class":      string(c.Class),
+		"in_area":    c.InArea,
+	}
+	if c.Suppressed {
+		if !forTile {
+			p["count"], p["z"], p["p"] = nil, nil, nil
+		}
+	} else {
+		p["count"], p["z"], p["p"] = c.Count, c.Z, c.P
+	}
+	if t := c.Trend; t != nil {
+		p["tau"], p["trend_p"], p["label"] = t.Tau, t.P, t.Label
+		switch {
+		case t.Series == nil:
+		case forTile:
+			p["series"] = seriesText(t.Series)
+		default:
+			series := make([]any, len(t.Series))
+			for i, n := range t.Series {
+				if n >= 0 {
+					series[i] = n
+				}
+			}
+			p["series"] = series
+		}
+	}
+	return p
+}
+
+// seriesText formats a series as a JSON array (for MVT, which has no arrays).
+func seriesText(s []int64) string {
+	b := []byte{'['}
+	for i, n := range s {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		if n < 0 {
+			b = append(b, "null"...)
+		} else {
+			b = strconv.AppendInt(b, n, 10)
+		}
+	}
+	return string(append(b, ']'))
+}
+
+// FeatureCollection returns the analysis as GeoJSON: one hexagon per study
+// cell, sorted by cell index, and foreign members describing the analysis
+// (res, k, fdr, steps, total, min_count).
+func (a *Analysis) FeatureCollection() *geojson.FeatureCollection {
+	fc := geojson.NewFeatureCollection()
+	fc.Features = make([]*geojson.Feature, 0, len(a.Cells))
+	for i := range a.Cells {
+		c := &a.Cells[i]
+		f := geojson.NewFeature(hex.Boundary(c.Cell))
+		f.Properties = c.properties(false)
+		fc.Features = append(fc.Features, f)
+	}
+	fc.ExtraMembers = geojson.Properties{
+		"name":  "hotspots",
+		"res":   a.Params.Res,
+		"k":     a.Params.K,
+		"fdr":   a.Params.FDR,
+		"cells": len(a.Cells),
+	}
+	if a.TotalSuppressed {
+		fc.ExtraMembers["total"] = nil
+	} else {
+		fc.ExtraMembers["total"] = a.Total
+	}
+	if a.MinCount > 0 {
+		fc.ExtraMembers["min_count"] = a.MinCount
+	}
+	if len(a.Steps) > 0 {
+		steps := make([][2]string, len(a.Steps))
+		for i, s := range a.Steps {
+			steps[i] = [2]string{s.Start.Format(time.RFC3339Nano), s.End.Format(time.RFC3339Nano)}
+		}
+		fc.ExtraMembers["steps"] = steps
+	}
+	return fc
+}

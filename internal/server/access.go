@@ -1,0 +1,45 @@
+package server
+
+import (
+	"github.com/labstack/echo/v4"
+
+	"minqing/internal/auth"
+	"minqing/layers"
+)
+
+const roleKey = "minqing.role"
+
+// authenticate sets the caller's role from "Authorization: Bearer …" or
+// "?token=…" (for map clients that cannot set headers). No token: public.
+func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		secret := auth.FromHeader(c.Request().Header.Get("Authorization"))
+		if secret == "" {
+			secret = c.QueryParam("token")
+		}
+		role, err := auth.Resolve(c.Request().Context(), s.src, secret)
+		if err != nil {
+			return err
+		}
+		c.Set(roleKey, role)
+		return next(c)
+	}
+}
+
+// roleOf returns the caller's role.
+func roleOf(c echo.Context) layers.Role {
+	r, _ := c.Get(roleKey).(layers.Role)
+	return r
+}
+
+// layerFor returns the named layer if the caller may see it; a staff layer is
+// a plain 404 to the public, so its existence is not confirmed.
+func (s *Server) layerFor(c echo.Context, name string) (*layers.Layer, error) {
+	l, err := s.catalog.Get(name, roleOf(c))
+	if err != nil {
+		return nil, notFound("no layer named " + quote(name) + ": see /layers")
+	}
+	return l, nil
+}
+
+func quote(s string) string { return "\"" + s + "\"" }

@@ -1,0 +1,73 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"minqing/internal/auth"
+	"minqing/internal/pgtest"
+	"minqing/layers"
+	"minqing/layers/postgis"
+)
+
+// newPostGIS returns a migrated PostGIS store on a fresh database.
+func newPostGIS(t *testing.T) *postgis.Store {
+	t.Helper()
+	return openPostGIS(t, pgtest.New(t))
+}
+
+func openPostGIS(t *testing.T, url string) *postgis.Store {
+	t.Helper()
+	st, err := postgis.Open(context.Background(), url, layers.Fengtai())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if _, err := st.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+func newTestServer(t *testing.T, src layers.Source) *Server {
+	t.Helper()
+	return New(Config{}, src, layers.Fengtai(), slog.New(slog.NewTextHandler(io.Discard, nil)))
+}
+
+// token creates a token with role in src and returns its secret.
+func token(t *testing.T, src layers.Source, role layers.Role) string {
+	t.Helper()
+	secret, err := auth.Add(context.Background(), src, "test "+role.String(), role)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return secret
+}
+
+// get performs a GET against the server's handler.
+func get(t *testing.T, s *Server, target, secret string) *httptest.ResponseRecorder {
+	t.Helper()
+	req := httptest.NewRequest(http.MethodGet, target, nil)
+	if secret != "" {
+		req.Header.Set("Authorization", "Bearer "+secret)
+	}
+	rec := httptest.NewRecorder()
+	s.Handler().ServeHTTP(rec, req)
+	return rec
+}
+
+// decode decodes a JSON body into v, failing the test on error.
+func decode(t *testing.T, rec *httptest.ResponseRecorder, v any) {
+	t.Helper()
+	if err := json.Unmarshal(rec.Body.Bytes(), v); err != nil {
+		t.Fatalf("body is not JSON: %v\n%s", err, rec.Body.String())
+	}
+}
+
+// pgtestURL returns the URL of a fresh database.
+func pgtestURL(t *testing.T) string { return pgtest.New(t) }

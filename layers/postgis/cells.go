@@ -1,0 +1,49 @@
+package postgis
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"minqing/geo/hex"
+	"minqing/layers"
+)
+
+// CellCounts counts features per H3 cell at resolution res, grouping in SQL
+// on the parent of the stored resolution-15 cell (a bit mask, no per-point
+// H3 call). groupBy, if set, must be a field the caller may see.
+func (s *Store) CellCounts(ctx context.Context, l *layers.Layer, res int, q layers.Query, groupBy string) ([]layers.CellCount, error) {
+	if _, ok := l.Field("h3"); !ok {
+		return nil, layers.Invalid("layer", fmt.Sprintf("layer %s has no H3 cells", l.Name))
+	}
+	if res < 0 || res > hex.StoreRes {
+		return nil, layers.Invalid("res", fmt.Sprintf("resolution %d is outside 0–%d", res, hex.StoreRes))
+	}
+	w, err := buildWhere(l, q, false)
+	if err != nil {
+		return nil, err
+	}
+	cell := hex.ParentSQLExpr("h3", w.arg(int64(res)))
+	group := "''"
+	if groupBy != "" {
+		f, ok := l.VisibleField(groupBy, q.Role)
+		if !ok {
+			return nil, layers.Invalid("groupBy", fmt.Sprintf("layer %s has no property %q", l.Name, groupBy))
+		}
+		group = "coalesce(" + ident(f.Name) + "::text, '')"
+	}
+	sql := "SELECT " + cell + " AS cell, " + group + " AS grp, count(*) FROM " + ident(l.Name) +
+		" WHERE " + w.sql() + " GROUP BY 1, 2 ORDER BY 1, 2"
+	rows, err := s.pool.Query(ctx, sql, w.args...)
+	if err != nil {
+		return nil, wrap("cell counts", err)
+	}
+	var out []layers.CellCount
+	var c layers.CellCount
+	_, err = pgx.ForEachRow(rows, []any{&c.Cell, &c.Group, &c.Count}, func() error {
+		out = append(out, c)
+		return nil
+	})
+	return out, wrap("cell counts", err)
+}

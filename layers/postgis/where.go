@@ -1,0 +1,156 @@
+package postgis
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"minqing/internal/cql2"
+	"minqing/layers"
+)
+
+// ident quotes one SQL identifier.
+func ident(name string) string { return pgx.Identifier{name}.Sanitize() }
+
+// where builds the WHERE clause (without the keyword) and its arguments for
+// q on layer l. Arguments are numbered from len(args)+1.
+type where struct {
+	conds []string
+	args  []any
+}
+
+func (w *where) arg(v any) string {
+	w.args = append(w.args, v)
+	return fmt.Sprintf("$%d", len(w.args))
+}
+
+func (w *where) add(cond string) { w.conds = append(w.conds, cond) }
+
+func (w *where) sql() string {
+	if len(w.conds) == 0 {
+		return "TRUE"
+	}
+	return strings.Join(w.conds, " AND ")
+}
+
+// buildWhere translates a query into SQL conditions. paging adds the keyset
+// condition (Count leaves it out). geomCol is the geometry column to test the
+// bbox against (the WGS 84 one unless a caller has reasons).
+func buildWhere(l *layers.Layer, q layers.Query, paging bool) (*where, error) {
+	w := &where{}
+	if q.BBox != nil {
+		b := *q.BBox
+		w.add(fmt.Sprintf("ST_Intersects(geom, ST_MakeEnvelope(%s, %s, %s, %s, 4326))",
+			w.arg(b.Min[0]), w.arg(b.Min[1]), w.arg(b.Max[0]), w.arg(b.Max[1])))
+	}
+	if q.Time != nil && l.TimeField != "" {
+		col := ident(l.TimeField)
+		if q.Time.Start != nil {
+			w.add(col + " >= " + w.arg(*q.Time.Start))
+		}
+		if q.Time.End != nil {
+			w.add(col + " <= " + w.arg(*q.Time.End))
+		}
+	}
+	names := make([]string, 0, len(q.Equal))
+	for name := range q.Equal {
+		names = append(names, name)
+	}
+	sort.Strings(names) // a stable statement text for the statement cache
+	for _, name := range names {
+		vals := q.Equal[name]
+		f, ok := l.VisibleField(name, q.Role)
+		if !ok {
+			return nil, layers.Invalid(name, fmt.Sprintf("layer %s has no property %q", l.Name, name))
+		}
+		arr, err := typedArray(f, vals)
+		if err != nil {
+			return nil, err
+		}
+		w.add(ident(f.Name) + " = ANY(" + w.arg(arr) + ")")
+	}
+	if q.Filter != nil {
+		sql, args, err := cql2.ToSQL(q.Filter, columnFor, len(w.args)+1)
+		if err != nil {
+			return nil, layers.Invalid("filter", err.Error())
+		}
+		w.args = append(w.args, args...)
+		w.add("(" + sql + ")")
+	}
+	if paging && q.AfterID > 0 {
+		w.add("id > " + w.arg(q.AfterID))
+	}
+	return w, nil
+}
+
+// columnFor maps a CQL2 property to its column; "geometry" is the geometry.
+func columnFor(prop string) string {
+	if prop == "geometry" || prop == "geom" {
+		return "geom"
+	}
+	return ident(prop)
+}
+
+// typedArray turns filter values into a slice pgx binds as an array of the
+// field's column type.
+func typedArray(f layers.Field, vals []any) (any, error) {
+	bad := func(v any) error {
+		return layers.Invalid(f.Name, fmt.Sprintf("%v is not a valid %s", v, f.Name))
+	}
+	switch f.Type {
+	case layers.String:
+		out := make([]string, 0, len(vals))
+		for _, v := range vals {
+			s, ok := v.(string)
+			if !ok {
+				return nil, bad(v)
+			}
+			out = append(out, s)
+		}
+		return out, nil
+	case layers.Int:
+		out := make([]int64, 0, len(vals))
+		for _, v := range vals {
+			n, ok := v.(int64)
+			if !ok {
+				return nil, bad(v)
+			}
+			out = append(out, n)
+		}
+		return out, nil
+	case layers.Float:
+		out := make([]float64, 0, len(vals))
+		for _, v := range vals {
+			n, ok := v.(float64)
+			if !ok {
+				return nil, bad(v)
+			}
+			out = append(out, n)
+		}
+		return out, nil
+	case layers.Bool:
+		out := make([]bool, 0, len(vals))
+		for _, v := range vals {
+			b, ok := v.(bool)
+			if !ok {
+				return nil, bad(v)
+			}
+			out = append(out, b)
+		}
+		return out, nil
+	case layers.Time, layers.Date:
+		out := make([]time.Time, 0, len(vals))
+		for _, v := range vals {
+			t, ok := v.(time.Time)
+			if !ok {
+				return nil, bad(v)
+			}
+			out = append(out, t)
+		}
+		return out, nil
+	}
+	return nil, bad(vals)
+}

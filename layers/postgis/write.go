@@ -1,0 +1,252 @@
+package postgis
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/wkb"
+
+	"minqing/layers"
+)
+
+// stageTable is the per-transaction staging table Write copies into.
+const stageTable = "minqing_stage"
+
+// sqlType is the column type of a field.
+func sqlType(t layers.FieldType) string {
+	switch t {
+	case layers.Int:
+		return "bigint"
+	case layers.Float:
+		return "double precision"
+	case layers.Bool:
+		return "boolean"
+	case layers.Time:
+		return "timestamptz"
+	case layers.Date:
+		return "date"
+	}
+	return "text"
+}
+
+// Write copies the features into a staging table with COPY, then moves them
+// into the layer's table in the same transaction: all or nothing.
+func (s *Store) Write(ctx context.Context, l *layers.Layer, opts layers.WriteOptions, r layers.FeatureReader) (layers.WriteResult, error) {
+	var res layers.WriteResult
+	mode := opts.Mode
+	if mode == "" {
+		mode = layers.Insert
+	}
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return res, wrap("write "+l.Name, err)
+	}
+	defer tx.Rollback(ctx) //nolint:errcheck // a no-op after Commit
+
+	cols := []string{"ord", "id", "wkb"}
+	defs := []string{"ord bigint", "id bigint", "wkb bytea"}
+	for _, f := range l.Fields {
+		cols = append(cols, f.Name)
+		defs = append(defs, ident(f.Name)+" "+sqlType(f.Type))
+	}
+	cols = append(cols, "contact_name", "contact_phone")
+	defs = append(defs, "contact_name text", "contact_phone text")
+	if _, err := tx.Exec(ctx, "CREATE TEMP TABLE "+stageTable+" ("+strings.Join(defs, ", ")+") ON COMMIT DROP"); err != nil {
+		return res, wrap("write "+l.Name+": staging", err)
+	}
+	src := &copySource{layer: l, r: r, progress: opts.Progress}
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{stageTable}, cols, src); err != nil {
+		if src.err != nil {
+			return res, src.err
+		}
+		return res, wrap("write "+l.Name+": copy", err)
+	}
+	if src.err != nil {
+		return res, src.err
+	}
+	table := ident(l.Name)
+	res.Bounds = src.bounds
+
+	if mode == layers.Replace {
+		var ext orb.Bound
+		var n int64
+		if err := tx.QueryRow(ctx, "SELECT count(*), coalesce(ST_XMin(ST_Extent(geom)),0), coalesce(ST_YMin(ST_Extent(geom)),0), coalesce(ST_XMax(ST_Extent(geom)),0), coalesce(ST_YMax(ST_Extent(geom)),0) FROM "+table).
+			Scan(&n, &ext.Min[0], &ext.Min[1], &ext.Max[0], &ext.Max[1]); err != nil {
+			return res, wrap("write "+l.Name+": replace", err)
+		}
+		if _, err := tx.Exec(ctx, "TRUNCATE "+table+" CASCADE"); err != nil {
+			return res, wrap("write "+l.Name+": replace", err)
+		}
+		res.Deleted = n
+		if n > 0 {
+			res.Bounds = unionBound(res.Bounds, src.n > 0, ext)
+		}
+	}
+	seq := "pg_get_serial_sequence(" + quoteLiteralName(l.Name) + ", 'id')"
+	if mode == layers.Upsert && l.Key != "" {
+		key := ident(l.Key)
+		if _, err := tx.Exec(ctx, "UPDATE "+stageTable+" s SET id = t.id FROM "+table+" t WHERE s.id IS NULL AND s."+key+" IS NOT NULL AND t."+key+" = s."+key); err != nil {
+			return res, wrap("write "+l.Name+": match keys", err)
+		}
+	}
+	if _, err := tx.Exec(ctx, "UPDATE "+stageTable+" SET id = nextval("+seq+") WHERE id IS NULL"); err != nil {
+		return res, wrap("write "+l.Name+": ids", err)
+	}
+
+	names := make([]string, 0, len(l.Fields))
+	sets := make([]string, 0, len(l.Fields)+1)
+	olds := make([]string, 0, len(l.Fields)+1)
+	news := make([]string, 0, len(l.Fields)+1)
+	for _, f := range l.Fields {
+		c := ident(f.Name)
+		names = append(names, c)
+		sets = append(sets, c+" = EXCLUDED."+c)
+		olds = append(olds, "t."+c)
+		news = append(news, "EXCLUDED."+c)
+	}
+	sets = append(sets, "geom = EXCLUDED.geom")
+	olds = append(olds, "t.geom")
+	news = append(news, "EXCLUDED.geom")
+	insert := "INSERT INTO " + table + " AS t (id, " + strings.Join(names, ", ") + ", geom) " +
+		"SELECT id, " + strings.Join(names, ", ") + ", ST_GeomFromWKB(wkb, 4326) FROM " + stageTable + " ORDER BY ord"
+	if mode == layers.Upsert {
+		insert += " ON CONFLICT (id) DO UPDATE SET " + strings.Join(sets, ", ") +
+			" WHERE (" + strings.Join(olds, ", ") + ") IS DISTINCT FROM (" + strings.Join(news, ", ") + ")"
+	}
+	insert += " RETURNING (xmax = 0)"
+	rows, err := tx.Query(ctx, insert)
+	if err != nil {
+		return res, wrap("write "+l.Name, err)
+	}
+	var inserted bool
+	if _, err := pgx.ForEachRow(rows, []any{&inserted}, func() error {
+		if inserted {
+			res.Inserted++
+		} else {
+			res.Updated++
+		}
+		return nil
+	}); err != nil {
+		return res, wrap("write "+l.Name, err)
+	}
+	if _, err := tx.Exec(ctx, "SELECT setval("+seq+", GREATEST((SELECT max(id) FROM "+table+"), 1))"); err != nil {
+		return res, wrap("write "+l.Name+": sequence", err)
+	}
+	if src.contacts > 0 {
+		if _, err := tx.Exec(ctx, "INSERT INTO incident_contacts (incident_id, name, phone) "+
+			"SELECT id, contact_name, contact_phone FROM "+stageTable+" WHERE contact_name IS NOT NULL OR contact_phone IS NOT NULL "+
+			"ON CONFLICT (incident_id) DO UPDATE SET name = EXCLUDED.name, phone = EXCLUDED.phone"); err != nil {
+			return res, wrap("write "+l.Name+": contacts", err)
+		}
+	}
+	rows, err = tx.Query(ctx, "SELECT id FROM "+stageTable+" ORDER BY ord LIMIT 10000")
+	if err != nil {
+		return res, wrap("write "+l.Name, err)
+	}
+	if res.IDs, err = pgx.CollectRows(rows, pgx.RowTo[int64]); err != nil {
+		return res, wrap("write "+l.Name, err)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return res, wrap("write "+l.Name+": commit", err)
+	}
+	return res, nil
+}
+
+// quoteLiteralName quotes a table name as a SQL string literal for
+// pg_get_serial_sequence. Names come from the catalog, never from a request.
+func quoteLiteralName(name string) string {
+	return "'" + strings.ReplaceAll(ident(name), "'", "''") + "'"
+}
+
+func unionBound(b orb.Bound, have bool, o orb.Bound) orb.Bound {
+	if !have {
+		return o
+	}
+	return b.Union(o)
+}
+
+// copySource feeds COPY from a FeatureReader, validating each feature and
+// computing what is computed on write (the H3 cell of an incident).
+type copySource struct {
+	layer    *layers.Layer
+	r        layers.FeatureReader
+	progress func(int64)
+	vals     []any
+	n        int64
+	contacts int64
+	bounds   orb.Bound
+	err      error
+}
+
+func (c *copySource) Next() bool {
+	f, err := c.r.Next()
+	if errors.Is(err, io.EOF) {
+		return false
+	}
+	if err != nil {
+		c.err = err
+		return false
+	}
+	c.n++
+	vals, err := stageValues(c.layer, f, c.n)
+	if err != nil {
+		c.err = err
+		return false
+	}
+	c.vals = vals
+	b := f.Geometry.Bound()
+	if c.n == 1 {
+		c.bounds = b
+	} else {
+		c.bounds = c.bounds.Union(b)
+	}
+	if f.Contact != nil {
+		c.contacts++
+	}
+	if c.progress != nil && c.n%10000 == 0 {
+		c.progress(c.n)
+	}
+	return true
+}
+
+func (c *copySource) Values() ([]any, error) { return c.vals, nil }
+func (c *copySource) Err() error             { return c.err }
+
+// stageValues checks one feature and turns it into a staging row. n is its
+// 1-based position in the input, used in error messages.
+func stageValues(l *layers.Layer, f *layers.Feature, n int64) ([]any, error) {
+	if err := layers.Prepare(l, f); err != nil {
+		return nil, layers.Invalid("", fmt.Sprintf("feature %d: %v", n, err))
+	}
+	raw, err := wkb.Marshal(f.Geometry)
+	if err != nil {
+		return nil, layers.Invalid("", fmt.Sprintf("feature %d: geometry: %v", n, err))
+	}
+	vals := make([]any, 0, len(l.Fields)+5)
+	var id any
+	if f.ID > 0 {
+		id = f.ID
+	}
+	vals = append(vals, n, id, raw)
+	for _, fd := range l.Fields {
+		vals = append(vals, f.Props[fd.Name])
+	}
+	if f.Contact != nil {
+		vals = append(vals, nullable(f.Contact.Name), nullable(f.Contact.Phone))
+	} else {
+		vals = append(vals, nil, nil)
+	}
+	return vals, nil
+}
+
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}

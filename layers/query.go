@@ -1,0 +1,62 @@
+package layers
+
+import (
+	"time"
+
+	"github.com/paulmach/orb"
+
+	"minqing/internal/cql2"
+)
+
+// Query selects features of one layer. The zero Query selects every feature a
+// public caller may see.
+type Query struct {
+	Role   Role             // who asks: decides the properties returned
+	BBox   *orb.Bound       // WGS 84; features intersecting it
+	Time   *TimeRange       // on the layer's TimeField
+	Equal  map[string][]any // property → accepted values (typed as Field.Parse returns)
+	Filter cql2.Expr        // a parsed CQL2 filter, or nil
+	// Properties limits the returned properties (nil: all the role may see).
+	Properties []string
+	Limit      int   // 0: no limit
+	AfterID    int64 // keyset paging: only ids greater than this, ordered by id
+}
+
+// TimeRange is a closed, half-open or open interval; nil ends are open.
+type TimeRange struct {
+	Start, End *time.Time
+}
+
+// Contains reports whether t is inside the range (both ends inclusive).
+func (r *TimeRange) Contains(t time.Time) bool {
+	if r == nil {
+		return true
+	}
+	if r.Start != nil && t.Before(*r.Start) {
+		return false
+	}
+	if r.End != nil && t.After(*r.End) {
+		return false
+	}
+	return true
+}
+
+// Columns returns the fields a query returns for layer l: the visible fields,
+// narrowed to q.Properties when given.
+func (q Query) Columns(l *Layer) []Field {
+	vis := l.VisibleFields(q.Role)
+	if q.Properties == nil {
+		return vis
+	}
+	want := make(map[string]bool, len(q.Properties))
+	for _, p := range q.Properties {
+		want[p] = true
+	}
+	out := vis[:0:0]
+	for _, f := range vis {
+		if want[f.Name] {
+			out = append(out, f)
+		}
+	}
+	return out
+}

@@ -1,0 +1,107 @@
+package layers
+
+import (
+	"context"
+	"time"
+
+	"github.com/paulmach/orb"
+)
+
+// Source is one store of layers. Every method takes the request's context so
+// that a client that goes away cancels its query.
+type Source interface {
+	// Kind names the store: "postgis" or "gpkg".
+	Kind() string
+	// Ping reports whether the store is reachable (for /readyz).
+	Ping(ctx context.Context) error
+	// Close releases the store.
+	Close() error
+
+	// Features streams the features q selects, ordered by id, calling fn for
+	// each; an error from fn stops the stream and is returned.
+	Features(ctx context.Context, l *Layer, q Query, fn func(*Feature) error) error
+	// Count returns how many features q selects (ignoring Limit and AfterID).
+	Count(ctx context.Context, l *Layer, q Query) (int64, error)
+	// Feature returns one feature with the properties role may see, or ErrNotFound.
+	Feature(ctx context.Context, l *Layer, id int64, role Role) (*Feature, error)
+	// Extent returns the bounds of a layer's features (empty bound if none).
+	Extent(ctx context.Context, l *Layer) (orb.Bound, error)
+
+	// Write stores the features r yields, in one transaction: if r returns
+	// an error other than io.EOF, or any feature is rejected, nothing is written.
+	Write(ctx context.Context, l *Layer, opts WriteOptions, r FeatureReader) (WriteResult, error)
+	// Delete removes one feature (and, for incidents, its contact).
+	Delete(ctx context.Context, l *Layer, id int64) error
+	// Versions returns each layer's write counter; it grows with every
+	// committed write to the layer, by any process (for tile caches).
+	Versions(ctx context.Context) (map[string]int64, error)
+
+	// Tile renders one Mapbox Vector Tile with one MVT layer per requested layer.
+	Tile(ctx context.Context, req TileRequest) ([]byte, error)
+	// CellCounts counts features of a point layer per H3 cell at resolution
+	// res (the parent of the stored fine cell), optionally grouped by a property.
+	CellCounts(ctx context.Context, l *Layer, res int, q Query, groupBy string) ([]CellCount, error)
+
+	// AddToken stores a token (only its hash).
+	AddToken(ctx context.Context, t Token) error
+	// TokenByHash finds a live token by its hash, or ErrNotFound.
+	TokenByHash(ctx context.Context, hash string) (Token, error)
+	// Tokens lists every token (hashes included; never the secret).
+	Tokens(ctx context.Context) ([]Token, error)
+}
+
+// FeatureReader yields features to Write: io.EOF ends the stream normally;
+// any other error aborts the write and rolls it back.
+type FeatureReader interface {
+	Next() (*Feature, error)
+}
+
+// WriteMode says what Write does with existing rows.
+type WriteMode string
+
+// Write modes.
+const (
+	Insert  WriteMode = "insert"  // add every feature as a new row
+	Upsert  WriteMode = "upsert"  // match on the layer's Key; update or add
+	Replace WriteMode = "replace" // delete every row, then insert
+)
+
+// WriteOptions tune a Write.
+type WriteOptions struct {
+	Mode WriteMode
+	// Progress, if set, is called now and then with the rows written so far.
+	Progress func(rows int64)
+}
+
+// WriteResult reports a committed write.
+type WriteResult struct {
+	Inserted, Updated, Deleted int64
+	IDs                        []int64   // ids written, in input order (up to 10,000)
+	Bounds                     orb.Bound // the bounds of what was written or deleted
+}
+
+// TileRequest asks for one tile of one or more layers.
+type TileRequest struct {
+	Layers  []*Layer
+	Z, X, Y int
+	Role    Role
+	Query   map[string]Query // per layer name: filters (time, equal) for that layer
+	Extent  int              // 4096 unless set
+	Buffer  int              // in tile units; 64 unless set
+}
+
+// CellCount is the number of features in one H3 cell (and group).
+type CellCount struct {
+	Cell  int64
+	Group string
+	Count int64
+}
+
+// Token is an access token as stored: the hash of the secret, never the secret.
+type Token struct {
+	ID        int64
+	Name      string
+	Role      Role
+	Hash      string
+	CreatedAt time.Time
+}
