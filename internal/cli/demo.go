@@ -18,7 +18,7 @@ func runDemo(ctx context.Context, env Env, args []string) error {
 	sf.register(fs, env)
 	fs.IntVar(&opts.Incidents, "incidents", 20000, "how many incidents to generate (up to millions, for benchmarks)")
 	fs.Int64Var(&opts.Seed, "seed", 20190701, "random seed (same seed, same data)")
-	fs.StringVar(&asOf, "as-of", "", "the last day of the two-year incident window, YYYY-MM-DD (default: today)")
+	fs.StringVar(&asOf, "as-of", "", "the last day of the two-year incident window, YYYY-MM-DD (default: up to now)")
 	fs.BoolVar(&check, "check", false, "after loading, assert the seed's figures on the loaded data")
 	fs.BoolVar(&checkOnly, "check-only", false, "do not load; only assert the seed's figures on what is there")
 	fs.BoolVar(&ifEmpty, "if-empty", false, "load only when the store has no communities yet (for container start-up)")
@@ -33,7 +33,7 @@ func runDemo(ctx context.Context, env Env, args []string) error {
 		if err != nil {
 			return usageError{fmt.Sprintf("--as-of %q: use YYYY-MM-DD", asOf)}
 		}
-		opts.AsOf = t
+		opts.AsOf = t.AddDate(0, 0, 1) // the window includes the whole last day
 	}
 	cat := layers.Fengtai()
 	src, _, err := openStore(ctx, sf, cat)

@@ -124,7 +124,8 @@ func TestLayerGeoJSONFilters(t *testing.T) {
 		{"?bbox=116.275,39.845,116.285,39.855", 1},
 		{"?category=停电", 1},
 		{"?category=停电,水管爆裂", 2},
-		{"?datetime=2026-03-05T15:00:00%2B08:00/..", 1},
+		{"?datetime=2026-03-05T15:30:00%2B08:00/..", 1},
+		{"?datetime=../2026-03-05T15:30:00Z", 2},
 		{"?datetime=2026-03-05", 2},
 		{"?datetime=2026-03-06", 0},
 	}
