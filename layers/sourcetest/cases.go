@@ -180,7 +180,9 @@ func testCQL(t *testing.T, src layers.Source, cat *layers.Catalog) {
 			c := f.Props["category"]
 			return (c == "停电" || c == "施工扰民") && f.Props["satisfied"] == true
 		}},
-		{"address LIKE '新华街二里3%'", func(f *layers.Feature) bool { return strings.HasPrefix(f.Props["address"].(string), "新华街二里3") }},
+		{"address LIKE '新华街二里3%'", func(f *layers.Feature) bool {
+			return strings.HasPrefix(f.Props["address"].(string), "新华街二里3")
+		}},
 		{"S_INTERSECTS(geometry, BBOX(116.270, 39.845, 116.2875, 39.8575))", func(f *layers.Feature) bool {
 			return orb.Bound{Min: orb.Point{116.270, 39.845}, Max: orb.Point{116.2875, 39.8575}}.Contains(f.Geometry.(orb.Point))
 		}},
