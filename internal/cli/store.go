@@ -2,10 +2,9 @@ package cli
 
 import (
 	"context"
-	"errors"
-	"fmt"
 
 	"minqing/layers"
+	"minqing/layers/gpkg"
 	"minqing/layers/postgis"
 )
 
@@ -27,7 +26,12 @@ func openStore(ctx context.Context, sf storeFlags, cat *layers.Catalog) (src lay
 	return openEmbedded(ctx, sf.data, cat)
 }
 
-// openEmbedded opens (creating if needed) the GeoPackage store.
+// openEmbedded opens the GeoPackage store at path, creating and migrating
+// the file if it does not exist; created reports that it did not.
 func openEmbedded(ctx context.Context, path string, cat *layers.Catalog) (layers.Source, bool, error) {
-	return nil, false, fmt.Errorf("embedded store at %s: %w", path, errors.New("not available in this build; give --database-url"))
+	st, err := gpkg.Open(ctx, path, cat)
+	if err != nil {
+		return nil, false, err
+	}
+	return st, st.Created(), nil
 }

@@ -9,22 +9,6 @@ import (
 	"minqing/geo/hex"
 )
 
-// Fields describes the properties of a hotspot feature, in the order the
-// documentation lists them, with their TileJSON types.
-var Fields = []struct{ Name, Type, Description string }{
-	{"h3", "String", "H3 cell index (hexadecimal)"},
-	{"count", "Number", "incidents in the cell; absent for a suppressed cell"},
-	{"suppressed", "Boolean", "true when a public caller is not shown the count (fewer than min_count incidents)"},
-	{"z", "Number", "Getis-Ord Gi* z-score; absent for a suppressed cell"},
-	{"p", "Number", "two-sided p-value of z; absent for a suppressed cell"},
-	{"class", "String", "hot-99, hot-95, hot-90, not-significant, cold-90, cold-95 or cold-99"},
-	{"in_area", "Boolean", "false for a cell outside the street's area that has incidents"},
-	{"tau", "Number", "Mann–Kendall tau of the cell's per-step z-scores (with steps)"},
-	{"trend_p", "Number", "two-sided p-value of the trend (with steps)"},
-	{"label", "String", "emerging hot spot label: new, consecutive, intensifying, persistent, diminishing, sporadic, oscillating, historical, their cold- forms, or no-pattern (with steps)"},
-	{"series", "String", "incidents per step, oldest first, null where suppressed (with steps and series=true; a JSON array, as text in tiles)"},
-}
-
 // properties returns the GeoJSON properties of a cell. Withheld values are
 // left out of tiles (forTile) and null in GeoJSON.
 func (c *CellResult) properties(forTile bool) geojson.Properties {

@@ -72,6 +72,9 @@ type Analysis struct {
 	MinCount int
 	// Version is the incidents layer's version the analysis was made from.
 	Version int64
+	// Key identifies the analysis: its parameters, the caller's role and
+	// the versions of the layers read (for caches of what is made from it).
+	Key string
 
 	areaVersion string // the area layers' versions (for the communities)
 	polysOnce   sync.Once
@@ -135,6 +138,7 @@ func (s *Service) analysis(ctx context.Context, p Params) (*Analysis, string, er
 	if err != nil {
 		return nil, "", err
 	}
+	a.Key = key
 	s.cache.put(key, a)
 	return a, key, nil
 }

@@ -4,9 +4,16 @@ import "minqing/layers"
 
 // extensions holds the state of the endpoint groups that need some (the tile
 // cache, for instance). Each group adds its field here.
-type extensions struct{}
+type extensions struct {
+	tiles    *tileState    // tile_*.go: the tile cache
+	hotspots *hotspotState // hotspot_*.go: the analysis service and its cache
+}
 
-func newExtensions(s *Server) extensions { return extensions{} }
+func newExtensions(s *Server) extensions {
+	return extensions{tiles: newTileState(s.cfg), hotspots: newHotspotState(s)}
+}
 
 // extraLayers lists derived layers (hotspots) for /layers.
-func (x extensions) extraLayers(role layers.Role) []layerInfo { return nil }
+func (x extensions) extraLayers(role layers.Role) []layerInfo {
+	return []layerInfo{hotspotLayerInfo()}
+}

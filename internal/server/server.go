@@ -21,11 +21,13 @@ type Config struct {
 	CORSOrigins  []string // origins allowed for public GETs; ["*"] by default
 	MaxLimit     int      // the most features one OGC page may return (default 10,000)
 	DefaultLimit int      // OGC page size when none is asked (default 100)
-	TileCacheMB  int      // tile cache size in MiB (default 256)
+	TileCacheMB  int      // tile cache size in MiB (default 256; negative: no cache)
 	TileBuffer   int      // MVT buffer in tile units (default 64)
 	MinCount     int      // public hotspot cells with fewer incidents are suppressed (default 5)
 	BaseURL      string   // external URL prefix for links (default: from the request)
 	Basemap      string   // optional basemap URL template for the web map
+	// ImportMaxBytes caps the body of POST /import/{layer} (default 512 MiB).
+	ImportMaxBytes int64
 }
 
 func (c *Config) defaults() {
@@ -41,7 +43,7 @@ func (c *Config) defaults() {
 	if c.DefaultLimit <= 0 {
 		c.DefaultLimit = 100
 	}
-	if c.TileCacheMB <= 0 {
+	if c.TileCacheMB == 0 {
 		c.TileCacheMB = 256
 	}
 	if c.TileBuffer <= 0 {
@@ -49,6 +51,9 @@ func (c *Config) defaults() {
 	}
 	if c.MinCount <= 0 {
 		c.MinCount = 5
+	}
+	if c.ImportMaxBytes <= 0 {
+		c.ImportMaxBytes = 512 << 20
 	}
 }
 

@@ -1,0 +1,345 @@
+package importers
+
+import (
+	"context"
+	"fmt"
+	"hash/maphash"
+	"strconv"
+	"strings"
+
+	"github.com/paulmach/orb"
+
+	"minqing/geo"
+	"minqing/layers"
+)
+
+// maxWarnedKeys bounds the set of unknown columns warned about.
+const maxWarnedKeys = 1000
+
+// converter maps records onto one layer: names, values, geometry,
+// validation, derived fields.
+type converter struct {
+	l      *layers.Layer
+	res    *resolver
+	opts   *Options
+	comm   *communityIndex
+	report *Report
+
+	incidents bool // contacts are kept, status is derived
+	derive    bool // the layer has the incident status fields
+	hasComm   bool // the layer has a community field (filled by point-in-polygon)
+	hasPatch  bool
+	hasSource bool
+
+	warned       map[string]bool // unknown or duplicate columns already warned about
+	warnedNoComm bool
+
+	seed maphash.Seed
+	keys map[uint64]uint32 // hash of the key value → row (0: already in the layer)
+}
+
+func newConverter(l *layers.Layer, res *resolver, opts *Options, comm *communityIndex, rep *Report) *converter {
+	c := &converter{l: l, res: res, opts: opts, comm: comm, report: rep, warned: map[string]bool{}, seed: maphash.MakeSeed()}
+	_, c.hasComm = l.Field("community")
+	_, c.hasPatch = l.Field("patch")
+	_, c.hasSource = l.Field("source")
+	c.incidents = l.Name == "incidents"
+	_, st := l.Field("status")
+	_, ra := l.Field("resolved_at")
+	c.derive = st && ra
+	if l.Key != "" {
+		c.keys = map[uint64]uint32{}
+	}
+	return c
+}
+
+// loadExistingKeys marks the keys already in the layer, so that an insert
+// reports them on their rows instead of failing in the store.
+func (c *converter) loadExistingKeys(ctx context.Context, src layers.Source) error {
+	if c.keys == nil || src == nil {
+		return nil
+	}
+	return src.Features(ctx, c.l, layers.Query{Role: layers.Admin, Properties: []string{c.l.Key}}, func(f *layers.Feature) error {
+		if k := keyText(f.Props[c.l.Key]); k != "" {
+			c.keys[maphash.String(c.seed, k)] = 0
+		}
+		return nil
+	})
+}
+
+func keyText(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case int64:
+		return strconv.FormatInt(x, 10)
+	case nil:
+		return ""
+	}
+	return fmt.Sprint(v)
+}
+
+// warnOnce records a warning the first time key is seen.
+func (c *converter) warnOnce(key string, p Problem) {
+	if c.warned[key] || len(c.warned) >= maxWarnedKeys {
+		return
+	}
+	c.warned[key] = true
+	c.report.addWarning(p)
+}
+
+// convert maps one record onto the layer. It returns the feature, or the
+// problems that reject it, and warnings (repairs).
+func (c *converter) convert(rec *record) (*layers.Feature, []Problem, []Problem) {
+	errs := append([]Problem(nil), rec.errs...)
+	var warns []Problem
+	row := rec.n
+	props := make(map[string]any, len(c.l.Fields))
+	var lonS, latS, wktS, lonCol, latCol, wktCol string
+	var contact layers.Contact
+	var resolved *bool
+	setBy := map[string]string{}
+	for _, kv := range rec.vals {
+		t := c.res.resolve(kv.key)
+		switch t.kind {
+		case tUnknown:
+			c.warnOnce("?"+kv.key, Problem{Row: row, Column: kv.key, Reason: fmt.Sprintf("is not a field of %s and was ignored (map it with --mapping if it is one)", c.l.Name)})
+			continue
+		case tIgnore:
+			continue
+		}
+		name := t.name()
+		if prev, dup := setBy[name]; dup {
+			if prev != kv.key {
+				c.warnOnce("="+kv.key, Problem{Row: row, Field: name, Column: kv.key, Reason: fmt.Sprintf("%s is already read from %q; this column was ignored", name, prev)})
+			}
+			continue
+		}
+		setBy[name] = kv.key
+		text := strings.TrimSpace(textOf(kv.val))
+		switch t.kind {
+		case tField:
+			v, err := parseValue(t.field, kv.val, c.res.values[t.field.Name])
+			if err != nil {
+				errs = append(errs, Problem{Row: row, Field: name, Column: kv.key, Value: shorten(text), Reason: err.Error()})
+				continue
+			}
+			if v != nil {
+				props[name] = v
+			}
+		case tLon:
+			lonS, lonCol = text, kv.key
+		case tLat:
+			latS, latCol = text, kv.key
+		case tWKT:
+			wktS, wktCol = text, kv.key
+		case tContactName, tContactPhone:
+			if text == "" {
+				continue
+			}
+			if !c.incidents {
+				c.warnOnce("!"+kv.key, Problem{Row: row, Column: kv.key, Reason: fmt.Sprintf("holds personal data; only incidents keep callers' contacts (apart from the map), so it was dropped from %s", c.l.Name)})
+				continue
+			}
+			if t.kind == tContactName {
+				contact.Name = text
+			} else {
+				contact.Phone = text
+			}
+		case tResolved:
+			if text == "" || nullWords[text] {
+				continue
+			}
+			b, ok := parseBool(text)
+			if !ok {
+				errs = append(errs, Problem{Row: row, Field: "resolved", Column: kv.key, Value: shorten(text), Reason: "must be yes or no (是/否, 已解决/未解决)"})
+				continue
+			}
+			resolved = &b
+		}
+	}
+
+	g, gerrs := c.geometry(rec, lonS, latS, wktS, lonCol, latCol, wktCol)
+	errs = append(errs, gerrs...)
+	if g != nil {
+		var repairs []string
+		g, repairs, gerrs = c.checkGeometry(row, g)
+		errs = append(errs, gerrs...)
+		if len(repairs) > 0 {
+			warns = append(warns, Problem{Row: row, Field: "geometry", Reason: "repaired: " + strings.Join(repairs, "; ")})
+		}
+	}
+
+	c.fill(row, props, g, resolved, &warns)
+
+	for _, fd := range c.l.Fields {
+		if fd.Required && props[fd.Name] == nil && !hasProblem(errs, fd.Name) {
+			errs = append(errs, Problem{Row: row, Field: fd.Name, Reason: fmt.Sprintf("is required (column %s or %s)", fd.TitleZH, fd.Name)})
+		}
+	}
+	if errs = append(errs, c.checkKey(row, props)...); len(errs) > 0 {
+		return nil, errs, warns
+	}
+	f := &layers.Feature{Geometry: layers.Promote(c.l.Geometry, g), Props: props}
+	if contact.Name != "" || contact.Phone != "" {
+		f.Contact = &contact
+	}
+	if err := c.l.Check(f); err != nil { // a safety net: everything above should have caught it
+		return nil, []Problem{{Row: row, Reason: err.Error()}}, warns
+	}
+	return f, nil, warns
+}
+
+func hasProblem(ps []Problem, field string) bool {
+	for _, p := range ps {
+		if p.Field == field {
+			return true
+		}
+	}
+	return false
+}
+
+// geometry builds the record's geometry from its geometry member, or its
+// WKT, or its lon/lat columns.
+func (c *converter) geometry(rec *record, lonS, latS, wktS, lonCol, latCol, wktCol string) (orb.Geometry, []Problem) {
+	row := rec.n
+	if rec.geom != nil {
+		return rec.geom, nil
+	}
+	if hasProblem(rec.errs, "geometry") {
+		return nil, nil
+	}
+	switch {
+	case wktS != "":
+		g, err := parseWKT(wktS, c.opts.MaxCoordinates)
+		if err != nil {
+			return nil, []Problem{{Row: row, Field: "wkt", Column: wktCol, Value: shorten(wktS), Reason: err.Error()}}
+		}
+		return g, nil
+	case lonS != "" || latS != "":
+		var ps []Problem
+		lon, err := parseCoord(lonS)
+		if err != nil {
+			ps = append(ps, Problem{Row: row, Field: "lon", Column: lonCol, Value: shorten(lonS), Reason: "longitude " + err.Error()})
+		}
+		lat, err := parseCoord(latS)
+		if err != nil {
+			ps = append(ps, Problem{Row: row, Field: "lat", Column: latCol, Value: shorten(latS), Reason: "latitude " + err.Error()})
+		}
+		if len(ps) > 0 {
+			return nil, ps
+		}
+		return orb.Point{lon, lat}, nil
+	case rec.hasGeom:
+		return nil, []Problem{{Row: row, Field: "geometry", Reason: "the feature has no geometry"}}
+	}
+	return nil, []Problem{{Row: row, Field: "geometry", Reason: "no coordinates: fill 经度/纬度 (lon/lat) or the WKT column"}}
+}
+
+func parseCoord(s string) (float64, error) {
+	if s == "" {
+		return 0, fmt.Errorf("is missing")
+	}
+	v, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSuffix(s, "°"), "º"), 64)
+	if err != nil {
+		return 0, fmt.Errorf("is not a number")
+	}
+	if err := finite(orb.Point{v, 0}); err != nil {
+		return 0, fmt.Errorf("is not a finite number")
+	}
+	return v, nil
+}
+
+// checkGeometry converts to WGS 84 and checks type, validity and region.
+func (c *converter) checkGeometry(row int64, g orb.Geometry) (orb.Geometry, []string, []Problem) {
+	fail := func(msg string) (orb.Geometry, []string, []Problem) {
+		return nil, nil, []Problem{{Row: row, Field: "geometry", Reason: msg}}
+	}
+	g = unwrap(c.l.Geometry, g)
+	if !layers.GeometryFits(c.l.Geometry, g) {
+		return fail(fmt.Sprintf("is a %s, but layer %s takes a %s", g.GeoJSONType(), c.l.Name, c.l.Geometry))
+	}
+	if n := countPoints(g); n > c.opts.MaxCoordinates {
+		return fail(fmt.Sprintf("has %d coordinates, more than the %d allowed", n, c.opts.MaxCoordinates))
+	}
+	if c.opts.CRS != geo.WGS84 && c.opts.CRS != geo.CGCS2000 {
+		bad := false
+		walkPoints(g, func(p orb.Point) bool { bad = finite(p) != nil; return !bad })
+		if bad {
+			return fail("a coordinate is not a finite number")
+		}
+		g = geo.TransformGeometry(g, func(p orb.Point) orb.Point { return geo.ToWGS84(c.opts.CRS, p) })
+	}
+	gc := geomCheck{repair: !c.opts.NoRepair}
+	g, err := gc.check(g)
+	if err != nil {
+		return fail(err.Error())
+	}
+	if msg := regionProblem(g, *c.opts.Region); msg != "" {
+		return fail(msg)
+	}
+	return g, gc.repairs, nil
+}
+
+// fill sets what the file left out: the default source, the derived status,
+// the community and patch.
+func (c *converter) fill(row int64, props map[string]any, g orb.Geometry, resolved *bool, warns *[]Problem) {
+	if c.hasSource && props["source"] == nil {
+		props["source"] = c.opts.DefaultSource
+	}
+	if c.derive {
+		deriveStatus(props, resolved)
+	}
+	if !c.hasComm {
+		return
+	}
+	p, isPoint := g.(orb.Point)
+	if props["community"] == nil && isPoint && c.comm != nil {
+		if c.comm.empty() {
+			if !c.warnedNoComm {
+				c.warnedNoComm = true
+				c.report.addWarning(Problem{Row: row, Field: "community", Reason: "the store has no communities yet, so community and patch were left empty (import the communities layer first)"})
+			}
+		} else if name, patch := c.comm.locate(p); name != "" {
+			props["community"] = name
+			if c.hasPatch && props["patch"] == nil && patch != "" {
+				props["patch"] = patch
+			}
+		} else {
+			*warns = append(*warns, Problem{Row: row, Field: "community", Reason: fmt.Sprintf("(%.6f, %.6f) is not inside any community; left empty", p[0], p[1])})
+		}
+	}
+	if c.hasPatch && props["patch"] == nil && c.comm != nil {
+		if name, ok := props["community"].(string); ok {
+			if patch := c.comm.patchOf[name]; patch != "" {
+				props["patch"] = patch
+			}
+		}
+	}
+}
+
+// checkKey rejects a key seen before in the file (or, for inserts, already
+// in the layer) and, for upserts, a missing key.
+func (c *converter) checkKey(row int64, props map[string]any) []Problem {
+	if c.keys == nil {
+		return nil
+	}
+	key := c.l.Key
+	k := keyText(props[key])
+	fd, _ := c.l.Field(key)
+	if k == "" {
+		if c.opts.Mode == layers.Upsert {
+			return []Problem{{Row: row, Field: key, Reason: fmt.Sprintf("is needed to upsert (column %s): without it the row cannot be matched", fd.TitleZH)}}
+		}
+		return nil
+	}
+	h := maphash.String(c.seed, k)
+	if first, seen := c.keys[h]; seen {
+		if first == 0 {
+			return []Problem{{Row: row, Field: key, Value: shorten(k), Reason: "is already in the layer: use --mode upsert to update it"}}
+		}
+		return []Problem{{Row: row, Field: key, Value: shorten(k), Reason: fmt.Sprintf("appears twice in the file (first on row %d)", first)}}
+	}
+	c.keys[h] = uint32(min(row, 1<<32-1))
+	return nil
+}

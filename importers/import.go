@@ -1,0 +1,260 @@
+package importers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"minqing/layers"
+)
+
+// progressEvery is how often (in records) the clock is checked for progress.
+const progressEvery = 1024
+
+// Import reads r in opts.Format and writes its valid records to layer l of
+// src in one Source.Write (nothing, with opts.DryRun). cat is used to find
+// the communities layer for point-in-polygon assignment (nil: none).
+//
+// It always returns a report. The error wraps ErrRejected when records were
+// rejected or the file could not be read (nothing written); any other error
+// comes from the store or the context.
+func Import(ctx context.Context, src layers.Source, cat *layers.Catalog, l *layers.Layer, r io.Reader, opts Options) (*Report, error) {
+	start := time.Now()
+	opts.defaults()
+	rep := newReport(opts.MaxProblems)
+	rep.Layer, rep.Format, rep.CRS, rep.Mode, rep.DryRun = l.Name, opts.Format, string(opts.CRS), string(opts.Mode), opts.DryRun
+	finish := func(err error) (*Report, error) {
+		rep.Duration = time.Since(start)
+		rep.Seconds = rep.Duration.Seconds()
+		if rep.Seconds > 0 {
+			rep.RowsPerS = float64(rep.Read) / rep.Seconds
+		}
+		if err != nil && rep.Failure == "" {
+			rep.Failure = err.Error()
+		}
+		return rep, err
+	}
+	reject := func(err error) (*Report, error) {
+		rep.Failure = err.Error()
+		rep.addError(Problem{Reason: err.Error()})
+		return finish(fmt.Errorf("%w: %w", ErrRejected, err))
+	}
+
+	res, err := newResolver(l, opts.Mapping)
+	if err != nil {
+		return finish(err)
+	}
+	if err := CheckEncoding(opts.Encoding); err != nil {
+		return finish(err)
+	}
+	cnt := &counter{r: r}
+	dec, err := decodeInput(cnt, opts.Encoding, opts.Format)
+	if err != nil {
+		return reject(err)
+	}
+	rep.Encoding = dec.name
+
+	var rr recordReader
+	var header []string
+	switch opts.Format {
+	case CSV:
+		cr, err := newCSVReader(dec.r, opts.MaxRecordBytes)
+		if err != nil {
+			return reject(err)
+		}
+		if msg := checkCSVHeader(cr.header, res, l); msg != "" {
+			return reject(errors.New(msg))
+		}
+		rr, header = cr, cr.header
+	case GeoJSON:
+		rr = newGeoJSONReader(dec.r, opts.MaxRecordBytes, opts.MaxCoordinates)
+	case KML:
+		rr = newKMLReader(dec.r, !dec.xmlDeclared, opts.MaxRecordBytes, opts.MaxCoordinates)
+	default:
+		return finish(fmt.Errorf("importers: unknown format %q (use geojson, csv or kml)", opts.Format))
+	}
+
+	var comm *communityIndex
+	if _, ok := l.Field("community"); ok && l.Geometry == "Point" {
+		if comm, err = loadCommunities(ctx, src, cat); err != nil {
+			return finish(err)
+		}
+	}
+	conv := newConverter(l, res, &opts, comm, rep)
+	if opts.Mode == layers.Insert {
+		if err := conv.loadExistingKeys(ctx, src); err != nil {
+			return finish(fmt.Errorf("importers: read existing keys of %s: %w", l.Name, err))
+		}
+	}
+	fr := &featureReader{ctx: ctx, rr: rr, conv: conv, rep: rep, opts: &opts, cnt: cnt, start: start,
+		rejects: newRejectWriter(opts.Rejects, opts.Format, header)}
+	if !opts.SkipInvalid {
+		fr.rejects = nil
+	}
+
+	if opts.DryRun || src == nil {
+		for {
+			if _, err = fr.Next(); err != nil {
+				break
+			}
+		}
+		if errors.Is(err, io.EOF) {
+			err = nil
+		}
+	} else {
+		var wr layers.WriteResult
+		wr, err = src.Write(ctx, l, layers.WriteOptions{Mode: opts.Mode}, fr)
+		if err == nil {
+			rep.Written = true
+			rep.Inserted, rep.Updated, rep.Deleted = wr.Inserted, wr.Updated, wr.Deleted
+		}
+	}
+	fr.progress(true)
+	if cerr := fr.closeRejects(); cerr != nil && err == nil {
+		err = fmt.Errorf("importers: rejects file: %w", cerr)
+	}
+	if err != nil && fr.fatal != nil && !errors.Is(err, ErrRejected) {
+		// The store wrapped (or replaced) the reader's error: report the reader's.
+		err = fr.fatal
+	}
+	return finish(err)
+}
+
+// checkCSVHeader makes sure a CSV has coordinate columns.
+func checkCSVHeader(header []string, res *resolver, l *layers.Layer) string {
+	var lon, lat, wkt bool
+	for _, h := range header {
+		switch res.resolve(h).kind {
+		case tLon:
+			lon = true
+		case tLat:
+			lat = true
+		case tWKT:
+			wkt = true
+		}
+	}
+	if wkt || (lon && lat) {
+		return ""
+	}
+	return fmt.Sprintf("the CSV has no coordinate columns: name them 经度 and 纬度 (lon, lat) or wkt, or map yours with --mapping (its columns: %s)", shorten(joinHeader(header)))
+}
+
+func joinHeader(h []string) string {
+	s := ""
+	for i, c := range h {
+		if i > 0 {
+			s += ", "
+		}
+		s += c
+	}
+	return s
+}
+
+// featureReader is the layers.FeatureReader handed to Source.Write: it yields
+// valid features, records the rest, and at the end of the file returns an
+// error (so the store rolls back) when anything was rejected and
+// SkipInvalid is false.
+type featureReader struct {
+	ctx     context.Context
+	rr      recordReader
+	conv    *converter
+	rep     *Report
+	opts    *Options
+	cnt     *counter
+	rejects rejectWriter
+	start   time.Time
+	lastP   time.Time
+	fatal   error // set when the reader stopped the import
+	done    bool
+}
+
+// Next implements layers.FeatureReader.
+func (fr *featureReader) Next() (*layers.Feature, error) {
+	if fr.done {
+		return nil, fr.end()
+	}
+	for {
+		if err := fr.ctx.Err(); err != nil {
+			return nil, err
+		}
+		rec, err := fr.rr.next()
+		if err == io.EOF { //nolint:errorlint // readers return io.EOF itself at the normal end
+
+			fr.done = true
+			return nil, fr.end()
+		}
+		if err != nil {
+			fr.done = true
+			if errors.Is(err, io.EOF) { // an end of file inside a record is no normal end
+				err = fmt.Errorf("the file ends in the middle of a record (truncated?): %s", err.Error())
+			}
+			msg := err.Error()
+			fr.rep.addError(Problem{Reason: msg})
+			fr.fatal = fmt.Errorf("%w: %w", ErrRejected, err)
+			fr.rep.Failure = msg
+			return nil, fr.fatal
+		}
+		fr.rep.Read++
+		if fr.rep.Read%progressEvery == 0 {
+			fr.progress(false)
+		}
+		f, probs, warns := fr.conv.convert(rec)
+		for _, w := range warns {
+			fr.rep.addWarning(w)
+		}
+		if len(probs) > 0 {
+			fr.rep.Rejected++
+			for _, p := range probs {
+				fr.rep.addError(p)
+			}
+			if fr.rejects != nil {
+				if err := fr.rejects.write(rec, probs); err != nil {
+					fr.fatal = fmt.Errorf("importers: rejects file: %w", err)
+					return nil, fr.fatal
+				}
+			}
+			continue
+		}
+		fr.rep.Valid++
+		return f, nil
+	}
+}
+
+// end decides what the end of the input means.
+func (fr *featureReader) end() error {
+	switch {
+	case fr.fatal != nil:
+		return fr.fatal
+	case fr.rep.Rejected > 0 && !fr.opts.SkipInvalid:
+		fr.fatal = fmt.Errorf("%w: %d of %d rows have errors; nothing was written (fix them, or use --skip-invalid to load the %d good rows)",
+			ErrRejected, fr.rep.Rejected, fr.rep.Read, fr.rep.Valid)
+		fr.rep.Failure = fmt.Sprintf("%d of %d rows have errors; nothing was written", fr.rep.Rejected, fr.rep.Read)
+		return fr.fatal
+	case fr.opts.Mode == layers.Replace && fr.rep.Valid == 0 && !fr.opts.DryRun:
+		fr.fatal = fmt.Errorf("%w: the file has no valid rows; replacing would empty the layer, so nothing was changed", ErrRejected)
+		fr.rep.Failure = "the file has no valid rows; replacing would empty the layer, so nothing was changed"
+		return fr.fatal
+	}
+	return io.EOF
+}
+
+func (fr *featureReader) progress(done bool) {
+	if fr.opts.Progress == nil {
+		return
+	}
+	now := time.Now()
+	if !done && now.Sub(fr.lastP) < 200*time.Millisecond {
+		return
+	}
+	fr.lastP = now
+	fr.opts.Progress(Progress{Rows: fr.rep.Read, Bytes: fr.cnt.n, Size: fr.opts.Size, Elapsed: now.Sub(fr.start), Done: done})
+}
+
+func (fr *featureReader) closeRejects() error {
+	if fr.rejects == nil {
+		return nil
+	}
+	return fr.rejects.close()
+}

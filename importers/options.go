@@ -1,0 +1,144 @@
+package importers
+
+import (
+	"fmt"
+	"io"
+	"path"
+	"strings"
+
+	"github.com/paulmach/orb"
+
+	"minqing/geo"
+	"minqing/layers"
+)
+
+// Format is an input format.
+type Format string
+
+// The formats Import reads.
+const (
+	GeoJSON Format = "geojson" // FeatureCollection, Feature or newline-delimited Features
+	CSV     Format = "csv"     // comma- or tab-separated, with a header row
+	KML     Format = "kml"     // Placemarks (not zipped KMZ)
+)
+
+// ParseFormat parses a format name ("geojson", "json", "ndjson", "csv",
+// "tsv", "txt", "kml"), case-insensitively.
+func ParseFormat(s string) (Format, error) {
+	switch strings.ToLower(strings.TrimSpace(strings.TrimPrefix(s, "."))) {
+	case "geojson", "json", "ndjson", "geojsonl", "geojsonseq", "jsonl":
+		return GeoJSON, nil
+	case "csv", "tsv", "txt":
+		return CSV, nil
+	case "kml":
+		return KML, nil
+	case "kmz":
+		return "", fmt.Errorf("importers: KMZ is a zipped KML: unzip it and import doc.kml")
+	}
+	return "", fmt.Errorf("importers: unknown format %q (use geojson, csv or kml)", s)
+}
+
+// FormatFromName guesses the format from a file name's extension.
+func FormatFromName(name string) (Format, error) {
+	ext := path.Ext(strings.ToLower(name))
+	if ext == "" {
+		return "", fmt.Errorf("importers: cannot tell the format of %q: give --format geojson, csv or kml", name)
+	}
+	return ParseFormat(ext)
+}
+
+// FormatFromContentType maps a MIME type to a format ("" if unknown).
+func FormatFromContentType(ct string) Format {
+	ct = strings.ToLower(strings.TrimSpace(strings.Split(ct, ";")[0]))
+	switch ct {
+	case "application/geo+json", "application/json", "application/x-ndjson", "application/geo+json-seq", "application/vnd.geo+json":
+		return GeoJSON
+	case "text/csv", "text/tab-separated-values", "application/csv":
+		return CSV
+	case "application/vnd.google-earth.kml+xml", "application/xml", "text/xml":
+		return KML
+	}
+	return ""
+}
+
+// Beijing returns the default region every coordinate must fall in: lon
+// 115.4–117.6, lat 39.4–41.1 (the municipality with a margin).
+func Beijing() orb.Bound { return orb.Bound{Min: orb.Point{115.4, 39.4}, Max: orb.Point{117.6, 41.1}} }
+
+// Defaults of Options.
+const (
+	DefaultMaxRecordBytes = 64 << 20 // one CSV row, GeoJSON feature or KML placemark
+	DefaultMaxCoordinates = 1 << 20  // coordinates in one feature
+	DefaultMaxProblems    = 10000    // errors (and, separately, warnings) kept in a report
+)
+
+// Options tune an import. The zero value imports UTF-8-or-GB18030 WGS 84 data
+// in insert mode, all or nothing, repairing rings, within Beijing.
+type Options struct {
+	Format   Format  // required (see ParseFormat, FormatFromName)
+	CRS      geo.CRS // the input's coordinate system; "" is WGS 84
+	Encoding string  // "utf-8", "gbk", "gb18030", "utf-16", "auto" or ""; other WHATWG names work too
+	Mapping  Mapping // extra column → field names and value synonyms
+	Mode     layers.WriteMode
+	DryRun   bool // validate and report; write nothing
+	// SkipInvalid writes the valid records even when some are rejected; the
+	// rejected ones go to Rejects.
+	SkipInvalid bool
+	// Rejects, if set, receives the rejected records when SkipInvalid is true.
+	Rejects io.Writer
+	// NoRepair rejects unclosed rings and keeps duplicate points and ring
+	// orientation as they are, instead of repairing them.
+	NoRepair bool
+	// Region is where coordinates must lie (after conversion to WGS 84);
+	// nil means Beijing. An empty bound (orb.Bound{}) disables the check.
+	Region *orb.Bound
+	// DefaultSource fills an empty source field (incidents); "" means "12345".
+	DefaultSource string
+	// Size is the input's size in bytes if known (for the progress percent).
+	Size int64
+	// Progress, if set, is called now and then (at most every 200 ms) and
+	// once at the end, from the goroutine running Import.
+	Progress func(Progress)
+
+	MaxRecordBytes int64 // 0: DefaultMaxRecordBytes
+	MaxCoordinates int   // 0: DefaultMaxCoordinates
+	MaxProblems    int   // 0: DefaultMaxProblems
+}
+
+func (o *Options) defaults() {
+	if o.Mode == "" {
+		o.Mode = layers.Insert
+	}
+	if o.CRS == "" {
+		o.CRS = geo.WGS84
+	}
+	if o.DefaultSource == "" {
+		o.DefaultSource = "12345"
+	}
+	if o.Region == nil {
+		b := Beijing()
+		o.Region = &b
+	}
+	if o.MaxRecordBytes <= 0 {
+		o.MaxRecordBytes = DefaultMaxRecordBytes
+	}
+	if o.MaxCoordinates <= 0 {
+		o.MaxCoordinates = DefaultMaxCoordinates
+	}
+	if o.MaxProblems <= 0 {
+		o.MaxProblems = DefaultMaxProblems
+	}
+}
+
+// ParseMode parses insert, upsert or replace ("" is insert).
+func ParseMode(s string) (layers.WriteMode, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "", "insert":
+		return layers.Insert, nil
+	case "upsert":
+		return layers.Upsert, nil
+	case "replace":
+		return layers.Replace, nil
+	}
+	return "", fmt.Errorf("importers: unknown mode %q (use insert, upsert or replace)", s)
+}

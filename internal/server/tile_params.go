@@ -1,0 +1,167 @@
+package server
+
+import (
+	"fmt"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"minqing/layers"
+	"minqing/tiles"
+)
+
+// maxTileLayers is the most layers one tile URL may name.
+const maxTileLayers = 8
+
+// tileFilterParams returns the query parameters that filter tiles. datetime
+// applies to every requested layer with a time field; category, status and
+// source to every requested layer that has that property (incidents).
+func tileFilterParams() []string { return []string{"datetime", "category", "status", "source"} }
+
+// splitTileLayers splits "{layers}" ("incidents" or "communities,incidents")
+// into names, dropping repeats and keeping the first order.
+func splitTileLayers(s string) ([]string, error) {
+	if s == "" {
+		return nil, badRequest("layers", "no layer named: use /tiles/{layer}/{z}/{x}/{y}.mvt or a comma-separated list of layers")
+	}
+	var names []string
+	for _, n := range strings.Split(s, ",") {
+		n = strings.TrimSpace(n)
+		if n == "" {
+			return nil, badRequest("layers", fmt.Sprintf("empty layer name in %q", s))
+		}
+		if !slices.Contains(names, n) {
+			names = append(names, n)
+		}
+	}
+	if len(names) > maxTileLayers {
+		return nil, badRequest("layers", fmt.Sprintf("%d layers requested; one tile holds at most %d", len(names), maxTileLayers))
+	}
+	return names, nil
+}
+
+// tileLayers resolves the names to layers the caller may see; an unknown or
+// invisible one is a 404 naming it.
+func (s *Server) tileLayers(role layers.Role, names []string) ([]*layers.Layer, error) {
+	out := make([]*layers.Layer, 0, len(names))
+	for _, n := range names {
+		l, err := s.catalog.Get(n, role)
+		if err != nil {
+			return nil, notFound("no layer named " + quote(n) + ": see /layers")
+		}
+		out = append(out, l)
+	}
+	return out, nil
+}
+
+// parseZXY parses the z, x and y path segments; y may end in ".mvt" or
+// ".pbf" (or nothing).
+func parseZXY(zs, xs, ys string) (z, x, y int, err error) {
+	for _, ext := range []string{".mvt", ".pbf"} {
+		if cut, ok := strings.CutSuffix(ys, ext); ok {
+			ys = cut
+			break
+		}
+	}
+	parse := func(name, v string) (int, error) {
+		n, err := strconv.Atoi(v)
+		if err != nil || strings.HasPrefix(v, "+") {
+			return 0, badRequest(name, fmt.Sprintf("%s %q is not a whole number (tiles are /tiles/{layers}/{z}/{x}/{y}.mvt)", name, v))
+		}
+		return n, nil
+	}
+	if z, err = parse("z", zs); err != nil {
+		return
+	}
+	if x, err = parse("x", xs); err != nil {
+		return
+	}
+	if y, err = parse("y", ys); err != nil {
+		return
+	}
+	err = tiles.CheckTile(z, x, y)
+	return
+}
+
+// tileFilters parses the tile filters of q into one Query per requested
+// layer, and a canonical text of them for the cache key. A filter that no
+// requested layer takes is a 400 naming it.
+func tileFilters(q url.Values, ls []*layers.Layer, role layers.Role) (map[string]layers.Query, string, error) {
+	tr, err := parseDatetime(q.Get("datetime"))
+	if err != nil {
+		return nil, "", err
+	}
+	eqParams := url.Values{}
+	for _, k := range tileFilterParams()[1:] {
+		if vs, ok := q[k]; ok {
+			eqParams[k] = vs
+		}
+	}
+	used := map[string]bool{}
+	out := map[string]layers.Query{}
+	var key strings.Builder
+	for _, l := range ls {
+		var lq layers.Query
+		if tr != nil && l.TimeField != "" {
+			lq.Time = tr
+			used["datetime"] = true
+		}
+		eq, err := parseEqual(eqParams, l, role, nil)
+		if err != nil {
+			return nil, "", err
+		}
+		for k := range eqParams {
+			if _, ok := l.VisibleField(k, role); ok {
+				used[k] = true
+			}
+		}
+		lq.Equal = eq
+		if lq.Time == nil && len(eq) == 0 {
+			continue
+		}
+		out[l.Name] = lq
+		writeFilterKey(&key, l.Name, lq)
+	}
+	for _, k := range tileFilterParams() {
+		if _, given := q[k]; given && !used[k] && (k != "datetime" || tr != nil) {
+			return nil, "", badRequest(k, fmt.Sprintf("filter %s applies to none of the requested layers (it filters incidents)", k))
+		}
+	}
+	return out, key.String(), nil
+}
+
+// writeFilterKey writes a canonical form of one layer's filters: the same
+// filters however the URL spelled them give the same text.
+func writeFilterKey(b *strings.Builder, layer string, q layers.Query) {
+	b.WriteString(layer)
+	b.WriteByte('{')
+	if q.Time != nil {
+		b.WriteString("t=")
+		for _, t := range []*time.Time{q.Time.Start, q.Time.End} {
+			if t != nil {
+				b.WriteString(t.UTC().Format(time.RFC3339Nano))
+			}
+			b.WriteByte('/')
+		}
+	}
+	keys := make([]string, 0, len(q.Equal))
+	for k := range q.Equal {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		vals := make([]string, 0, len(q.Equal[k]))
+		for _, v := range q.Equal[k] {
+			vals = append(vals, fmt.Sprint(v))
+		}
+		slices.Sort(vals)
+		vals = slices.Compact(vals)
+		b.WriteString(k)
+		b.WriteByte('=')
+		b.WriteString(strings.Join(vals, "\x1f"))
+		b.WriteByte(';')
+	}
+	b.WriteByte('}')
+}

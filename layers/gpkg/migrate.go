@@ -1,0 +1,39 @@
+package gpkg
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io/fs"
+
+	"github.com/pressly/goose/v3"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Migrate brings the schema up to date with the migrations embedded in the
+// binary and returns how many it applied. Open calls it.
+func (s *Store) Migrate(ctx context.Context) (int, error) {
+	sub, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return 0, fmt.Errorf("gpkg: migrations: %w", err)
+	}
+	// goose may hold a transaction and query beside it, which the
+	// one-connection write pool cannot do: it gets a pool of its own.
+	db, err := openDB(s.path, true)
+	if err != nil {
+		return 0, err
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(2)
+	p, err := goose.NewProvider(goose.DialectSQLite3, db, sub)
+	if err != nil {
+		return 0, fmt.Errorf("gpkg: migrations: %w", err)
+	}
+	res, err := p.Up(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("gpkg: migrate %s: %w", s.path, err)
+	}
+	return len(res), nil
+}

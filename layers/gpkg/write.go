@@ -1,0 +1,346 @@
+package gpkg
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/mattn/go-sqlite3"
+	"github.com/paulmach/orb"
+
+	"minqing/layers"
+)
+
+// contactsLayer is the layer whose features may carry a caller's contact.
+const contactsLayer = "incidents"
+
+// maxResultIDs is how many ids a WriteResult lists.
+const maxResultIDs = 10000
+
+// Write stores the features r yields in one transaction on the write
+// connection: all of them or, if r fails or any feature is rejected, none.
+// Feature ids are kept when given; upsert matches the layer's key.
+func (s *Store) Write(ctx context.Context, l *layers.Layer, opts layers.WriteOptions, r layers.FeatureReader) (layers.WriteResult, error) {
+	res, err := s.write(ctx, l, opts, r)
+	if err != nil && ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
+		// The context ended mid-way: database/sql rolled back and closed
+		// the statements, whose errors would hide the cause.
+		err = fmt.Errorf("gpkg: write %s: %w", l.Name, ctx.Err())
+	}
+	return res, err
+}
+
+func (s *Store) write(ctx context.Context, l *layers.Layer, opts layers.WriteOptions, r layers.FeatureReader) (layers.WriteResult, error) {
+	var res layers.WriteResult
+	mode := opts.Mode
+	if mode == "" {
+		mode = layers.Insert
+	}
+	switch mode {
+	case layers.Insert, layers.Upsert, layers.Replace:
+	default:
+		return res, layers.Invalid("mode", fmt.Sprintf("write mode %q: use insert, upsert or replace", mode))
+	}
+	tx, err := s.wdb.BeginTx(ctx, nil)
+	if err != nil {
+		return res, wrap("write "+l.Name, err)
+	}
+	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
+
+	w, err := newWriter(ctx, tx, l, mode)
+	if err != nil {
+		return res, wrap("write "+l.Name, err)
+	}
+	defer w.close()
+
+	if mode == layers.Replace {
+		old, err := extent(ctx, tx, l)
+		if err != nil {
+			return res, err
+		}
+		del, err := tx.ExecContext(ctx, "DELETE FROM "+ident(l.Name))
+		if err != nil {
+			return res, wrap("write "+l.Name+": replace", err)
+		}
+		if res.Deleted, err = del.RowsAffected(); err != nil {
+			return res, wrap("write "+l.Name+": replace", err)
+		}
+		if res.Deleted > 0 {
+			res.Bounds = old
+		}
+	}
+	var written orb.Bound
+	var n int64
+	for {
+		f, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return res, err
+		}
+		n++
+		if err := w.write(ctx, f, n, &res); err != nil {
+			return res, err
+		}
+		b := f.Geometry.Bound()
+		if n == 1 {
+			written = b
+		} else {
+			written = written.Union(b)
+		}
+		if opts.Progress != nil && n%10000 == 0 {
+			opts.Progress(n)
+		}
+	}
+	if n > 0 {
+		if res.Deleted > 0 {
+			res.Bounds = res.Bounds.Union(written)
+		} else {
+			res.Bounds = written
+		}
+	}
+	if err := touchContents(ctx, tx, l, mode, n > 0, written); err != nil {
+		return res, err
+	}
+	if err := tx.Commit(); err != nil {
+		return res, wrap("write "+l.Name+": commit", err)
+	}
+	return res, nil
+}
+
+// writer holds the statements of one Write.
+type writer struct {
+	l       *layers.Layer
+	mode    layers.WriteMode
+	insert  *sql.Stmt
+	update  *sql.Stmt // update a changed row (upsert)
+	exists  *sql.Stmt // does an id exist (upsert)
+	byKey   *sql.Stmt // the id of a key (upsert)
+	contact *sql.Stmt
+	args    []any
+}
+
+func newWriter(ctx context.Context, tx *sql.Tx, l *layers.Layer, mode layers.WriteMode) (*writer, error) {
+	w := &writer{l: l, mode: mode, args: make([]any, 0, len(l.Fields)+2)}
+	var err error
+	table := ident(l.Name)
+	names := []string{"id", "geom"}
+	ph := []string{"?1", "?2"}
+	for i, f := range l.Fields {
+		names = append(names, ident(f.Name))
+		ph = append(ph, fmt.Sprintf("?%d", i+3))
+	}
+	w.insert, err = tx.PrepareContext(ctx, "INSERT INTO "+table+" ("+strings.Join(names, ", ")+") VALUES ("+strings.Join(ph, ", ")+")")
+	if err != nil {
+		return nil, err
+	}
+	if mode == layers.Upsert {
+		// Update only a row that differs, so that re-importing the same
+		// rows changes (and counts) nothing. (A plain UPDATE, not INSERT …
+		// ON CONFLICT DO UPDATE: the conflict clause of an upsert would
+		// override the OR REPLACE of the GeoPackage 1.3 R-tree triggers.)
+		sets := make([]string, 0, len(names)-1)
+		same := make([]string, 0, len(names)-1)
+		for i, c := range names[1:] {
+			sets = append(sets, fmt.Sprintf("%s = ?%d", c, i+2))
+			same = append(same, fmt.Sprintf("%s IS ?%d", c, i+2))
+		}
+		w.update, err = tx.PrepareContext(ctx, "UPDATE "+table+" SET "+strings.Join(sets, ", ")+
+			" WHERE id = ?1 AND NOT ("+strings.Join(same, " AND ")+")")
+		if err != nil {
+			return nil, err
+		}
+	}
+	if mode == layers.Upsert {
+		if w.exists, err = tx.PrepareContext(ctx, "SELECT 1 FROM "+table+" WHERE id = ?1"); err != nil {
+			return nil, err
+		}
+		if l.Key != "" {
+			if w.byKey, err = tx.PrepareContext(ctx, "SELECT id FROM "+table+" WHERE "+ident(l.Key)+" = ?1"); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if l.Name == contactsLayer {
+		if w.contact, err = tx.PrepareContext(ctx, "INSERT INTO incident_contacts (incident_id, name, phone) VALUES (?1, ?2, ?3) "+
+			"ON CONFLICT (incident_id) DO UPDATE SET name = excluded.name, phone = excluded.phone"); err != nil {
+			return nil, err
+		}
+	}
+	return w, nil
+}
+
+func (w *writer) close() {
+	for _, st := range []*sql.Stmt{w.insert, w.update, w.exists, w.byKey, w.contact} {
+		if st != nil {
+			st.Close()
+		}
+	}
+}
+
+// write checks and stores one feature; n is its 1-based position in the
+// input, named in error messages.
+func (w *writer) write(ctx context.Context, f *layers.Feature, n int64, res *layers.WriteResult) error {
+	if f == nil {
+		return layers.Invalid("", fmt.Sprintf("feature %d: no feature", n))
+	}
+	if err := layers.Prepare(w.l, f); err != nil {
+		return layers.Invalid("", fmt.Sprintf("feature %d: %v", n, err))
+	}
+	blob, err := Encode(f.Geometry)
+	if err != nil {
+		return layers.Invalid("", fmt.Sprintf("feature %d: geometry: %v", n, err))
+	}
+	var id any
+	existed := false
+	if f.ID > 0 {
+		id = f.ID
+	}
+	if w.mode == layers.Upsert {
+		if id != nil {
+			var one int
+			err := w.exists.QueryRowContext(ctx, id).Scan(&one)
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return wrap("write "+w.l.Name, err)
+			}
+			existed = err == nil
+		} else if key := f.Props[w.l.Key]; w.byKey != nil && key != nil {
+			kf, _ := w.l.Field(w.l.Key)
+			kv, err := bindValue(kf, key)
+			if err != nil {
+				return layers.Invalid("", fmt.Sprintf("feature %d: %v", n, err))
+			}
+			var found int64
+			err = w.byKey.QueryRowContext(ctx, kv).Scan(&found)
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return wrap("write "+w.l.Name, err)
+			}
+			if err == nil {
+				id, existed = found, true
+			}
+		}
+	}
+	w.args = append(w.args[:0], id, blob)
+	for _, fd := range w.l.Fields {
+		v, err := bindValue(fd, f.Props[fd.Name])
+		if err != nil {
+			return layers.Invalid("", fmt.Sprintf("feature %d: %v", n, err))
+		}
+		w.args = append(w.args, v)
+	}
+	st := w.insert
+	if existed {
+		st = w.update
+	}
+	out, err := st.ExecContext(ctx, w.args...)
+	if err != nil {
+		return writeError(w.l, n, err)
+	}
+	changed, err := out.RowsAffected()
+	if err != nil {
+		return wrap("write "+w.l.Name, err)
+	}
+	rowID, _ := id.(int64)
+	if id == nil {
+		if rowID, err = out.LastInsertId(); err != nil {
+			return wrap("write "+w.l.Name, err)
+		}
+	}
+	switch {
+	case changed == 0:
+	case existed:
+		res.Updated++
+	default:
+		res.Inserted++
+	}
+	if len(res.IDs) < maxResultIDs {
+		res.IDs = append(res.IDs, rowID)
+	}
+	if c := f.Contact; c != nil && w.contact != nil && (c.Name != "" || c.Phone != "") {
+		if _, err := w.contact.ExecContext(ctx, rowID, nullable(c.Name), nullable(c.Phone)); err != nil {
+			return wrap("write "+w.l.Name+": contacts", err)
+		}
+	}
+	return nil
+}
+
+// writeError names the feature a constraint rejected (a duplicate key or
+// id) as bad input; other errors are the store's.
+func writeError(l *layers.Layer, n int64, err error) error {
+	var se sqlite3.Error
+	if errors.As(err, &se) && se.Code == sqlite3.ErrConstraint {
+		return layers.Invalid("", fmt.Sprintf("feature %d: %v", n, friendlyConstraint(l, se)))
+	}
+	return wrap("write "+l.Name, err)
+}
+
+// friendlyConstraint turns "UNIQUE constraint failed: streets.name" into a
+// sentence.
+func friendlyConstraint(l *layers.Layer, se sqlite3.Error) string {
+	msg := se.Error()
+	if i := strings.Index(msg, "UNIQUE constraint failed: "); i >= 0 {
+		col := strings.TrimPrefix(msg[i+len("UNIQUE constraint failed: "):], l.Name+".")
+		if col == "id" {
+			return "a feature with this id already exists in " + l.Name
+		}
+		return fmt.Sprintf("another feature of %s already has this %s", l.Name, col)
+	}
+	return msg
+}
+
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// touchContents records a write in gpkg_contents: last_change, and the
+// layer's extent (informative in GeoPackage: grown by inserts, reset by a
+// replace).
+func touchContents(ctx context.Context, tx *sql.Tx, l *layers.Layer, mode layers.WriteMode, wrote bool, b orb.Bound) error {
+	const now = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
+	var err error
+	switch {
+	case mode == layers.Replace && !wrote:
+		_, err = tx.ExecContext(ctx, "UPDATE gpkg_contents SET last_change = "+now+", min_x = NULL, min_y = NULL, max_x = NULL, max_y = NULL WHERE table_name = ?1", l.Name)
+	case mode == layers.Replace:
+		_, err = tx.ExecContext(ctx, "UPDATE gpkg_contents SET last_change = "+now+", min_x = ?2, min_y = ?3, max_x = ?4, max_y = ?5 WHERE table_name = ?1",
+			l.Name, b.Min[0], b.Min[1], b.Max[0], b.Max[1])
+	case wrote:
+		_, err = tx.ExecContext(ctx, "UPDATE gpkg_contents SET last_change = "+now+
+			", min_x = min(coalesce(min_x, ?2), ?2), min_y = min(coalesce(min_y, ?3), ?3)"+
+			", max_x = max(coalesce(max_x, ?4), ?4), max_y = max(coalesce(max_y, ?5), ?5) WHERE table_name = ?1",
+			l.Name, b.Min[0], b.Min[1], b.Max[0], b.Max[1])
+	default:
+		return nil
+	}
+	return wrap("write "+l.Name+": contents", err)
+}
+
+// Delete removes one feature; an incident's contact goes with it (the
+// foreign key cascades).
+func (s *Store) Delete(ctx context.Context, l *layers.Layer, id int64) error {
+	tx, err := s.wdb.BeginTx(ctx, nil)
+	if err != nil {
+		return wrap("delete", err)
+	}
+	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
+	out, err := tx.ExecContext(ctx, "DELETE FROM "+ident(l.Name)+" WHERE id = ?1", id)
+	if err != nil {
+		return wrap("delete", err)
+	}
+	if n, err := out.RowsAffected(); err != nil {
+		return wrap("delete", err)
+	} else if n == 0 {
+		return fmt.Errorf("gpkg: %s %d: %w", l.Name, id, layers.ErrNotFound)
+	}
+	if _, err := tx.ExecContext(ctx, "UPDATE gpkg_contents SET last_change = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE table_name = ?1", l.Name); err != nil {
+		return wrap("delete", err)
+	}
+	return wrap("delete: commit", tx.Commit())
+}

@@ -1,0 +1,146 @@
+// Interface strings in Chinese (the default) and English. Layer and field
+// titles come from /layers (title_zh, title_en); everything else is here.
+
+const strings = {
+  title: ['丰台街道民情图', 'Fengtai Subdistrict community map'],
+  layers: ['图层', 'Layers'],
+  legend: ['图例', 'Legend'],
+  opacity: ['透明度', 'Opacity'],
+  time: ['时间', 'Time'],
+  today: ['今天', 'Today'],
+  d7: ['近7天', '7 days'],
+  d30: ['近30天', '30 days'],
+  d90: ['近90天', '90 days'],
+  d365: ['近一年', '1 year'],
+  custom: ['自定义', 'Custom'],
+  month: ['按月', 'By month'],
+  from: ['从', 'From'],
+  to: ['到', 'To'],
+  play: ['播放', 'Play'],
+  pause: ['暂停', 'Pause'],
+  category: ['问题分类', 'Category'],
+  status: ['状态', 'Status'],
+  source: ['来源', 'Source'],
+  all: ['全部', 'All'],
+  filters: ['诉求筛选', 'Incident filters'],
+  export: ['导出', 'Export'],
+  exportLayer: ['导出当前筛选的图层', 'Download the filtered layer'],
+  exportView: ['仅当前视野', 'Only the current view'],
+  login: ['工作人员登录', 'Staff login'],
+  logout: ['退出登录', 'Log out'],
+  tokenPlaceholder: ['访问令牌 mq_…', 'Access token mq_…'],
+  tokenBad: ['令牌无效或已撤销', 'The token is unknown or revoked'],
+  signIn: ['登录', 'Sign in'],
+  cancel: ['取消', 'Cancel'],
+  rolePublic: ['公众', 'Public'],
+  roleStaff: ['工作人员', 'Staff'],
+  roleAdmin: ['管理员', 'Admin'],
+  staffOnly: ['仅工作人员', 'Staff only'],
+  close: ['关闭', 'Close'],
+  incidentsInWindow: ['所选时段诉求', 'Incidents in the window'],
+  byCategory: ['按分类', 'By category'],
+  noIncidents: ['所选时段没有诉求', 'No incidents in this window'],
+  total: ['合计', 'Total'],
+  chiefs: ['三级街巷长', 'The three chiefs'],
+  patrol: ['巡查与问题', 'Patrols and problems'],
+  loading: ['加载中…', 'Loading…'],
+  failed: ['加载失败', 'Could not load'],
+  zoomIn: ['放大查看明细', 'Zoom in for details'],
+  aggregated: ['条诉求（聚合）', 'incidents (aggregated)'],
+  aggLegend: ['聚合诉求：圆越大，诉求越多', 'Aggregated: the bigger, the more incidents'],
+  count: ['数量', 'Count'],
+  hotspots: ['热点分析', 'Hotspots'],
+  hotWindow: ['分析时段', 'Window'],
+  hotRes: ['网格大小', 'Cell size'],
+  auto: ['自动', 'Auto'],
+  hotIntro: [
+    '按六边形网格统计诉求，用 Getis-Ord Gi* 检验哪里的诉求比周边明显更多（热点）或更少（冷点）。',
+    'Incidents are counted per hexagon; the Getis-Ord Gi* test marks where there are clearly more (hot) or fewer (cold) complaints than around them.',
+  ],
+  'hot-99': ['热点 99%：有99%把握这里诉求确实扎堆，不是偶然', 'Hot 99 %: 99 % confident this is a real cluster of complaints, not chance'],
+  'hot-95': ['热点 95%：有95%把握这里诉求扎堆', 'Hot 95 %: 95 % confident this is a real cluster of complaints'],
+  'hot-90': ['热点 90%：有90%把握，值得留意', 'Hot 90 %: 90 % confident; worth watching'],
+  'not-significant': ['不显著：与周边差别可能只是偶然', 'Not significant: the difference may be chance'],
+  'cold-90': ['冷点 90%：有90%把握这里诉求偏少', 'Cold 90 %: 90 % confident complaints are fewer here'],
+  'cold-95': ['冷点 95%：有95%把握这里诉求偏少', 'Cold 95 %: 95 % confident complaints are fewer here'],
+  'cold-99': ['冷点 99%：有99%把握这里诉求确实偏少', 'Cold 99 %: 99 % confident complaints really are fewer here'],
+  suppressed: ['少于{n}条，为保护隐私不显示', 'fewer than {n}: hidden to protect privacy'],
+  hotHover: ['诉求数', 'Incidents'],
+  zscore: ['z 值', 'z-score'],
+  basemapNote: ['底图若为 GCJ-02（高德、腾讯）坐标，会与本图偏移约500米', 'A GCJ-02 basemap (AMap, Tencent) is offset about 500 m from this map'],
+  yes: ['是', 'yes'],
+  no: ['否', 'no'],
+  lang: ['EN', '中文'],
+  view: ['查看', 'View'],
+  firstRender: ['首次渲染', 'First render'],
+  communityIncidents: ['本社区诉求', 'Incidents in this community'],
+  households: ['户数', 'Households'],
+  population: ['人口', 'Population'],
+  minzoom: ['放大到 {z} 级以上显示', 'Shown from zoom {z}'],
+  loggedInAs: ['已登录：', 'Signed in: '],
+};
+
+const statusNames = {
+  received: ['已受理', 'Received'],
+  dispatched: ['已派单', 'Dispatched'],
+  in_progress: ['办理中', 'In progress'],
+  resolved: ['已办结', 'Resolved'],
+  closed: ['已关闭', 'Closed'],
+};
+
+let current = 'zh';
+
+/** The current language: "zh" or "en". */
+export function lang() { return current; }
+
+/** Sets the language and updates the document's lang attribute. */
+export function setLang(l) {
+  current = l === 'en' ? 'en' : 'zh';
+  document.documentElement.lang = current === 'en' ? 'en' : 'zh-CN';
+}
+
+/** Translates a key; {name} placeholders are filled from vars. */
+export function t(key, vars) {
+  const pair = strings[key];
+  let s = pair ? pair[current === 'en' ? 1 : 0] : key;
+  if (vars) for (const [k, v] of Object.entries(vars)) s = s.replace(`{${k}}`, v);
+  return s;
+}
+
+/** The title of a layer or field from /layers in the current language. */
+export function title(obj) {
+  if (!obj) return '';
+  return (current === 'en' ? obj.title_en : obj.title_zh) || obj.title_zh || obj.name;
+}
+
+/** The display name of an incident status. */
+export function statusName(s) {
+  const pair = statusNames[s];
+  return pair ? pair[current === 'en' ? 1 : 0] : s;
+}
+
+/** Fills every [data-i18n] element's text (and [data-i18n-title] title). */
+export function apply(root = document) {
+  for (const el of root.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
+  for (const el of root.querySelectorAll('[data-i18n-title]')) el.title = t(el.dataset.i18nTitle);
+  for (const el of root.querySelectorAll('[data-i18n-placeholder]')) el.placeholder = t(el.dataset.i18nPlaceholder);
+}
+
+/** Formats a value of a field for display. */
+export function formatValue(field, v) {
+  if (v === null || v === undefined || v === '') return '—';
+  switch (field && field.type) {
+    case 'bool': return v ? t('yes') : t('no');
+    case 'time': {
+      const d = new Date(v);
+      if (isNaN(d)) return String(v);
+      return d.toLocaleString(current === 'en' ? 'en-GB' : 'zh-CN', { timeZone: 'Asia/Shanghai', dateStyle: 'medium', timeStyle: 'short' });
+    }
+    case 'float': return Number(v).toLocaleString(current === 'en' ? 'en' : 'zh-CN', { maximumFractionDigits: 1 });
+    case 'int':
+      if (/year/.test(field.name)) return String(v);
+      return Number(v).toLocaleString(current === 'en' ? 'en' : 'zh-CN');
+  }
+  if (field && field.name === 'status') return statusName(v);
+  return String(v);
+}

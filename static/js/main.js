@@ -1,0 +1,214 @@
+// The 民情图 page (/): loads /config.json and /layers (as the caller may see
+// them), builds the map, the layer list, the time bar, the filters and the
+// panels, and keeps the state in the URL's hash. window.minqing exposes the
+// map for the browser tests.
+
+import * as api from './api.js';
+import * as i18n from './i18n.js';
+import { t } from './i18n.js';
+import * as urlState from './state.js';
+import { datetime } from './timewin.js';
+import { MapView } from './mapview.js';
+import { communityLabels } from './labels.js';
+import { InfoPanel } from './panels.js';
+import { renderLayers, renderFilters, renderExport } from './sidebar.js';
+import { renderTimebar, windowLabel } from './timebar.js';
+import { hotspotHover } from './hover.js';
+import { h, fill } from './dom.js';
+
+/* global maplibregl */
+
+performance.mark('mq:script');
+// Start MapLibre's worker while the page's data loads.
+if (window.maplibregl && maplibregl.prewarm) maplibregl.prewarm();
+
+const $ = sel => document.querySelector(sel);
+
+/** /layers for the stored token; an unknown or revoked token is dropped. */
+async function loadLayers() {
+  try {
+    return await api.getJSON('/layers');
+  } catch (e) {
+    if (e.status === 401 && api.hasToken()) {
+      api.saveToken(null);
+      const res = await api.getJSON('/layers');
+      res.tokenDropped = true;
+      return res;
+    }
+    throw e;
+  }
+}
+
+function incidentParams(s) {
+  return { datetime: datetime(s.win, s.from, s.to), category: s.category, status: s.status, source: s.source };
+}
+
+function hotspotParams(s) {
+  return { datetime: datetime(s.hot.win, s.hot.from, s.hot.to), category: s.hot.category, res: s.hot.res };
+}
+
+async function boot() {
+  const st = urlState.parse(location.hash);
+  i18n.setLang(st.lang);
+  api.loadToken();
+  const [config, layersResp, { labels, patches }] = await Promise.all([
+    api.getJSON('/config.json'),
+    loadLayers(),
+    api.getJSON('/layers/communities.geojson').then(communityLabels).catch(() => communityLabels(null)),
+  ]);
+  performance.mark('mq:data');
+  const catalog = layersResp.layers;
+  const role = layersResp.role;
+  const ctx = { patches };
+
+  const mapview = new MapView($('#map'), {
+    config, catalog, patches, labels, view: st.view,
+    hidden: st.layers ? new Set(catalog.map(l => l.name).filter(n => !st.layers.has(n))) : null,
+    incidentParams: incidentParams(st), hotspotParams: hotspotParams(st),
+  });
+  const map = mapview.map;
+
+  let hashTimer = null;
+  const writeHash = () => {
+    clearTimeout(hashTimer);
+    hashTimer = setTimeout(() => {
+      const visible = catalog.filter(l => mapview.visible[l.name]).map(l => l.name);
+      st.layers = visible.length === catalog.length ? null : new Set(visible);
+      const hash = urlState.format(st);
+      history.replaceState(null, '', hash || location.pathname + location.search);
+    }, 150);
+  };
+
+  const panel = new InfoPanel($('#info'), catalog, () => { st.sel = null; writeHash(); });
+  const panelCtx = () => ({
+    datetime: datetime(st.win, st.from, st.to),
+    windowLabel: windowLabel(st),
+    zoomTo: f => map.easeTo({ center: f.geometry.type === 'Point' ? f.geometry.coordinates : map.getCenter(), zoom: Math.max(15.2, map.getZoom() + 2) }),
+  });
+
+  const app = {
+    catalog, role, state: st, mapview, ctx,
+    changed: writeHash,
+    filtersChanged() { mapview.setIncidentParams(incidentParams(st)); writeHash(); },
+    timeChanged() { mapview.setIncidentParams(incidentParams(st)); panel.refresh(panelCtx()); writeHash(); },
+    hotChanged() { mapview.setHotspotParams(hotspotParams(st)); writeHash(); },
+    async exportLayer(name, format, inView) {
+      const l = catalog.find(x => x.name === name);
+      const params = {};
+      if (name === 'incidents') Object.assign(params, incidentParams(st));
+      if (inView) params.bbox = map.getBounds().toArray().flat().map(v => v.toFixed(6)).join(',');
+      if (format === 'csv') params.headers = i18n.lang() === 'en' ? 'en' : 'zh';
+      await api.download(`/export/${encodeURIComponent(l.name)}.${format}`, params, `${l.name}.${format}`);
+    },
+  };
+
+  let timebar = null;
+  function renderChrome() {
+    i18n.apply();
+    document.title = t('title');
+    renderLayers($('#layers'), app);
+    renderFilters($('#filters'), app);
+    renderExport($('#export'), app);
+    if (timebar) timebar.stop();
+    timebar = renderTimebar($('#timebar'), app);
+    const roleKey = { public: 'rolePublic', staff: 'roleStaff', admin: 'roleAdmin' }[role] || 'rolePublic';
+    fill($('#role'), h('span', { class: 'badge ' + role }, t(roleKey)));
+    $('#login-btn').textContent = api.hasToken() ? t('logout') : t('login');
+    $('#lang-btn').textContent = t('lang');
+    $('#basemap-note').hidden = !config.basemap;
+    $('#version').textContent = 'minqing ' + config.version;
+  }
+  renderChrome();
+  if (layersResp.tokenDropped) $('#login-msg').textContent = t('tokenBad');
+
+  $('#lang-btn').addEventListener('click', () => {
+    st.lang = i18n.lang() === 'en' ? 'zh' : 'en';
+    i18n.setLang(st.lang);
+    renderChrome();
+    panel.refresh(panelCtx());
+    writeHash();
+  });
+
+  // Staff login: the token is checked against /layers, then kept in this
+  // tab's sessionStorage; the page reloads to draw the staff layers.
+  const dialog = $('#login-dialog');
+  $('#login-btn').addEventListener('click', () => {
+    if (api.hasToken()) {
+      api.saveToken(null);
+      location.reload();
+      return;
+    }
+    $('#login-error').textContent = '';
+    dialog.showModal();
+    $('#token').focus();
+  });
+  $('#login-cancel').addEventListener('click', () => dialog.close());
+  $('#login-form').addEventListener('submit', async e => {
+    e.preventDefault();
+    const tok = $('#token').value.trim();
+    if (!tok) return;
+    try {
+      const res = await api.getJSON('/layers', null, { token: tok });
+      if (res.role === 'public') throw new Error(t('tokenBad'));
+      api.saveToken(tok);
+      location.reload();
+    } catch (err) {
+      $('#login-error').textContent = err.status === 401 ? t('tokenBad') : err.message;
+    }
+  });
+
+  $('#side-toggle').addEventListener('click', () => document.body.classList.toggle('side-open'));
+
+  map.on('moveend', () => {
+    const c = map.getCenter();
+    st.view = { zoom: map.getZoom(), lat: c.lat, lon: c.lng };
+    writeHash();
+  });
+
+  map.on('click', e => {
+    const hits = map.queryRenderedFeatures(e.point, { layers: mapview.clickable() });
+    if (!hits.length) return;
+    const f = hits[0];
+    const layer = f.layer.id.split(':')[0];
+    const l = catalog.find(x => x.name === layer);
+    const key = l && l.label_field && (layer === 'communities' || layer === 'streets') ? f.properties[l.label_field] : null;
+    st.sel = key ? { layer, key } : null;
+    writeHash();
+    app.lastPanel = panel.show(layer, f, panelCtx());
+  });
+  map.on('mousemove', e => {
+    const ids = mapview.clickable();
+    map.getCanvas().style.cursor = ids.length && map.queryRenderedFeatures(e.point, { layers: ids }).length ? 'pointer' : '';
+  });
+  hotspotHover(map, mapview, config);
+
+  const ready = new Promise(resolve => {
+    map.once('load', () => {
+      performance.mark('mq:map-load');
+      for (const l of catalog) {
+        if (st.opacity[l.name] !== undefined) mapview.setOpacity(l.name, st.opacity[l.name]);
+      }
+      map.once('idle', () => {
+        performance.mark('mq:first-render');
+        resolve();
+      });
+    });
+  });
+  window.minqing = { map, mapview, labels, state: st, catalog, role, config, ready, panel, app };
+
+  // A shared link with an open panel (sel=communities:新华街北里).
+  if (st.sel) {
+    const l = catalog.find(x => x.name === st.sel.layer);
+    if (l && l.label_field) {
+      api.getJSON(`/layers/${encodeURIComponent(l.name)}.geojson`, { [l.label_field]: st.sel.key })
+        .then(fc => { if (fc.features.length) app.lastPanel = panel.show(l.name, fc.features[0], panelCtx()); })
+        .catch(() => {});
+    }
+  }
+}
+
+boot().catch(err => {
+  console.error('minqing: the map could not start:', err);
+  const el = document.querySelector('#fatal');
+  if (el) { el.hidden = false; el.textContent = '地图加载失败 / The map could not load: ' + err.message; }
+});

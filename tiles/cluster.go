@@ -1,0 +1,52 @@
+package tiles
+
+import (
+	"math"
+
+	"github.com/paulmach/orb/maptile"
+
+	"minqing/layers"
+)
+
+// Clustered reports whether layer l is served aggregated at zoom z: it is a
+// point layer with a stored H3 cell ("h3" field) and z is below its
+// ClusterBelowZoom.
+func Clustered(l *layers.Layer, z int) bool {
+	if l.ClusterBelowZoom <= 0 || z >= l.ClusterBelowZoom || l.Geometry != "Point" {
+		return false
+	}
+	_, ok := l.Field("h3")
+	return ok
+}
+
+// ClusterRes is the H3 resolution clusters use at zoom z: z−5, so a cluster
+// is about 50 CSS pixels across on a 512-pixel tile (resolution 9, cells of
+// about 0.1 km², at z14; resolution 7 at z12), between 0 and 15.
+func ClusterRes(z int) int {
+	return min(max(z-5, 0), 15)
+}
+
+// h3EdgeM returns H3's average hexagon edge length at resolution res, in
+// metres (H3's published table).
+func h3EdgeM(res int) float64 {
+	edges := [...]float64{
+		1281256.011, 483056.839, 182512.957, 68979.222, 26071.760, 9854.091,
+		3724.533, 1406.476, 531.414, 200.786, 75.864, 28.664,
+		10.830, 4.092, 1.546, 0.584,
+	}
+	return edges[min(max(res, 0), 15)]
+}
+
+// ClusterMargin is how far beyond tile t, as a fraction of its width, a
+// store must read points to cluster them at resolution res: enough that
+// every cell whose centroid lies in the tile has all its points read. It
+// is three average edge lengths (a cell is at most about two maximal edges
+// across, and edges vary by up to 1.5× around the globe), converted to Web
+// Mercator metres at the tile's latitude farthest from the equator.
+func ClusterMargin(t maptile.Tile, res int) float64 {
+	b := t.Bound()
+	lat := math.Max(math.Abs(b.Min[1]), math.Abs(b.Max[1]))
+	scale := 1 / math.Cos(math.Min(lat, 85)*math.Pi/180)
+	mb := MercatorBound(t)
+	return 3 * h3EdgeM(res) * scale / (mb.Max[0] - mb.Min[0])
+}

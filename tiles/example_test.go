@@ -1,0 +1,60 @@
+package tiles_test
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/mvt"
+	"github.com/paulmach/orb/maptile"
+
+	"minqing/layers"
+	"minqing/tiles"
+)
+
+// Encode a tile from WGS 84 features, as the embedded store does, then read
+// it back as a map client would.
+func ExampleEncode() {
+	inc, _ := layers.Fengtai().Lookup("incidents")
+	p := orb.Point{116.2875, 39.8575} // 丰台街道
+	tile := maptile.At(p, 16)
+	body, err := tiles.Encode(tile, []tiles.Layer{{
+		Name:   "incidents",
+		Fields: inc.VisibleFields(layers.Public), // what the public may see
+		Features: []*layers.Feature{{
+			ID:       1,
+			Geometry: p,
+			Props: map[string]any{
+				"category":    "停电",
+				"received_at": time.Date(2026, 3, 5, 14, 3, 0, 0, layers.Shanghai),
+				"description": "3号楼停电", // staff only: not in the tile
+			},
+		}},
+	}}, tiles.Options{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	ls, _ := mvt.Unmarshal(body)
+	f := ls[0].Features[0]
+	fmt.Println(ls[0].Name, ls[0].Extent, f.ID)
+	fmt.Println(f.Properties["category"], f.Properties["received_at"], f.Properties["description"])
+	// Output:
+	// incidents 4096 1
+	// 停电 2026-03-05T14:03:00+08:00 <nil>
+}
+
+// A cache entry remembers the layer versions it was rendered from: after a
+// write bumps a version, the same key misses.
+func ExampleCache() {
+	c := tiles.NewCache(64 << 20)
+	key := "incidents/15/26968/12422|public|"
+	c.Put(key, []int64{41}, []byte{0x1a, 0x00})
+	_, hit := c.Get(key, []int64{41})
+	fmt.Println("before the write:", hit)
+	_, hit = c.Get(key, []int64{42})
+	fmt.Println("after the write:", hit)
+	// Output:
+	// before the write: true
+	// after the write: false
+}

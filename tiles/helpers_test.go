@@ -1,0 +1,96 @@
+package tiles_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/paulmach/orb"
+
+	"minqing/geo/hex"
+	"minqing/layers"
+)
+
+// memSource is an in-memory FeatureSource with the filters tiles use.
+type memSource struct {
+	feats map[string][]*layers.Feature // by layer name, ordered by id
+}
+
+func (m *memSource) Features(ctx context.Context, l *layers.Layer, q layers.Query, fn func(*layers.Feature) error) error {
+	n := 0
+	cols := q.Columns(l)
+	for _, f := range m.feats[l.Name] {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if q.BBox != nil && !q.BBox.Intersects(f.Geometry.Bound()) {
+			continue
+		}
+		if q.Time != nil && l.TimeField != "" {
+			t, _ := f.Props[l.TimeField].(time.Time)
+			if !q.Time.Contains(t) {
+				continue
+			}
+		}
+		ok := true
+		for k, vals := range q.Equal {
+			hit := false
+			for _, v := range vals {
+				hit = hit || f.Props[k] == v
+			}
+			ok = ok && hit
+		}
+		if !ok {
+			continue
+		}
+		out := &layers.Feature{ID: f.ID, Geometry: orb.Clone(f.Geometry), Props: map[string]any{}}
+		for _, c := range cols {
+			out.Props[c.Name] = f.Props[c.Name]
+		}
+		if err := fn(out); err != nil {
+			return err
+		}
+		n++
+		if q.Limit > 0 && n >= q.Limit {
+			return nil
+		}
+	}
+	return nil
+}
+
+// incidents returns n incidents spread over the street's area, with their
+// H3 cells, deterministic.
+func incidents(n int) []*layers.Feature {
+	r := rand.New(rand.NewPCG(1, 2))
+	cats := []string{"停电", "漏水", "施工扰民"}
+	out := make([]*layers.Feature, n)
+	base := time.Date(2025, 6, 1, 8, 0, 0, 0, layers.Shanghai)
+	for i := range out {
+		p := orb.Point{116.270 + 0.035*r.Float64(), 39.845 + 0.025*r.Float64()}
+		cell, err := hex.FromPoint(p, hex.StoreRes)
+		if err != nil {
+			panic(err)
+		}
+		out[i] = &layers.Feature{ID: int64(i + 1), Geometry: p, Props: map[string]any{
+			"external_id": fmt.Sprintf("T-%d", i), "source": "12345", "category": cats[i%3],
+			"description": "诉求内容", "status": "closed", "received_at": base.Add(time.Duration(i) * time.Hour),
+			"satisfied": i%10 != 0, "h3": cell,
+		}}
+	}
+	return out
+}
+
+// communities returns a 5×5 grid of square communities over the street.
+func communities() []*layers.Feature {
+	var out []*layers.Feature
+	for i := range 25 {
+		x0, y0 := 116.270+0.007*float64(i%5), 39.845+0.005*float64(i/5)
+		ring := orb.Ring{{x0, y0}, {x0 + 0.007, y0}, {x0 + 0.007, y0 + 0.005}, {x0, y0 + 0.005}, {x0, y0}}
+		out = append(out, &layers.Feature{ID: int64(i + 1), Geometry: orb.MultiPolygon{{ring}}, Props: map[string]any{
+			"code": fmt.Sprintf("C%02d", i), "name": fmt.Sprintf("社区%d", i), "households": int64(1000 + i),
+			"area_m2": 35000.5, "has_property_management": i%2 == 0,
+		}})
+	}
+	return out
+}
