@@ -49,7 +49,8 @@
 // reproduces with COLLATE "C"; numbers compare numerically across int64 and
 // float64; times compare as instants. Timestamps are truncated to
 // microseconds, the precision of PostgreSQL's timestamptz. A DATE is
-// midnight UTC of that day, so it prints back as a TIMESTAMP.
+// midnight of that day in Beijing (Asia/Shanghai), so it prints back as a
+// TIMESTAMP.
 //
 // Query geometries must be valid: a BBOX needs min <= max (one with no
 // width or height stands for the point or line it collapses to), polygon

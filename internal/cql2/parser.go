@@ -540,13 +540,15 @@ func parseTimestamp(s string) (time.Time, error) {
 	return checkYear(t.UTC().Truncate(time.Microsecond))
 }
 
-// parseDate parses YYYY-MM-DD as midnight UTC.
+// parseDate parses YYYY-MM-DD as midnight in Beijing (Asia/Shanghai), the
+// zone every date of minqing's layers is in, so that DATE('2019-07-01')
+// equals a date field holding that day in both stores.
 func parseDate(s string) (time.Time, error) {
-	t, err := time.Parse(time.DateOnly, s)
+	t, err := time.ParseInLocation(time.DateOnly, s, beijing())
 	if err != nil {
 		return time.Time{}, err
 	}
-	return checkYear(t)
+	return checkYear(t.UTC())
 }
 
 func checkYear(t time.Time) (time.Time, error) {
@@ -624,4 +626,13 @@ func (p *parser) intervalEnd() *time.Time {
 		}
 	}
 	return &v
+}
+
+// beijing returns Asia/Shanghai, or the fixed +08:00 it has kept since 1991
+// when no zone database is available.
+func beijing() *time.Location {
+	if loc, err := time.LoadLocation("Asia/Shanghai"); err == nil {
+		return loc
+	}
+	return time.FixedZone("CST", 8*3600)
 }

@@ -75,12 +75,12 @@ func TestParseCanonical(t *testing.T) {
 		{`"road name" = 'x'`, `"road name" = 'x'`},
 		{`"and" = 'x'`, `"and" = 'x'`},
 		{`"name" = 'x'`, `name = 'x'`},
-		{`date = DATE('2026-01-01')`, `date = TIMESTAMP('2026-01-01T00:00:00Z')`},
+		{`date = DATE('2026-01-01')`, `date = TIMESTAMP('2025-12-31T16:00:00Z')`}, // a DATE is a Beijing day,
 		{`t > timestamp('2026-03-01T08:00:00.1234567+08:00')`, `t > TIMESTAMP('2026-03-01T00:00:00.123456Z')`},
 		{`t in (timestamp('2026-01-01T00:00:00Z'), date('2026-02-01'))`,
-			`t IN (TIMESTAMP('2026-01-01T00:00:00Z'), TIMESTAMP('2026-02-01T00:00:00Z'))`},
+			`t IN (TIMESTAMP('2026-01-01T00:00:00Z'), TIMESTAMP('2026-01-31T16:00:00Z'))`},
 		{`t between date('2026-01-01') and date('2026-12-31')`,
-			`t BETWEEN TIMESTAMP('2026-01-01T00:00:00Z') AND TIMESTAMP('2026-12-31T00:00:00Z')`},
+			`t BETWEEN TIMESTAMP('2025-12-31T16:00:00Z') AND TIMESTAMP('2026-12-30T16:00:00Z')`},
 		{`S_INTERSECTS(geom, BBOX(116.2, 39.8, 116.4, 39.9))`, `S_INTERSECTS(geom, BBOX(116.2, 39.8, 116.4, 39.9))`},
 		{`s_intersects(geom,bbox(-180,-90,180,90))`, `S_INTERSECTS(geom, BBOX(-180, -90, 180, 90))`},
 		{`S_INTERSECTS(geom, BBOX(1, 2, 1, 2))`, `S_INTERSECTS(geom, POINT(1 2))`},
@@ -100,13 +100,13 @@ func TestParseCanonical(t *testing.T) {
 		{`S_INTERSECTS(geom, MULTIPOLYGON(((0 0, 1 0, 1 1, 0 0)), ((5 5, 6 5, 6 6, 5 5))))`,
 			`S_INTERSECTS(geom, MULTIPOLYGON(((0 0, 1 0, 1 1, 0 0)), ((5 5, 6 5, 6 6, 5 5))))`},
 		{`T_INTERSECTS(t, INTERVAL('2026-01-01T00:00:00Z','..'))`, `T_INTERSECTS(t, INTERVAL('2026-01-01T00:00:00Z', '..'))`},
-		{`T_INTERSECTS(t, INTERVAL('..', '2026-01-31'))`, `T_INTERSECTS(t, INTERVAL('..', '2026-01-31T00:00:00Z'))`},
+		{`T_INTERSECTS(t, INTERVAL('..', '2026-01-31'))`, `T_INTERSECTS(t, INTERVAL('..', '2026-01-30T16:00:00Z'))`},
 		{`T_INTERSECTS(t, INTERVAL('..', '..'))`, `T_INTERSECTS(t, INTERVAL('..', '..'))`},
 		{`T_INTERSECTS(t, INTERVAL(DATE('2026-01-01'), TIMESTAMP('2026-02-01T00:00:00Z')))`,
-			`T_INTERSECTS(t, INTERVAL('2026-01-01T00:00:00Z', '2026-02-01T00:00:00Z'))`},
+			`T_INTERSECTS(t, INTERVAL('2025-12-31T16:00:00Z', '2026-02-01T00:00:00Z'))`},
 		{`T_INTERSECTS(t, TIMESTAMP('2026-01-01T00:00:00Z'))`, `T_INTERSECTS(t, INTERVAL('2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z'))`},
 		{`t_after(t, timestamp('2026-01-01T00:00:00Z'))`, `T_AFTER(t, TIMESTAMP('2026-01-01T00:00:00Z'))`},
-		{`T_BEFORE(date, DATE('2026-01-01'))`, `T_BEFORE(date, TIMESTAMP('2026-01-01T00:00:00Z'))`},
+		{`T_BEFORE(date, DATE('2026-01-01'))`, `T_BEFORE(date, TIMESTAMP('2025-12-31T16:00:00Z'))`},
 		{"name\u3000=\t'x'\r\nAND\npop=1", `name = 'x' AND pop = 1`}, // ideographic space counts as space
 	}
 	s := testSchema()
@@ -132,6 +132,7 @@ func TestParseCanonical(t *testing.T) {
 
 func TestParseTree(t *testing.T) {
 	jan := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	janBeijing := time.Date(2025, 12, 31, 16, 0, 0, 0, time.UTC) // DATE('2026-01-01'): midnight in Beijing
 	tests := []struct {
 		in   string
 		want Expr
@@ -152,8 +153,8 @@ func TestParseTree(t *testing.T) {
 		{`S_INTERSECTS(geom, BBOX(1, 2, 3, 4))`, &SIntersects{Prop: "geom", Geom: orb.Bound{Min: orb.Point{1, 2}, Max: orb.Point{3, 4}}}},
 		{`S_INTERSECTS(geom, POLYGON((0 0, 1 0, 1 1, 0 0)))`, &SIntersects{Prop: "geom",
 			Geom: orb.Polygon{{{0, 0}, {1, 0}, {1, 1}, {0, 0}}}}},
-		{`T_INTERSECTS(t, INTERVAL('2026-01-01', '..'))`, &TIntersects{Prop: "t", Start: &jan}},
-		{`T_AFTER(t, DATE('2026-01-01'))`, &TAfter{Prop: "t", Time: jan}},
+		{`T_INTERSECTS(t, INTERVAL('2026-01-01', '..'))`, &TIntersects{Prop: "t", Start: &janBeijing}},
+		{`T_AFTER(t, DATE('2026-01-01'))`, &TAfter{Prop: "t", Time: janBeijing}},
 		{`T_BEFORE(t, TIMESTAMP('2026-01-01T08:00:00+08:00'))`, &TBefore{Prop: "t", Time: jan}},
 		{`t = TIMESTAMP('2026-01-01T00:00:00Z')`, &Compare{Op: OpEq, Prop: "t", Value: jan}},
 	}

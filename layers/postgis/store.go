@@ -24,6 +24,10 @@ func Open(ctx context.Context, url string, catalog *layers.Catalog) (*Store, err
 	if err != nil {
 		return nil, fmt.Errorf("postgis: database url: %w", err)
 	}
+	// Dates are Beijing days: comparing a date column with a timestamptz
+	// (a datetime filter, a CQL2 DATE) must read the date in Asia/Shanghai,
+	// as the GeoPackage store does.
+	cfg.ConnConfig.RuntimeParams["timezone"] = "Asia/Shanghai"
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("postgis: connect: %w", err)
