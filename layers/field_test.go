@@ -7,7 +7,9 @@ import (
 )
 
 func TestParseTime(t *testing.T) {
-	bj := func(y int, m time.Month, d, h, min, s int) time.Time { return time.Date(y, m, d, h, min, s, 0, Shanghai) }
+	bj := func(y int, m time.Month, d, h, min, s int) time.Time {
+		return time.Date(y, m, d, h, min, s, 0, Shanghai)
+	}
 	tests := []struct {
 		in   string
 		want time.Time
