@@ -134,7 +134,7 @@ export class InfoPanel {
       if (signal.aborted) return;
       this.chart = new Chart(canvas, {
         type: 'bar',
-        data: { labels: sorted.map(e => e[0]), datasets: [{ data: sorted.map(e => e[1]), backgroundColor: '#e8590c', borderRadius: 2 }] },
+        data: { labels: sorted.map(e => e[0]), datasets: [{ data: sorted.map(e => e[1]), backgroundColor: '#c2255c', borderRadius: 2 }] },
         options: {
           indexAxis: 'y', animation: false, responsive: true, maintainAspectRatio: false,
           plugins: { legend: { display: false }, tooltip: { enabled: true } },

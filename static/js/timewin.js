@@ -49,6 +49,9 @@ export function datetime(w, from, to, now = new Date()) {
     const month = w.slice(2);
     return `${month}-01/${monthEnd(month)}`;
   }
-  if (w === 'custom' && (from || to)) return `${from || '..'}/${to || '..'}`;
+  if (w === 'custom' && (from || to)) {
+    if (from && to && from > to) [from, to] = [to, from];
+    return `${from || '..'}/${to || '..'}`;
+  }
   return '';
 }

@@ -15,6 +15,9 @@ if (!BASE) throw new Error('MINQING_URL is not set: run the browser tests with s
 export const FLAGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
+  // With no GPU, WebGL (MapLibre) runs on SwiftShader; newer Chromium wants
+  // that fallback allowed explicitly.
+  '--enable-unsafe-swiftshader',
 ];
 
 /** Launches Debian's Chromium. */
@@ -51,7 +54,10 @@ export async function openPage(browser, { viewport = { width: 1400, height: 900 
 
 /** Waits until window.minqing.ready has resolved and the map is idle. */
 export async function ready(page) {
-  await page.waitForFunction(() => window.minqing && window.minqing.ready, null, { timeout: 30000 });
+  await page.waitForFunction(() => (window.minqing && window.minqing.ready) || !document.querySelector('#fatal').hidden,
+    null, { timeout: 60000 });
+  const fatal = await page.evaluate(() => document.querySelector('#fatal').hidden ? null : document.querySelector('#fatal').textContent);
+  if (fatal) throw new Error('the page could not start: ' + fatal);
   await page.evaluate(() => window.minqing.ready);
   await idle(page);
 }

@@ -239,6 +239,7 @@ describe('the map page', () => {
     assert.ok(tiles.every(r => r.headers.authorization === 'Bearer ' + STAFF_TOKEN), 'tiles carry the token as a header');
     assert.ok(requests.every(r => !r.url.includes(STAFF_TOKEN)), 'the token is never in a URL');
     assert.equal(await page.evaluate(() => sessionStorage.getItem('minqing.token')), STAFF_TOKEN);
+    t.diagnostic('screenshot: ' + await screenshot(page, 'staff.png'));
 
     await Promise.all([page.waitForEvent('load'), page.locator('#login-btn').click()]);
     await ready(page);
