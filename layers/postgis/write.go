@@ -48,8 +48,20 @@ func (s *Store) Write(ctx context.Context, l *layers.Layer, opts layers.WriteOpt
 	}
 	defer tx.Rollback(ctx) //nolint:errcheck // a no-op after Commit
 
-	cols := []string{"ord", "id", "wkb"}
-	defs := []string{"ord bigint", "id bigint", "wkb bytea"}
+	// Rows without an id of their own (an import) take one from the layer's
+	// sequence as they are copied, by the staging column's default; rows with
+	// ids (a copy between stores) bring them. The first row decides.
+	seq := "pg_get_serial_sequence(" + quoteLiteralName(l.Name) + ", 'id')"
+	first, err := r.Next()
+	if err != nil && !errors.Is(err, io.EOF) {
+		return res, err
+	}
+	withIDs := first != nil && first.ID > 0
+	cols := []string{"ord", "wkb"}
+	defs := []string{"ord bigint", "id bigint DEFAULT nextval(" + seq + ")", "wkb bytea"}
+	if withIDs {
+		cols = append(cols, "id")
+	}
 	for _, f := range l.Fields {
 		cols = append(cols, f.Name)
 		defs = append(defs, ident(f.Name)+" "+sqlType(f.Type))
@@ -59,7 +71,7 @@ func (s *Store) Write(ctx context.Context, l *layers.Layer, opts layers.WriteOpt
 	if _, err := tx.Exec(ctx, "CREATE TEMP TABLE "+stageTable+" ("+strings.Join(defs, ", ")+") ON COMMIT DROP"); err != nil {
 		return res, wrap("write "+l.Name+": staging", err)
 	}
-	src := &copySource{layer: l, r: r, progress: opts.Progress}
+	src := &copySource{layer: l, r: &prepended{first: first, r: r, eof: first == nil}, withIDs: withIDs, progress: opts.Progress}
 	if _, err := tx.CopyFrom(ctx, pgx.Identifier{stageTable}, cols, src); err != nil {
 		if src.err != nil {
 			return res, src.err
@@ -87,15 +99,11 @@ func (s *Store) Write(ctx context.Context, l *layers.Layer, opts layers.WriteOpt
 			res.Bounds = unionBound(res.Bounds, src.n > 0, ext)
 		}
 	}
-	seq := "pg_get_serial_sequence(" + quoteLiteralName(l.Name) + ", 'id')"
-	if mode == layers.Upsert && l.Key != "" {
+	if mode == layers.Upsert && l.Key != "" && !withIDs {
 		key := ident(l.Key)
-		if _, err := tx.Exec(ctx, "UPDATE "+stageTable+" s SET id = t.id FROM "+table+" t WHERE s.id IS NULL AND s."+key+" IS NOT NULL AND t."+key+" = s."+key); err != nil {
+		if _, err := tx.Exec(ctx, "UPDATE "+stageTable+" s SET id = t.id FROM "+table+" t WHERE s."+key+" IS NOT NULL AND t."+key+" = s."+key); err != nil {
 			return res, wrap("write "+l.Name+": match keys", err)
 		}
-	}
-	if _, err := tx.Exec(ctx, "UPDATE "+stageTable+" SET id = nextval("+seq+") WHERE id IS NULL"); err != nil {
-		return res, wrap("write "+l.Name+": ids", err)
 	}
 
 	names := make([]string, 0, len(l.Fields))
@@ -138,9 +146,12 @@ func (s *Store) Write(ctx context.Context, l *layers.Layer, opts layers.WriteOpt
 		return res, wrap("write "+l.Name+": sequence", err)
 	}
 	if src.contacts > 0 {
-		if _, err := tx.Exec(ctx, "INSERT INTO incident_contacts (incident_id, name, phone) "+
-			"SELECT id, contact_name, contact_phone FROM "+stageTable+" WHERE contact_name IS NOT NULL OR contact_phone IS NOT NULL "+
-			"ON CONFLICT (incident_id) DO UPDATE SET name = EXCLUDED.name, phone = EXCLUDED.phone"); err != nil {
+		contacts := "INSERT INTO incident_contacts (incident_id, name, phone) " +
+			"SELECT id, contact_name, contact_phone FROM " + stageTable + " WHERE contact_name IS NOT NULL OR contact_phone IS NOT NULL"
+		if mode == layers.Upsert || withIDs { // only then can an incident already have a contact
+			contacts += " ON CONFLICT (incident_id) DO UPDATE SET name = EXCLUDED.name, phone = EXCLUDED.phone"
+		}
+		if _, err := tx.Exec(ctx, contacts); err != nil {
 			return res, wrap("write "+l.Name+": contacts", err)
 		}
 	}
@@ -174,6 +185,7 @@ func unionBound(b orb.Bound, have bool, o orb.Bound) orb.Bound {
 // computing what is computed on write (the H3 cell of an incident).
 type copySource struct {
 	layer    *layers.Layer
+	withIDs  bool // the COPY carries the features' own ids
 	r        layers.FeatureReader
 	progress func(int64)
 	vals     []any
@@ -193,7 +205,11 @@ func (c *copySource) Next() bool {
 		return false
 	}
 	c.n++
-	vals, err := stageValues(c.layer, f, c.n)
+	if (f.ID > 0) != c.withIDs {
+		c.err = layers.Invalid("", fmt.Sprintf("feature %d: either every feature has an id or none has", c.n))
+		return false
+	}
+	vals, err := stageValues(c.layer, f, c.n, c.withIDs)
 	if err != nil {
 		c.err = err
 		return false
@@ -219,7 +235,7 @@ func (c *copySource) Err() error             { return c.err }
 
 // stageValues checks one feature and turns it into a staging row. n is its
 // 1-based position in the input, used in error messages.
-func stageValues(l *layers.Layer, f *layers.Feature, n int64) ([]any, error) {
+func stageValues(l *layers.Layer, f *layers.Feature, n int64, withID bool) ([]any, error) {
 	if err := layers.Prepare(l, f); err != nil {
 		return nil, layers.Invalid("", fmt.Sprintf("feature %d: %v", n, err))
 	}
@@ -228,11 +244,10 @@ func stageValues(l *layers.Layer, f *layers.Feature, n int64) ([]any, error) {
 		return nil, layers.Invalid("", fmt.Sprintf("feature %d: geometry: %v", n, err))
 	}
 	vals := make([]any, 0, len(l.Fields)+5)
-	var id any
-	if f.ID > 0 {
-		id = f.ID
+	vals = append(vals, n, raw)
+	if withID {
+		vals = append(vals, f.ID)
 	}
-	vals = append(vals, n, id, raw)
 	for _, fd := range l.Fields {
 		vals = append(vals, f.Props[fd.Name])
 	}
@@ -249,4 +264,22 @@ func nullable(s string) any {
 		return nil
 	}
 	return s
+}
+
+// prepended yields first, then the rest of r.
+type prepended struct {
+	first *layers.Feature
+	r     layers.FeatureReader
+	eof   bool // r already said io.EOF: do not ask again
+}
+
+func (p *prepended) Next() (*layers.Feature, error) {
+	if p.eof {
+		return nil, io.EOF
+	}
+	if f := p.first; f != nil {
+		p.first = nil
+		return f, nil
+	}
+	return p.r.Next()
 }
