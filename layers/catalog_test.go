@@ -81,6 +81,8 @@ func TestCheckAndPrepare(t *testing.T) {
 		{"wrong type", func(f *Feature) { f.Props["satisfied"] = "yes" }, []string{"satisfied must be of type bool"}},
 		{"outside vocabulary", func(f *Feature) { f.Props["source"] = "飞鸽传书" }, []string{"source"}},
 		{"unknown field", func(f *Feature) { f.Props["phone"] = "138" }, []string{"phone is not a field"}},
+		{"NUL in text", func(f *Feature) { f.Props["description"] = "x\x00y" }, []string{"NUL"}},
+		{"invalid UTF-8", func(f *Feature) { f.Props["address"] = "\xb1\xb1\xbe\xa9" }, []string{"UTF-8"}},
 	}
 	for _, tc := range tests {
 		f := good()

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/paulmach/orb"
 )
@@ -45,6 +46,12 @@ func checkType(fd Field, v any) error {
 	case String:
 		s, isStr := v.(string)
 		ok = isStr
+		if ok && strings.ContainsRune(s, 0) {
+			return fmt.Errorf("%s contains a NUL character, which text cannot hold", fd.Name)
+		}
+		if ok && !utf8.ValidString(s) {
+			return fmt.Errorf("%s is not valid UTF-8 text (was the file's encoding given right?)", fd.Name)
+		}
 		if ok && !fd.InEnum(s) {
 			return fmt.Errorf("%s %q is not one of %s", fd.Name, s, strings.Join(fd.Enum, ", "))
 		}

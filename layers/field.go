@@ -2,6 +2,7 @@ package layers
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -66,7 +67,7 @@ func (f Field) Parse(s string) (any, error) {
 		return v, nil
 	case Float:
 		v, err := strconv.ParseFloat(s, 64)
-		if err != nil {
+		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
 			return nil, fmt.Errorf("%s must be a number, not %q", f.Name, s)
 		}
 		return v, nil

@@ -56,6 +56,8 @@ func TestFieldParse(t *testing.T) {
 		{field(com, "households"), "1,830", nil, "whole number"},
 		{field(com, "area_m2"), "12.5", 12.5, ""},
 		{field(com, "area_m2"), "", nil, ""},
+		{field(com, "area_m2"), "NaN", nil, "must be a number"},
+		{field(com, "area_m2"), "-Inf", nil, "must be a number"},
 	}
 	for _, tc := range tests {
 		got, err := tc.f.Parse(tc.in)

@@ -48,6 +48,8 @@ type Source interface {
 	TokenByHash(ctx context.Context, hash string) (Token, error)
 	// Tokens lists every token (hashes included; never the secret).
 	Tokens(ctx context.Context) ([]Token, error)
+	// RevokeToken deletes a token by id, or returns ErrNotFound.
+	RevokeToken(ctx context.Context, id int64) error
 }
 
 // FeatureReader yields features to Write: io.EOF ends the stream normally;

@@ -31,7 +31,7 @@ func commands() map[string]command {
 		"serve":   {"run the HTTP server (embedded GeoPackage store unless a database URL is given)", runServe},
 		"migrate": {"create or update the PostGIS schema", runMigrate},
 		"demo":    {"load the 丰台街道 demo data (replacing what is there); --check asserts the seed figures", runDemo},
-		"token":   {"manage access tokens: token add --role staff --name NAME | token list", runToken},
+		"token":   {"manage access tokens: token add --role staff --name NAME | token list | token revoke --id N", runToken},
 		"import":  {"import a GeoJSON, CSV or KML file into a layer", runImport},
 		"export":  {"export a layer as GeoJSON, CSV or KML", runExport},
 		"copy":    {"copy every layer and token from one store to another", runCopy},

@@ -80,4 +80,10 @@ func TestMigrateDemoTokenOnPostGIS(t *testing.T) {
 	if code, out, _ := run(t, env, "token", "list"); code != 0 || !strings.Contains(out, "第一片区片长") || strings.Contains(out, secret) {
 		t.Errorf("token list: %d %s", code, out)
 	}
+	if code, out, errs := run(t, env, "token", "revoke", "--id", "1"); code != 0 || !strings.Contains(out, "revoked") {
+		t.Fatalf("token revoke: %d %s %s", code, out, errs)
+	}
+	if _, err := auth.Resolve(context.Background(), st, secret); err == nil {
+		t.Error("a revoked token still resolves")
+	}
 }

@@ -207,6 +207,9 @@ func (f *importFlags) options(file string) (importers.Options, error) {
 		}
 		opts.Region = &b
 	}
+	if f.rejects != "" && !f.skipInvalid {
+		return opts, usageError{"--rejects goes with --skip-invalid (without it nothing is written when a row is rejected)"}
+	}
 	opts.DryRun, opts.SkipInvalid, opts.NoRepair, opts.DefaultSource = f.dryRun, f.skipInvalid, !f.repair, f.source
 	return opts, nil
 }

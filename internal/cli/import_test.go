@@ -42,6 +42,7 @@ func TestImportUsage(t *testing.T) {
 		{[]string{"import", "--layer", "incidents", "--encoding", "klingon", "x.csv"}, "--encoding"},
 		{[]string{"import", "--layer", "incidents", "--region", "1,2,3", "x.csv"}, "--region"},
 		{[]string{"import", "--layer", "incidents", "--mapping", "/does/not/exist", "x.csv"}, "--mapping"},
+		{[]string{"import", "--layer", "incidents", "--rejects", "r.csv", "x.csv"}, "--skip-invalid"},
 	}
 	for _, tc := range tests {
 		code, _, stderr := run(t, nil, tc.args...)

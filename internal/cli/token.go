@@ -10,17 +10,21 @@ import (
 )
 
 func runToken(ctx context.Context, env Env, args []string) error {
-	if len(args) == 0 || (args[0] != "add" && args[0] != "list") {
-		return usageError{"use 'minqing token add --role staff --name NAME' or 'minqing token list'"}
+	if len(args) == 0 || (args[0] != "add" && args[0] != "list" && args[0] != "revoke") {
+		return usageError{"use 'minqing token add --role staff --name NAME', 'minqing token list' or 'minqing token revoke --id N'"}
 	}
 	sub := args[0]
 	var sf storeFlags
 	var role, name string
+	var id int64
 	fs := newFlags("token "+sub, env)
 	sf.register(fs, env)
 	if sub == "add" {
 		fs.StringVar(&role, "role", "staff", "staff or admin")
 		fs.StringVar(&name, "name", "", "who or what the token is for (required)")
+	}
+	if sub == "revoke" {
+		fs.Int64Var(&id, "id", 0, "the token's id, as 'minqing token list' shows it (required)")
 	}
 	if err := parse(fs, args[1:]); err != nil {
 		return err
@@ -31,6 +35,16 @@ func runToken(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	defer src.Close()
+	if sub == "revoke" {
+		if id <= 0 {
+			return usageError{"--id is required: see 'minqing token list'"}
+		}
+		if err := src.RevokeToken(ctx, id); err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "token %d revoked\n", id)
+		return nil
+	}
 	if sub == "list" {
 		toks, err := src.Tokens(ctx)
 		if err != nil {

@@ -82,6 +82,8 @@ func TestLayersListAndAccess(t *testing.T) {
 		{"bad token", "/layers", "mq_wrong", 401, nil, []string{"unknown or revoked"}},
 		{"malformed bbox", "/layers/incidents.geojson?bbox=1,2,3", "", 400, nil, []string{`"param":"bbox"`}},
 		{"bbox not a number", "/layers/incidents.geojson?bbox=a,2,3,4", "", 400, nil, []string{`"param":"bbox"`}},
+		{"bbox NaN", "/layers/incidents.geojson?bbox=NaN,NaN,NaN,NaN", "", 400, nil, []string{`"param":"bbox"`}},
+		{"datetime on a layer without time", "/layers/communities.geojson?datetime=2025-01-01", "", 400, nil, []string{`"param":"datetime"`}},
 		{"unknown parameter", "/layers/incidents.geojson?colour=red", "", 400, nil, []string{"colour"}},
 		{"public filter on a staff field", "/layers/incidents.geojson?description=x", "", 400, nil, []string{"description"}},
 		{"unknown category", "/layers/incidents.geojson?category=火星", "", 400, nil, []string{`"param":"category"`}},

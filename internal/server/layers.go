@@ -1,6 +1,7 @@
 package server
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -102,6 +103,9 @@ func (s *Server) layerGeoJSON(c echo.Context) error {
 	tr, err := parseDatetime(c.QueryParam("datetime"))
 	if err != nil {
 		return err
+	}
+	if tr != nil && l.TimeField == "" {
+		return badRequest("datetime", fmt.Sprintf("layer %s has no time field to filter by datetime", l.Name))
 	}
 	eq, err := parseEqual(c.QueryParams(), l, role, map[string]bool{"bbox": true, "datetime": true})
 	if err != nil {

@@ -2,6 +2,7 @@ package server
 
 import (
 	"fmt"
+	"math"
 	"net/url"
 	"sort"
 	"strconv"
@@ -56,6 +57,9 @@ func parseBBox(s string) (*orb.Bound, error) {
 		f, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
 		if err != nil {
 			return nil, badRequest("bbox", fmt.Sprintf("bbox value %q is not a number", p))
+		}
+		if math.IsNaN(f) || math.IsInf(f, 0) {
+			return nil, badRequest("bbox", fmt.Sprintf("bbox value %q is not a finite number", p))
 		}
 		v[i] = f
 	}

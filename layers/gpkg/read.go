@@ -186,33 +186,26 @@ type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
+// extent reads a layer's bounds from its R-tree index (whose boxes are
+// rounded outwards to float32, so the extent is never too small) instead of
+// decoding every geometry: TileJSON and OGC collection documents ask for it.
 func extent(ctx context.Context, db querier, l *layers.Layer) (orb.Bound, error) {
-	rows, err := db.QueryContext(ctx, "SELECT geom FROM "+ident(l.Name))
+	rows, err := db.QueryContext(ctx, "SELECT count(*), min(minx), min(miny), max(maxx), max(maxy) FROM "+ident("rtree_"+l.Name+"_geom"))
 	if err != nil {
 		return orb.Bound{}, wrap("extent", err)
 	}
 	defer rows.Close()
-	var out orb.Bound
-	var blob sql.RawBytes
-	have := false
-	for rows.Next() {
-		if err := rows.Scan(&blob); err != nil {
+	var n int64
+	var minx, miny, maxx, maxy sql.NullFloat64
+	if rows.Next() {
+		if err := rows.Scan(&n, &minx, &miny, &maxx, &maxy); err != nil {
 			return orb.Bound{}, wrap("extent", err)
 		}
-		b, ok, err := Envelope(blob)
-		if err != nil {
-			return orb.Bound{}, wrap("extent "+l.Name, err)
-		}
-		if !ok {
-			continue
-		}
-		if have {
-			out = out.Union(b)
-		} else {
-			out, have = b, true
-		}
 	}
-	return out, wrap("extent", rows.Err())
+	if err := rows.Err(); err != nil || n == 0 {
+		return orb.Bound{}, wrap("extent", err)
+	}
+	return orb.Bound{Min: orb.Point{minx.Float64, miny.Float64}, Max: orb.Point{maxx.Float64, maxy.Float64}}, nil
 }
 
 // Versions returns every layer's write counter.

@@ -69,3 +69,17 @@ func (s *Store) Tokens(ctx context.Context) ([]layers.Token, error) {
 	}
 	return out, wrap("tokens", rows.Err())
 }
+
+// RevokeToken deletes a token so that it no longer opens anything.
+func (s *Store) RevokeToken(ctx context.Context, id int64) error {
+	out, err := s.wdb.ExecContext(ctx, "DELETE FROM tokens WHERE id = ?1", id)
+	if err != nil {
+		return wrap("revoke token", err)
+	}
+	if n, err := out.RowsAffected(); err != nil {
+		return wrap("revoke token", err)
+	} else if n == 0 {
+		return fmt.Errorf("gpkg: token %d: %w", id, layers.ErrNotFound)
+	}
+	return nil
+}

@@ -19,8 +19,8 @@ import (
 // layers). Each reads the stored Web Mercator geometry through its GiST index
 // (geom_3857 && ST_TileEnvelope(z, x, y, margin => buffer/extent)), clips it
 // with ST_AsMVTGeom, writes the row id as feature id and the properties
-// req.Role may see (times as RFC 3339 text in +08:00, dates as YYYY-MM-DD,
-// as package tiles writes them), at most the layer's MaxTileFeatures.
+// req.Role may see (times as Unix epoch seconds, dates as YYYY-MM-DD, as
+// package tiles writes them), at most the layer's MaxTileFeatures.
 // Where tiles.Clustered, the layer is served as clusters instead: one point
 // per H3 parent cell (from the stored h3 column), at the mean of its points,
 // with a count, for cells whose centroid lies in the tile. Layers outside
@@ -128,26 +128,30 @@ func clusterLayerSQL(w *where, l *layers.Layer, q layers.Query, req layers.TileR
 		return "", err
 	}
 	conds = append(conds, more...)
-	cell := hex.ParentSQLExpr("h3", w.arg(int32(res)))
-	groups := "SELECT " + cell + " AS cell, count(*) AS n, avg(ST_X(geom_3857)) AS cx, avg(ST_Y(geom_3857)) AS cy FROM " +
+	// Points group by their stored cell shifted right past the digits finer
+	// than res (one shift per row); the parent cell is rebuilt from the
+	// group key once per group with hex.ParentSQLExpr.
+	shift := w.arg(int32(3 * (hex.MaxRes - res)))
+	groups := "SELECT h3 >> " + shift + " AS k, count(*) AS n, avg(ST_X(geom_3857)) AS cx, avg(ST_Y(geom_3857)) AS cy FROM " +
 		ident(l.Name) + " WHERE " + strings.Join(conds, " AND ") + " GROUP BY 1"
-	inner := "SELECT cell AS id, n AS count, ST_AsMVTGeom(ST_SetSRID(ST_MakePoint(cx, cy), 3857), " + envelope + ", $4, $5) AS geom FROM (" +
+	cell := hex.ParentSQLExpr("k << "+shift, w.arg(int32(res)))
+	inner := "SELECT " + cell + " AS id, n AS count, ST_AsMVTGeom(ST_SetSRID(ST_MakePoint(cx, cy), 3857), " + envelope + ", $4, $5) AS geom FROM (" +
 		groups + ") g WHERE cx >= " + w.arg(b.Min[0]) + " AND cx < " + w.arg(b.Max[0]) +
-		" AND cy > " + w.arg(b.Min[1]) + " AND cy <= " + w.arg(b.Max[1]) + " ORDER BY cell"
+		" AND cy > " + w.arg(b.Min[1]) + " AND cy <= " + w.arg(b.Max[1]) + " ORDER BY 1"
 	if l.MaxTileFeatures > 0 {
 		inner += " LIMIT " + w.arg(int64(l.MaxTileFeatures))
 	}
 	return "SELECT ST_AsMVT(q, " + w.arg(l.Name) + ", $4, 'geom', 'id') FROM (" + inner + ") q", nil
 }
 
-// tileColumn selects one property as a tile holds it: times as RFC 3339 text
-// in +08:00 (Asia/Shanghai has had no daylight saving since 1991), dates as
-// YYYY-MM-DD, the rest as stored.
+// tileColumn selects one property as a tile holds it (see package tiles):
+// times as whole Unix epoch seconds, dates as YYYY-MM-DD text, the rest as
+// stored.
 func tileColumn(f layers.Field) string {
 	c := ident(f.Name)
 	switch f.Type {
 	case layers.Time:
-		return "to_char(" + c + " AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD\"T\"HH24:MI:SS\"+08:00\"') AS " + c
+		return "floor(extract(epoch FROM " + c + "))::bigint AS " + c
 	case layers.Date:
 		return "to_char(" + c + ", 'YYYY-MM-DD') AS " + c
 	}

@@ -250,7 +250,7 @@ func TestTileRules(t *testing.T) {
 			func(t *testing.T, got map[string]*mvt.Layer) {
 				for _, f := range got["incidents"].Features {
 					c := f.Properties["category"]
-					if (c != "停车管理" && c != "供暖") || f.Properties["status"] != "closed" || f.Properties["received_at"].(string) < "2026-01-01T00:00:00+08:00" {
+					if (c != "停车管理" && c != "供暖") || f.Properties["status"] != "closed" || f.Properties["received_at"].(float64) < float64(from.Unix()) {
 						t.Errorf("feature %v passes no filter: %v", f.ID, f.Properties)
 					}
 				}

@@ -64,3 +64,15 @@ func (s *Store) Delete(ctx context.Context, l *layers.Layer, id int64) error {
 	}
 	return nil
 }
+
+// RevokeToken deletes a token so that it no longer opens anything.
+func (s *Store) RevokeToken(ctx context.Context, id int64) error {
+	tag, err := s.pool.Exec(ctx, "DELETE FROM tokens WHERE id = $1", id)
+	if err != nil {
+		return wrap("revoke token", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("postgis: token %d: %w", id, layers.ErrNotFound)
+	}
+	return nil
+}

@@ -420,7 +420,16 @@ func testTokens(t *testing.T, src layers.Source, cat *layers.Catalog) {
 	}
 	all, err := src.Tokens(ctx(t))
 	if err != nil || len(all) != 1 {
-		t.Errorf("tokens = %v, %v", all, err)
+		t.Fatalf("tokens = %v, %v", all, err)
+	}
+	if err := src.RevokeToken(ctx(t), all[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := src.TokenByHash(ctx(t), "abc123"); !errors.Is(err, layers.ErrNotFound) {
+		t.Errorf("revoked token still found: %v", err)
+	}
+	if err := src.RevokeToken(ctx(t), all[0].ID); !errors.Is(err, layers.ErrNotFound) {
+		t.Errorf("revoking twice: err = %v, want ErrNotFound", err)
 	}
 }
 
