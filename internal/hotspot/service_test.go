@@ -294,6 +294,13 @@ func TestSuppressionForThePublic(t *testing.T) {
 	if r := cellOf(t, public, eight); r.Suppressed || r.Count != 8 {
 		t.Errorf("8-cell for the public: %+v, want shown", r)
 	}
+	// With a cell hidden, the total would give it away by subtraction.
+	if !public.TotalSuppressed || public.Total != 0 {
+		t.Errorf("public total %d (suppressed %v) with a hidden cell, want withheld", public.Total, public.TotalSuppressed)
+	}
+	if staff.TotalSuppressed || staff.Total == 0 {
+		t.Errorf("staff total %d (suppressed %v), want shown", staff.Total, staff.TotalSuppressed)
+	}
 	if public.MinCount != DefaultMinCount || staff.MinCount != 0 {
 		t.Errorf("min counts %d / %d", public.MinCount, staff.MinCount)
 	}
@@ -319,8 +326,10 @@ func TestSuppressedSeriesAndTotal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := cellOf(t, a, c0).Trend.Series; !slices.Equal(got, []int64{6, -1}) {
-		t.Errorf("public series %v, want [6 -1]", got)
+	// The cell's count (8) is shown, so showing step 0 (6) would give away
+	// the hidden step 1 (2) by subtraction: the whole series is withheld.
+	if got := cellOf(t, a, c0).Trend.Series; !slices.Equal(got, []int64{-1, -1}) {
+		t.Errorf("public series %v, want [-1 -1]", got)
 	}
 	strict, err := NewService(src, layers.Fengtai(), Config{MinCount: 9}).Analyze(bg(t), p)
 	if err != nil {
