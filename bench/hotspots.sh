@@ -84,18 +84,27 @@ for n in "${SIZES[@]}"; do
       FROM incidents GROUP BY 1" >"$work/plan_$n.txt"
     awk '/Execution Time/ {printf "%.1f\n", $3}' "$work/plan_$n.txt"
   done | median)
+  # The query as Source.CellCounts sends it (with the group column and
+  # ORDER BY), bound as the server binds it.
+  sent_ms=$(for _ in $(seq 1 "$RUNS"); do
+    "$PG_BIN/psql" -q -X "$url" \
+      -c "PREPARE q(bigint) AS SELECT (((h3)::bigint & ~(15::bigint << 52)) | ((((\$1)::integer)::bigint << 52)) | ((1::bigint << (3 * (15 - (\$1)::integer))) - 1)) AS cell, '' AS grp, count(*) FROM incidents WHERE TRUE GROUP BY 1, 2 ORDER BY 1, 2" \
+      -c "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY ON) EXECUTE q(9)" >"$work/plan_sent_$n.txt"
+    awk '/Execution Time/ {printf "%.1f\n", $3}' "$work/plan_sent_$n.txt"
+  done | median)
 
   kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
   ratio=$(awk -v a="$naive" -v b="$uncached" 'BEGIN {printf "%.1f", a/b}')
-  rows+=("$(printf '%9s | %5s | %9s | %16s | %9s | %9s | %9s | %6s×' "$n" "$cells" "$sql_ms" "$uncached" "$cached" "$windowed" "$naive" "$ratio")")
-  echo "  plan of the count query at $n incidents:" >&2
-  sed 's/^/    /' "$work/plan_$n.txt" >&2
+  rows+=("$(printf '%9s | %5s | %9s | %9s | %16s | %9s | %9s | %9s | %6s×' "$n" "$cells" "$sql_ms" "$sent_ms" "$uncached" "$cached" "$windowed" "$naive" "$ratio")")
+  echo "  plans of the count query at $n incidents (alone, then as sent):" >&2
+  sed 's/^/    /' "$work/plan_$n.txt" "$work/plan_sent_$n.txt" >&2
 done
 
 echo
 echo "GET /hotspots?res=9 (Gi*, k=1) on PostGIS; medians of $RUNS runs, milliseconds ($(nproc) cores; load average at start $load0, at end $(cut -d' ' -f1-3 /proc/loadavg))"
-printf '%9s | %5s | %9s | %16s | %9s | %9s | %9s | %7s\n' incidents cells "SQL count" "minqing uncached" "cached" "1 month" naive ratio
-printf '%s\n' "----------+-------+-----------+------------------+-----------+-----------+-----------+--------"
+printf '%9s | %5s | %9s | %9s | %16s | %9s | %9s | %9s | %7s\n' incidents cells "SQL count" "SQL sent" "minqing uncached" "cached" "1 month" naive ratio
+printf '%s\n' "----------+-------+-----------+-----------+------------------+-----------+-----------+-----------+--------"
 for r in "${rows[@]}"; do echo "$r"; done
 echo "minqing: GROUP BY the parent of the stored res-15 cell in SQL; naive: every point read and put through h3 LatLngToCell."
-echo "ratio = naive / minqing (uncached). SQL count = EXPLAIN ANALYZE of the count query alone."
+echo "ratio = naive / minqing (uncached). SQL count = EXPLAIN ANALYZE of GROUP BY cell alone;"
+echo "SQL sent = the same as CellCounts sends it (group column, ORDER BY, bound parameter)."

@@ -94,11 +94,11 @@ func (c *converter) convert(rec *record) (*layers.Feature, []Problem, []Problem)
 	errs := append([]Problem(nil), rec.errs...)
 	var warns []Problem
 	row := rec.n
-	props := make(map[string]any, len(c.l.Fields))
+	props := make(map[string]any, min(len(rec.vals)+4, len(c.l.Fields)))
 	var lonS, latS, wktS, lonCol, latCol, wktCol string
 	var contact layers.Contact
 	var resolved *bool
-	setBy := map[string]string{}
+	var setBy setBy
 	for _, kv := range rec.vals {
 		t := c.res.resolve(kv.key)
 		switch t.kind {
@@ -109,13 +109,13 @@ func (c *converter) convert(rec *record) (*layers.Feature, []Problem, []Problem)
 			continue
 		}
 		name := t.name()
-		if prev, dup := setBy[name]; dup {
+		if prev, dup := setBy.get(name); dup {
 			if prev != kv.key {
 				c.warnOnce("="+kv.key, Problem{Row: row, Field: name, Column: kv.key, Reason: fmt.Sprintf("%s is already read from %q; this column was ignored", name, prev)})
 			}
 			continue
 		}
-		setBy[name] = kv.key
+		setBy.set(name, kv.key)
 		text := strings.TrimSpace(textOf(kv.val))
 		switch t.kind {
 		case tField:
@@ -188,6 +188,25 @@ func (c *converter) convert(rec *record) (*layers.Feature, []Problem, []Problem)
 		return nil, []Problem{{Row: row, Reason: err.Error()}}, warns
 	}
 	return f, nil, warns
+}
+
+// setBy remembers which source column set each target in one record (a
+// slice: records have a few dozen columns at most, and a map per record
+// costs more).
+type setBy struct{ names, keys []string }
+
+func (s *setBy) get(name string) (string, bool) {
+	for i, n := range s.names {
+		if n == name {
+			return s.keys[i], true
+		}
+	}
+	return "", false
+}
+
+func (s *setBy) set(name, key string) {
+	s.names = append(s.names, name)
+	s.keys = append(s.keys, key)
 }
 
 func hasProblem(ps []Problem, field string) bool {

@@ -17,12 +17,18 @@ const progressEvery = 1024
 // src in one Source.Write (nothing, with opts.DryRun). cat is used to find
 // the communities layer for point-in-polygon assignment (nil: none).
 //
+// src may be nil for a dry run (no community assignment, no check of the
+// keys already stored); a nil src always means a dry run.
+//
 // It always returns a report. The error wraps ErrRejected when records were
 // rejected or the file could not be read (nothing written); any other error
-// comes from the store or the context.
+// comes from the options, the store or the context.
 func Import(ctx context.Context, src layers.Source, cat *layers.Catalog, l *layers.Layer, r io.Reader, opts Options) (*Report, error) {
 	start := time.Now()
 	opts.defaults()
+	if src == nil {
+		opts.DryRun = true
+	}
 	rep := newReport(opts.MaxProblems)
 	rep.Layer, rep.Format, rep.CRS, rep.Mode, rep.DryRun = l.Name, opts.Format, string(opts.CRS), string(opts.Mode), opts.DryRun
 	finish := func(err error) (*Report, error) {
@@ -64,7 +70,7 @@ func Import(ctx context.Context, src layers.Source, cat *layers.Catalog, l *laye
 		if err != nil {
 			return reject(err)
 		}
-		if msg := checkCSVHeader(cr.header, res, l); msg != "" {
+		if msg := checkCSVHeader(cr.header, res); msg != "" {
 			return reject(errors.New(msg))
 		}
 		rr, header = cr, cr.header
@@ -94,7 +100,7 @@ func Import(ctx context.Context, src layers.Source, cat *layers.Catalog, l *laye
 		fr.rejects = nil
 	}
 
-	if opts.DryRun || src == nil {
+	if opts.DryRun {
 		for {
 			if _, err = fr.Next(); err != nil {
 				break
@@ -123,7 +129,7 @@ func Import(ctx context.Context, src layers.Source, cat *layers.Catalog, l *laye
 }
 
 // checkCSVHeader makes sure a CSV has coordinate columns.
-func checkCSVHeader(header []string, res *resolver, l *layers.Layer) string {
+func checkCSVHeader(header []string, res *resolver) string {
 	var lon, lat, wkt bool
 	for _, h := range header {
 		switch res.resolve(h).kind {

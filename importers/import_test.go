@@ -66,10 +66,10 @@ func TestWorkOrders(t *testing.T) {
 		"GD202603080007": {"疑似煤气异味", "12345", "closed", "正阳北里", "第二片区", true, at("2026-03-08 19:45"), at("2026-03-08 21:00"), layers.Contact{Name: "孙八", Phone: "13400000007"}},
 		"GD202603090008": {"占道经营", "12345", "received", "正阳北里", "第二片区", nil, at("2026-03-09 07:10"), nil, layers.Contact{Name: "周九", Phone: "13300000008"}},
 	}
-	eachStore(t, func(t *testing.T, src layers.Source) {
+	eachStoreKind(t, func(t *testing.T, open func(*testing.T) layers.Source) {
 		for _, in := range inputs {
 			t.Run(in.name, func(t *testing.T) {
-				src := reopen(t, src)
+				src := open(t)
 				seedCommunities(t, src)
 				rep := mustRun(t, src, "incidents", in.data, importers.Options{Format: importers.CSV, Encoding: in.encoding})
 				if rep.Encoding != in.wantEncoding || rep.Inserted != 8 || rep.Read != 8 || rep.Rejected != 0 {
@@ -119,18 +119,6 @@ func TestWorkOrders(t *testing.T) {
 			})
 		}
 	})
-}
-
-// reopen gives each subtest a fresh store of the same kind.
-func reopen(t *testing.T, src layers.Source) layers.Source {
-	t.Helper()
-	for _, s := range stores() {
-		if s.name == src.Kind() {
-			return s.open(t)
-		}
-	}
-	t.Fatalf("unknown store %s", src.Kind())
-	return nil
 }
 
 // TestManyBadRows: every bad row is reported with its line and field, and
@@ -338,10 +326,10 @@ func TestCRSAccuracy(t *testing.T) {
 		{geo.WGS84, pointsCSV(geo.WGS84)},
 		{geo.CGCS2000, pointsCSV(geo.WGS84)},
 	}
-	eachStore(t, func(t *testing.T, src layers.Source) {
+	eachStoreKind(t, func(t *testing.T, open func(*testing.T) layers.Source) {
 		for _, tc := range cases {
 			t.Run(string(tc.crs), func(t *testing.T) {
-				src := reopen(t, src)
+				src := open(t)
 				mustRun(t, src, "service_points", tc.data, importers.Options{Format: importers.CSV, CRS: tc.crs})
 				got := all(t, src, "service_points", "name")
 				worst := 0.0
@@ -454,10 +442,10 @@ func TestGeoJSONForms(t *testing.T) {
 		{"seq", "\x1e" + feature("S1", 116.28) + "\n\x1e" + feature("S2", 116.29) + "\n", 2},
 		{"collection-features-last", `{"name":"x","type":"FeatureCollection","features":[` + feature("C1", 116.28) + `]}`, 1},
 	}
-	eachStore(t, func(t *testing.T, src layers.Source) {
+	eachStoreKind(t, func(t *testing.T, open func(*testing.T) layers.Source) {
 		for _, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) {
-				src := reopen(t, src)
+				src := open(t)
 				rep := mustRun(t, src, "incidents", []byte(tc.data), importers.Options{Format: importers.GeoJSON})
 				if rep.Inserted != tc.n {
 					t.Fatalf("inserted %d, want %d", rep.Inserted, tc.n)

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/paulmach/orb"
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"minqing/importers"
@@ -78,11 +79,13 @@ func TestReaders(t *testing.T) {
 			read: 1, rejected: 1, failure: "1 of 1", firstErr: "is a Point, but layer greening takes a MultiPolygon"},
 		{name: "csv region off", layer: "incidents", format: importers.CSV,
 			in:   []byte(incident + "A,2026/3/5,停电,121.47,31.23\n"),
-			opts: importers.Options{Region: &noRegion}, read: 1, valid: 1},
+			opts: importers.Options{Region: &orb.Bound{}}, read: 1, valid: 1},
 		{name: "geojson syntax error", layer: "incidents", format: importers.GeoJSON,
 			in: []byte(`{"type":"FeatureCollection","features":[{"type":"Feature",}]}`), failure: "not valid JSON near byte"},
 		{name: "geojson truncated", layer: "incidents", format: importers.GeoJSON,
 			in: []byte(`{"type":"FeatureCollection","features":[{"type":"Feature","properties":{}`), failure: "truncated"},
+		{name: "geojson cut after a key", layer: "incidents", format: importers.GeoJSON,
+			in: []byte(`{"type":`), failure: "truncated"},
 		{name: "geojson projected crs", layer: "incidents", format: importers.GeoJSON,
 			in: []byte(`{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::3857"}},"features":[]}`), failure: "EPSG::3857"},
 		{name: "geojson crs84 accepted", layer: "incidents", format: importers.GeoJSON,

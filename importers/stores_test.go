@@ -60,6 +60,15 @@ func eachStore(t *testing.T, fn func(t *testing.T, src layers.Source)) {
 	}
 }
 
+// eachStoreKind runs fn as a subtest per store kind, handing it the opener
+// (for tests that need several fresh stores of one kind).
+func eachStoreKind(t *testing.T, fn func(t *testing.T, open func(*testing.T) layers.Source)) {
+	t.Helper()
+	for _, s := range stores() {
+		t.Run(s.name, func(t *testing.T) { fn(t, s.open) })
+	}
+}
+
 func testCtx(t *testing.T) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	t.Cleanup(cancel)
@@ -79,6 +88,7 @@ func layer(t testing.TB, name string) *layers.Layer {
 // 第一片区) and 正阳北里 (east, 第二片区).
 func seedCommunities(t *testing.T, src layers.Source) {
 	t.Helper()
+	westCommunity, eastCommunity := testCommunities()
 	fs := []*layers.Feature{
 		{Geometry: westCommunity, Props: map[string]any{"code": "C01", "name": "新华街北里", "patch": "第一片区"}},
 		{Geometry: eastCommunity, Props: map[string]any{"code": "C02", "name": "正阳北里", "patch": "第二片区"}},
@@ -153,6 +163,3 @@ func point(t *testing.T, f *layers.Feature) orb.Point {
 	}
 	return p
 }
-
-// noRegion turns the region check off.
-var noRegion = orb.Bound{}

@@ -53,11 +53,11 @@ func pointsCSV(crs geo.CRS) []byte {
 	return []byte(b.String())
 }
 
-// Communities of the tests: the street split into a west and an east half.
-var (
-	westCommunity = orb.Polygon{{{116.270, 39.845}, {116.2875, 39.845}, {116.2875, 39.870}, {116.270, 39.870}, {116.270, 39.845}}}
-	eastCommunity = orb.Polygon{{{116.2875, 39.845}, {116.305, 39.845}, {116.305, 39.870}, {116.2875, 39.870}, {116.2875, 39.845}}}
-)
+// testCommunities split the street into a west and an east half.
+func testCommunities() (west, east orb.Polygon) {
+	return orb.Polygon{{{116.270, 39.845}, {116.2875, 39.845}, {116.2875, 39.870}, {116.270, 39.870}, {116.270, 39.845}}},
+		orb.Polygon{{{116.2875, 39.845}, {116.305, 39.845}, {116.305, 39.870}, {116.2875, 39.870}, {116.2875, 39.845}}}
+}
 
 // workOrderRows is a 12345 export: header first. West points fall in
 // 新华街北里 (第一片区), east points in 正阳北里 (第二片区).

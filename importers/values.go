@@ -121,8 +121,22 @@ func parseBool(s string) (bool, bool) {
 }
 
 // parseTime is layers.ParseTime, also accepting unpadded dashes
-// (2026-3-5 9:03) and seconds-less slashes with padded parts.
+// (2026-3-5 9:03). Slash and 年月日 forms, the usual ones in work-order
+// sheets, are tried directly (the same layouts ParseTime tries, in
+// Asia/Shanghai) to skip the failed attempts at RFC 3339 first.
 func parseTime(s string) (time.Time, error) {
+	var fast []string
+	switch {
+	case strings.Contains(s, "/"):
+		fast = []string{"2006/1/2 15:04", "2006/1/2 15:04:05", "2006/1/2"}
+	case strings.Contains(s, "年"):
+		fast = []string{"2006年1月2日 15:04", "2006年1月2日 15:04:05", "2006年1月2日"}
+	}
+	for _, layout := range fast {
+		if t, err := time.ParseInLocation(layout, s, layers.Shanghai); err == nil {
+			return t, nil
+		}
+	}
 	t, err := layers.ParseTime(s)
 	if err == nil {
 		return t, nil

@@ -10,7 +10,7 @@ type extensions struct {
 }
 
 func newExtensions(s *Server) extensions {
-	return extensions{tiles: newTileState(s.cfg), hotspots: newHotspotState(s)}
+	return extensions{tiles: newTileState(s), hotspots: newHotspotState(s)}
 }
 
 // extraLayers lists derived layers (hotspots) for /layers.

@@ -54,7 +54,7 @@ func (s *Server) ogcDoc(c echo.Context) (string, error) {
 	return s.ogcBase(c), nil
 }
 
-type ogcLanding struct {
+type ogcLandingDoc struct {
 	Title       string `json:"title"`
 	Description string `json:"description"`
 	Links       []link `json:"links"`
@@ -67,7 +67,7 @@ func (s *Server) ogcLanding(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	doc := ogcLanding{
+	doc := ogcLandingDoc{
 		Title:       "民情图 · 丰台街道 — OGC API – Features",
 		Description: "The map layers of 丰台街道 (Fengtai Subdistrict, Beijing) as OGC API – Features collections, with CQL2 filtering.",
 		Links: []link{
