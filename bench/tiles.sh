@@ -131,15 +131,15 @@ print(f"{rps:.1f} {float(m.group(1)) * mult:.0f} {bad.group(1) if bad else 0}")
 PY
 }
 
-# start_minqing URL CACHE_MB: starts a server, prints its address.
+# start_minqing URL CACHE_MB: starts a server and sets $addr to its address.
 start_minqing() {
   local port
   port=$(free_port)
   "$work/minqing" serve --database-url "$1" --addr "127.0.0.1:$port" --tile-cache-mb="$2" --log-level error \
-    >"$work/serve.log" 2>&1 &
+    >>"$work/serve.log" 2>&1 &
   pids+=($!)
-  wait_up "127.0.0.1:$port" >&2
-  echo "127.0.0.1:$port"
+  addr="127.0.0.1:$port"
+  wait_up "$addr"
 }
 
 declare -A ref=([14]=40 [15]=170 [16]=700 [17]=1350)
@@ -148,13 +148,15 @@ for n in $INCIDENTS; do
   db="bench_$n"
   url=$(python3 -c 'import sys, urllib.parse as u; p = u.urlparse(sys.argv[1]); print(p._replace(path="/" + sys.argv[2]).geturl())' "$admin" "$db")
   psql_url=$(python3 -c 'import sys, urllib.parse as u; p = u.urlparse(sys.argv[1]); print(p._replace(path="/postgres").geturl())' "$admin")
-  "$psql" -q "$psql_url" -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db TEMPLATE minqing_template" >/dev/null
+  "$psql" -q -v ON_ERROR_STOP=1 "$psql_url" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db TEMPLATE minqing_template" >/dev/null
   echo "loading the demo with $n incidents…" >&2
   "$work/minqing" demo --database-url "$url" --incidents "$n" >"$work/demo.log" 2>&1 || { cat "$work/demo.log" >&2; exit 1; }
   "$psql" -q "$url" -c "VACUUM ANALYZE" >/dev/null
 
-  cold=$(start_minqing "$url" -1)
-  warm=$(start_minqing "$url" 1024)
+  start_minqing "$url" -1
+  cold=$addr
+  start_minqing "$url" 1024
+  warm=$addr
   tiles="$work/tiles-$n"
   mkdir -p "$tiles"
   fport=$(free_port)

@@ -14,9 +14,12 @@
 //     as feature id. Each cell appears in exactly one tile: the one holding
 //     its centroid.
 //   - Property values: strings, numbers and booleans as they are; times as
-//     RFC 3339 text in +08:00 ("2026-03-05T14:03:00+08:00") and dates as
-//     "2026-03-05", so that MapLibre can show them and compare them as
-//     strings (they sort chronologically).
+//     Unix epoch seconds, which MapLibre filters compare as numbers
+//     (["<", ["get", "received_at"], 1767196800]) and a popup formats with
+//     new Date(v * 1000); dates as "2026-03-05" text (few distinct values,
+//     so the MVT value table shares them; they sort as strings). Epoch
+//     seconds keep a tile of 20,000 incidents half the size of RFC 3339 text,
+//     since every timestamp is a distinct value.
 //   - [Cache]: an in-memory LRU of rendered tiles bounded in bytes, whose
 //     entries carry the versions of the layers they were rendered from, so a
 //     write to a layer makes exactly that layer's tiles miss; entries keep a

@@ -38,10 +38,11 @@ func ExampleEncode() {
 	ls, _ := mvt.Unmarshal(body)
 	f := ls[0].Features[0]
 	fmt.Println(ls[0].Name, ls[0].Extent, f.ID)
-	fmt.Println(f.Properties["category"], f.Properties["received_at"], f.Properties["description"])
+	at := time.Unix(int64(f.Properties["received_at"].(float64)), 0).In(layers.Shanghai)
+	fmt.Println(f.Properties["category"], at.Format(time.DateTime), f.Properties["description"])
 	// Output:
 	// incidents 4096 1
-	// 停电 2026-03-05T14:03:00+08:00 <nil>
+	// 停电 2026-03-05 14:03:00 <nil>
 }
 
 // A cache entry remembers the layer versions it was rendered from: after a

@@ -93,7 +93,7 @@ func vectorLayer(l *layers.Layer, role layers.Role) VectorLayer {
 	}
 	for _, f := range l.VisibleFields(role) {
 		if f.Type == layers.Time || f.Type == layers.Date {
-			v.Description += ". Times are RFC 3339 text in +08:00 (2026-03-05T14:03:00+08:00) and dates YYYY-MM-DD: they sort as strings"
+			v.Description += ". Times are Unix epoch seconds; dates are YYYY-MM-DD text"
 			break
 		}
 	}
@@ -113,7 +113,7 @@ func vectorLayer(l *layers.Layer, role layers.Role) VectorLayer {
 // mvtType names the type a field takes in a tile, as TileJSON fields do.
 func mvtType(t layers.FieldType) string {
 	switch t {
-	case layers.Int, layers.Float:
+	case layers.Int, layers.Float, layers.Time:
 		return "Number"
 	case layers.Bool:
 		return "Boolean"

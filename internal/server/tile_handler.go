@@ -51,7 +51,7 @@ func (s *Server) tile(c echo.Context) error {
 		return sendTile(c, nil, tiles.NewEntry("", nil, nil))
 	}
 	ctx := c.Request().Context()
-	all, err := s.src.Versions(ctx)
+	all, err := s.ext.tiles.versions.Get(ctx)
 	if err != nil {
 		return err
 	}

@@ -1,12 +1,21 @@
 package server
 
-import "minqing/tiles"
+import (
+	"time"
 
-// tileState is the tile endpoints' state: the cache of rendered tiles.
+	"minqing/tiles"
+)
+
+// tileState is the tile endpoints' state: the cache of rendered tiles and
+// the coalescing reader of the layers' versions it is keyed on.
 type tileState struct {
-	cache *tiles.Cache // nil when Config.TileCacheMB < 0
+	cache    *tiles.Cache // nil when Config.TileCacheMB < 0
+	versions *tiles.Versions
 }
 
-func newTileState(cfg Config) *tileState {
-	return &tileState{cache: tiles.NewCache(int64(cfg.TileCacheMB) << 20)}
+func newTileState(s *Server) *tileState {
+	return &tileState{
+		cache:    tiles.NewCache(int64(s.cfg.TileCacheMB) << 20),
+		versions: tiles.NewVersions(s.src.Versions, 10*time.Second),
+	}
 }
