@@ -30,7 +30,7 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	fs.StringVar(&o.cfg.Addr, "addr", addr, "listen address HOST:PORT (env MINQING_ADDR)")
 	fs.BoolVar(&o.noDemo, "no-demo", false, "start a new embedded store empty instead of loading the demo data")
 	fs.StringVar(&o.cors, "cors", "*", "comma-separated origins allowed to GET from other sites (\"*\": any)")
-	fs.IntVar(&o.cfg.TileCacheMB, "tile-cache-mb", 256, "tile cache size in MiB")
+	fs.IntVar(&o.cfg.TileCacheMB, "tile-cache-mb", 256, "tile cache size in MiB (negative: no cache)")
 	fs.IntVar(&o.cfg.TileBuffer, "tile-buffer", 64, "MVT buffer around each tile, in tile units (extent 4096)")
 	fs.IntVar(&o.cfg.MaxLimit, "max-limit", 10000, "the most features one OGC API page returns, whatever ?limit= asks")
 	fs.IntVar(&o.cfg.MinCount, "min-count", 5, "public hotspot cells with fewer incidents than this report no count")
