@@ -46,6 +46,17 @@ func TestCatalogAccess(t *testing.T) {
 			t.Errorf("public may see incidents.%s", f.Name)
 		}
 	}
+	// A filter may name only what the caller may see.
+	pub, stf := inc.CQLSchema(Public), inc.CQLSchema(Staff)
+	if _, ok := pub.Lookup("description"); ok {
+		t.Error("the public CQL2 schema has incidents.description")
+	}
+	if _, ok := stf.Lookup("description"); !ok {
+		t.Error("the staff CQL2 schema lacks incidents.description")
+	}
+	if _, ok := pub.Lookup("geometry"); !ok {
+		t.Error("the CQL2 schema lacks geometry")
+	}
 	// No layer has a field that could hold a caller's name or phone.
 	for _, l := range cat.All() {
 		for _, f := range l.Fields {

@@ -60,3 +60,28 @@ func (q Query) Columns(l *Layer) []Field {
 	}
 	return out
 }
+
+// CQLSchema is the CQL2 schema of the layer for role: the properties the
+// caller may see, with their types, and "geometry". A property the caller may
+// not see is unknown to a filter, so a filter cannot be used as an oracle.
+func (l *Layer) CQLSchema(role Role) cql2.SchemaMap {
+	m := cql2.SchemaMap{"geometry": cql2.TGeometry}
+	for _, f := range l.VisibleFields(role) {
+		m[f.Name] = cqlType(f.Type)
+	}
+	return m
+}
+
+func cqlType(t FieldType) cql2.Type {
+	switch t {
+	case Int:
+		return cql2.TInt
+	case Float:
+		return cql2.TFloat
+	case Bool:
+		return cql2.TBool
+	case Time, Date:
+		return cql2.TTime
+	}
+	return cql2.TString
+}

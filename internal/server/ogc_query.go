@@ -107,33 +107,9 @@ func parseFilter(v url.Values, l *layers.Layer, role layers.Role) (cql2.Expr, er
 		}
 		return nil, nil
 	}
-	e, err := cql2.Parse(src, cqlSchema(l, role))
+	e, err := cql2.Parse(src, l.CQLSchema(role))
 	if err != nil {
 		return nil, badRequest("filter", "filter: "+err.Error())
 	}
 	return e, nil
-}
-
-// cqlSchema is the CQL2 schema of l for role: the properties the caller may
-// see, and "geometry".
-func cqlSchema(l *layers.Layer, role layers.Role) cql2.SchemaMap {
-	m := cql2.SchemaMap{"geometry": cql2.TGeometry}
-	for _, f := range l.VisibleFields(role) {
-		m[f.Name] = cqlType(f.Type)
-	}
-	return m
-}
-
-func cqlType(t layers.FieldType) cql2.Type {
-	switch t {
-	case layers.Int:
-		return cql2.TInt
-	case layers.Float:
-		return cql2.TFloat
-	case layers.Bool:
-		return cql2.TBool
-	case layers.Time, layers.Date:
-		return cql2.TTime
-	}
-	return cql2.TString
 }

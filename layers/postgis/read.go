@@ -2,7 +2,6 @@ package postgis
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -146,5 +145,3 @@ func (s *Store) Versions(ctx context.Context) (map[string]int64, error) {
 	_, err = pgx.ForEachRow(rows, []any{&name, &v}, func() error { out[name] = v; return nil })
 	return out, wrap("versions", err)
 }
-
-var errNoCells = errors.New("layer has no H3 cells")

@@ -147,26 +147,6 @@ func testTime(t *testing.T, src layers.Source, cat *layers.Catalog) {
 	}
 }
 
-// Schema is the CQL2 schema of a layer for a role, as the server builds it.
-func Schema(l *layers.Layer, role layers.Role) cql2.SchemaMap {
-	m := cql2.SchemaMap{"geometry": cql2.TGeometry}
-	for _, f := range l.VisibleFields(role) {
-		switch f.Type {
-		case layers.String:
-			m[f.Name] = cql2.TString
-		case layers.Int:
-			m[f.Name] = cql2.TInt
-		case layers.Float:
-			m[f.Name] = cql2.TFloat
-		case layers.Bool:
-			m[f.Name] = cql2.TBool
-		case layers.Time, layers.Date:
-			m[f.Name] = cql2.TTime
-		}
-	}
-	return m
-}
-
 func testCQL(t *testing.T, src layers.Source, cat *layers.Catalog) {
 	l := layer(t, cat, "incidents")
 	fs := grid(60)
@@ -192,7 +172,7 @@ func testCQL(t *testing.T, src layers.Source, cat *layers.Catalog) {
 		{"dispatched_at IS NULL OR closed_at IS NULL", func(f *layers.Feature) bool { return true }},
 	}
 	for _, tc := range tests {
-		e, err := cql2.Parse(tc.filter, Schema(l, layers.Staff))
+		e, err := cql2.Parse(tc.filter, l.CQLSchema(layers.Staff))
 		if err != nil {
 			t.Fatalf("parse %q: %v", tc.filter, err)
 		}
