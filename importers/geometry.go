@@ -7,6 +7,8 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
+
+	"minqing/geo"
 )
 
 // unwrap simplifies what formats produce to what layers take: a collection
@@ -262,7 +264,7 @@ func holeInside(outer, hole orb.Ring) bool {
 
 func onRing(r orb.Ring, p orb.Point) bool {
 	for i := 1; i < len(r); i++ {
-		if orientation(r[i-1], r[i], p) == 0 && inBox(r[i-1], r[i], p) {
+		if geo.Orient(r[i-1], r[i], p) == 0 && geo.InBox(r[i-1], r[i], p) {
 			return true
 		}
 	}
@@ -343,7 +345,7 @@ func sameRingConflict(s, t *segment) (bool, orb.Point) {
 		default:
 			return false, orb.Point{}
 		}
-		if orientation(shared, p, q) == 0 {
+		if geo.Orient(shared, p, q) == 0 {
 			dx1, dy1 := p[0]-shared[0], p[1]-shared[1]
 			dx2, dy2 := q[0]-shared[0], q[1]-shared[1]
 			if dx1*dx2+dy1*dy2 > 0 {
@@ -358,38 +360,20 @@ func sameRingConflict(s, t *segment) (bool, orb.Point) {
 	return false, orb.Point{}
 }
 
-// orientation is the sign of the cross product (b-a)×(c-a).
-func orientation(a, b, c orb.Point) int {
-	v := (b[0]-a[0])*(c[1]-a[1]) - (b[1]-a[1])*(c[0]-a[0])
-	switch {
-	case v > 0:
-		return 1
-	case v < 0:
-		return -1
-	}
-	return 0
-}
-
-// inBox reports whether c lies in the bounding box of a and b.
-func inBox(a, b, c orb.Point) bool {
-	return math.Min(a[0], b[0]) <= c[0] && c[0] <= math.Max(a[0], b[0]) &&
-		math.Min(a[1], b[1]) <= c[1] && c[1] <= math.Max(a[1], b[1])
-}
-
 // intersects reports whether segments ab and cd share any point, and one.
 func intersects(a, b, c, d orb.Point) (bool, orb.Point) {
-	o1, o2, o3, o4 := orientation(a, b, c), orientation(a, b, d), orientation(c, d, a), orientation(c, d, b)
+	o1, o2, o3, o4 := geo.Orient(a, b, c), geo.Orient(a, b, d), geo.Orient(c, d, a), geo.Orient(c, d, b)
 	if o1 != o2 && o3 != o4 {
 		return true, crossPoint(a, b, c, d)
 	}
 	switch {
-	case o1 == 0 && inBox(a, b, c):
+	case o1 == 0 && geo.InBox(a, b, c):
 		return true, c
-	case o2 == 0 && inBox(a, b, d):
+	case o2 == 0 && geo.InBox(a, b, d):
 		return true, d
-	case o3 == 0 && inBox(c, d, a):
+	case o3 == 0 && geo.InBox(c, d, a):
 		return true, a
-	case o4 == 0 && inBox(c, d, b):
+	case o4 == 0 && geo.InBox(c, d, b):
 		return true, b
 	}
 	return false, orb.Point{}
@@ -398,14 +382,14 @@ func intersects(a, b, c, d orb.Point) (bool, orb.Point) {
 // properCross reports whether ab and cd cross at a point interior to both,
 // or overlap along a stretch.
 func properCross(a, b, c, d orb.Point) (bool, orb.Point) {
-	o1, o2, o3, o4 := orientation(a, b, c), orientation(a, b, d), orientation(c, d, a), orientation(c, d, b)
+	o1, o2, o3, o4 := geo.Orient(a, b, c), geo.Orient(a, b, d), geo.Orient(c, d, a), geo.Orient(c, d, b)
 	if o1*o2 < 0 && o3*o4 < 0 {
 		return true, crossPoint(a, b, c, d)
 	}
 	if o1 == 0 && o2 == 0 { // collinear: overlapping stretch?
 		n := 0
 		for _, p := range []struct{ p, a, b orb.Point }{{c, a, b}, {d, a, b}, {a, c, d}, {b, c, d}} {
-			if inBox(p.a, p.b, p.p) && p.p != p.a && p.p != p.b {
+			if geo.InBox(p.a, p.b, p.p) && p.p != p.a && p.p != p.b {
 				n++
 			}
 		}

@@ -3,6 +3,8 @@ package cql2
 import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
+
+	"minqing/geo"
 )
 
 // This file implements S_INTERSECTS for Eval: a planar test in the
@@ -150,7 +152,7 @@ func lineTouchesPoint(line []orb.Point, p orb.Point) bool { return onPath(line, 
 func onPath(path []orb.Point, closed bool, p orb.Point) bool {
 	found := false
 	eachSegment(path, closed, func(a, b orb.Point) bool {
-		found = orient(a, b, p) == 0 && inBox(a, b, p)
+		found = geo.Orient(a, b, p) == 0 && geo.InBox(a, b, p)
 		return found
 	})
 	return found
@@ -198,36 +200,17 @@ func segmentBound(a, b orb.Point) orb.Bound {
 	}
 }
 
-// orient returns the sign of the cross product (b-a)×(c-a): positive when
-// c is left of a→b, negative when right, zero when collinear.
-func orient(a, b, c orb.Point) int {
-	v := (b[0]-a[0])*(c[1]-a[1]) - (b[1]-a[1])*(c[0]-a[0])
-	switch {
-	case v > 0:
-		return 1
-	case v < 0:
-		return -1
-	}
-	return 0
-}
-
-// inBox reports whether p lies in the bounding box of segment a–b.
-func inBox(a, b, p orb.Point) bool {
-	return min(a[0], b[0]) <= p[0] && p[0] <= max(a[0], b[0]) &&
-		min(a[1], b[1]) <= p[1] && p[1] <= max(a[1], b[1])
-}
-
 // segmentsIntersect reports whether the closed segments p1–p2 and q1–q2
 // share a point, including touching ends, collinear overlap and
 // zero-length segments.
 func segmentsIntersect(p1, p2, q1, q2 orb.Point) bool {
-	d1, d2 := orient(q1, q2, p1), orient(q1, q2, p2)
-	d3, d4 := orient(p1, p2, q1), orient(p1, p2, q2)
+	d1, d2 := geo.Orient(q1, q2, p1), geo.Orient(q1, q2, p2)
+	d3, d4 := geo.Orient(p1, p2, q1), geo.Orient(p1, p2, q2)
 	if d1*d2 < 0 && d3*d4 < 0 {
 		return true
 	}
-	return d1 == 0 && inBox(q1, q2, p1) ||
-		d2 == 0 && inBox(q1, q2, p2) ||
-		d3 == 0 && inBox(p1, p2, q1) ||
-		d4 == 0 && inBox(p1, p2, q2)
+	return d1 == 0 && geo.InBox(q1, q2, p1) ||
+		d2 == 0 && geo.InBox(q1, q2, p2) ||
+		d3 == 0 && geo.InBox(p1, p2, q1) ||
+		d4 == 0 && geo.InBox(p1, p2, q2)
 }

@@ -6,6 +6,8 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
+
+	"minqing/geo"
 )
 
 // This file checks that query polygons are valid, because PostGIS (GEOS)
@@ -132,7 +134,7 @@ func twiceArea(pts []orb.Point) float64 {
 // foldsBack reports whether the neighbouring segments p–shared and
 // shared–q overlap in more than their shared point (a spike).
 func foldsBack(p, shared, q orb.Point) bool {
-	return orient(p, shared, q) == 0 && (inBox(p, shared, q) || inBox(shared, q, p))
+	return geo.Orient(p, shared, q) == 0 && (geo.InBox(p, shared, q) || geo.InBox(shared, q, p))
 }
 
 // boundGeometry returns the geometry a BBOX stands for: its rectangle, or
