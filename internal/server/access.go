@@ -11,8 +11,15 @@ const roleKey = "minqing.role"
 
 // authenticate sets the caller's role from "Authorization: Bearer …" or
 // "?token=…" (for map clients that cannot set headers). No token: public.
+// The probes (/healthz, /readyz) and /metrics never authenticate: a revoked
+// token must not make a health check fail.
 func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
+		switch c.Path() {
+		case "/healthz", "/readyz", "/metrics":
+			c.Set(roleKey, layers.Public)
+			return next(c)
+		}
 		secret := auth.FromHeader(c.Request().Header.Get("Authorization"))
 		if secret == "" {
 			secret = c.QueryParam("token")

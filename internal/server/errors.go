@@ -21,23 +21,40 @@ type apiError struct {
 // badRequest is a 400 naming the parameter at fault.
 func badRequest(param, msg string) error { return layers.Invalid(param, msg) }
 
-// handleError is the one place typed errors become HTTP statuses.
+// handleError is the one place typed errors become HTTP statuses. Failures
+// (5xx, or a stream cut after it started) go to the aggregated outage log,
+// never one line per request; a client's own cancel or stall is not one.
 func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
-		if !errors.Is(err, context.Canceled) {
-			s.log.Warn("error after response started", "path", c.Request().URL.Path, "err", err)
+		if !errors.Is(err, context.Canceled) && !isTimeout(err) {
+			status, _ := s.classify(err)
+			s.outages.add(failureKind(status, "response cut after it started"), err)
 		}
 		return
 	}
 	status, body := s.classify(err)
 	if status >= 500 {
-		s.log.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
+		s.outages.add(failureKind(status, "request failed"), err)
+	}
+	if status == http.StatusServiceUnavailable {
+		c.Response().Header().Set("Retry-After", retryAfter)
 	}
 	if c.Request().Method == http.MethodHead {
 		_ = c.NoContent(status)
 		return
 	}
 	_ = c.JSON(status, body)
+}
+
+// retryAfter is the Retry-After of a 503, in seconds.
+const retryAfter = "5"
+
+// failureKind names a failure for the outage log: store outages apart.
+func failureKind(status int, other string) string {
+	if status == http.StatusServiceUnavailable {
+		return "store unavailable"
+	}
+	return other
 }
 
 func (s *Server) classify(err error) (int, apiError) {
@@ -52,10 +69,14 @@ func (s *Server) classify(err error) (int, apiError) {
 		return http.StatusUnauthorized, apiError{Code: "unauthorized", Message: "the access token is unknown or revoked"}
 	case errors.Is(err, layers.ErrUnavailable):
 		return http.StatusServiceUnavailable, apiError{Code: "unavailable", Message: "the data store cannot be reached; try again shortly"}
+	case errors.Is(err, context.DeadlineExceeded):
+		// The store deadline (Config.StoreTimeout) passed: the store is
+		// overloaded or gone, which is the same to the client.
+		return http.StatusServiceUnavailable, apiError{Code: "unavailable", Message: "the data store did not answer in time; try again shortly"}
 	case errors.Is(err, context.Canceled):
 		return 499, apiError{Code: "canceled", Message: "the request was canceled"}
-	case errors.Is(err, context.DeadlineExceeded):
-		return http.StatusGatewayTimeout, apiError{Code: "timeout", Message: "the request took too long"}
+	case isTimeout(err):
+		return http.StatusRequestTimeout, apiError{Code: "request_timeout", Message: "the request body stopped arriving; send it again"}
 	case errors.As(err, &he):
 		msg, _ := he.Message.(string)
 		if msg == "" {

@@ -13,12 +13,18 @@ func (s *Server) healthz(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
 }
 
-// readyz answers 200 when the store is reachable, 503 when it is not.
+// readyTimeout bounds /readyz's ping: a store that cannot give a connection
+// in this time is not ready.
+const readyTimeout = 2 * time.Second
+
+// readyz answers 200 when the store answers a ping within readyTimeout, 503
+// (with Retry-After) when it does not.
 func (s *Server) readyz(c echo.Context) error {
-	ctx, cancel := context.WithTimeout(c.Request().Context(), 3*time.Second)
+	ctx, cancel := context.WithTimeout(c.Request().Context(), readyTimeout)
 	defer cancel()
 	if err := s.src.Ping(ctx); err != nil {
-		s.log.Warn("store not ready", "err", err)
+		s.outages.add("store not ready", err)
+		c.Response().Header().Set("Retry-After", retryAfter)
 		return c.JSON(http.StatusServiceUnavailable, apiError{Code: "unavailable", Message: "the data store cannot be reached"})
 	}
 	return c.JSON(http.StatusOK, map[string]string{"status": "ready", "store": s.src.Kind()})

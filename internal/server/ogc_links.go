@@ -40,16 +40,12 @@ func (s *Server) ogcBase(c echo.Context) string {
 	return scheme + "://" + host + "/ogc"
 }
 
-// ogcURL returns base+path with query q, carrying the caller's ?token= so
-// that a client that authenticates by URL keeps its role when it follows
-// the link.
-func ogcURL(c echo.Context, base, path string, q url.Values) string {
-	if tok := c.QueryParam("token"); tok != "" {
-		if q == nil {
-			q = url.Values{}
-		}
-		q.Set("token", tok)
-	}
+// ogcURL returns base+path with query q. A caller's ?token= is never copied
+// into a link (a response body can be logged, cached or shared): a client
+// that authenticates by URL adds it to each request itself, and one that
+// can should send Authorization: Bearer instead.
+func ogcURL(_ echo.Context, base, path string, q url.Values) string {
+	q.Del("token")
 	u := base + path
 	if len(q) > 0 {
 		u += "?" + q.Encode()

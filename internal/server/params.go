@@ -40,17 +40,16 @@ func checkParams(q url.Values, l *layers.Layer, role layers.Role, allowed ...str
 	return badRequest(bad[0], fmt.Sprintf("unknown query parameter(s): %s", strings.Join(bad, ", ")))
 }
 
-// parseBBox parses "minLon,minLat,maxLon,maxLat" (WGS 84).
+// parseBBox parses "minLon,minLat,maxLon,maxLat" (WGS 84). Six numbers (with
+// heights) are refused here; on /ogc, where OGC API allows them, limitQuery
+// has already reduced them to four.
 func parseBBox(s string) (*orb.Bound, error) {
 	if s == "" {
 		return nil, nil
 	}
 	parts := strings.Split(s, ",")
-	if len(parts) != 4 && len(parts) != 6 {
-		return nil, badRequest("bbox", "bbox must be four numbers: minLon,minLat,maxLon,maxLat")
-	}
-	if len(parts) == 6 { // 3D bbox: drop the heights
-		parts = []string{parts[0], parts[1], parts[3], parts[4]}
+	if len(parts) != 4 {
+		return nil, badRequest("bbox", fmt.Sprintf("bbox must be four numbers: minLon,minLat,maxLon,maxLat, not %d", len(parts)))
 	}
 	var v [4]float64
 	for i, p := range parts {

@@ -2,8 +2,12 @@ package server
 
 import "github.com/labstack/echo/v4"
 
-// routes registers every endpoint. Each group lives in its own file.
+// routes registers every endpoint (HEAD is answered wherever GET is, by
+// headAsGet). Each group lives in its own file.
 func (s *Server) routes(e *echo.Echo) {
+	if !s.cfg.NoMetrics {
+		e.GET("/metrics", s.metrics.handler())
+	}
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
 	e.GET("/layers", s.listLayers)

@@ -28,6 +28,34 @@ type Config struct {
 	Basemap      string   // optional basemap URL template for the web map
 	// ImportMaxBytes caps the body of POST /import/{layer} (default 512 MiB).
 	ImportMaxBytes int64
+
+	// StoreTimeout bounds each request's store work (default 10 s); a store
+	// that does not answer in time is a 503.
+	StoreTimeout time.Duration
+	// ReadHeaderTimeout bounds reading a request's headers (default 10 s).
+	ReadHeaderTimeout time.Duration
+	// IdleTimeout closes a keep-alive connection idle this long (default 60 s).
+	IdleTimeout time.Duration
+	// WriteStall drops a client that accepts no byte of a response for this
+	// long (default 30 s); a slow client that keeps reading is served.
+	WriteStall time.Duration
+	// ReadStall drops a client that sends no byte of a request body for this
+	// long (default 30 s).
+	ReadStall time.Duration
+	// ShutdownGrace is how long in-flight requests may finish after SIGTERM
+	// (default 15 s).
+	ShutdownGrace time.Duration
+	// MaxQueryBytes and MaxQueryParams bound the query string (default
+	// 16 KiB and 256 parameters); a longer one is a 400.
+	MaxQueryBytes  int
+	MaxQueryParams int
+	// MaxStreams and MaxHeavy bound the concurrent streams (GeoJSON layers,
+	// OGC items, exports; default 32) and compute-heavy requests (hot spots,
+	// imports; default 4); past them a request is a 503 with Retry-After.
+	MaxStreams int
+	MaxHeavy   int
+	// NoMetrics turns GET /metrics off (it is on by default).
+	NoMetrics bool
 }
 
 func (c *Config) defaults() {
@@ -55,6 +83,26 @@ func (c *Config) defaults() {
 	if c.ImportMaxBytes <= 0 {
 		c.ImportMaxBytes = 512 << 20
 	}
+	setDefault(&c.StoreTimeout, DefaultStoreTimeout)
+	setDefault(&c.ReadHeaderTimeout, 10*time.Second)
+	setDefault(&c.IdleTimeout, 60*time.Second)
+	setDefault(&c.WriteStall, 30*time.Second)
+	setDefault(&c.ReadStall, 30*time.Second)
+	setDefault(&c.ShutdownGrace, 15*time.Second)
+	setDefault(&c.MaxQueryBytes, 16<<10)
+	setDefault(&c.MaxQueryParams, 256)
+	setDefault(&c.MaxStreams, 32)
+	setDefault(&c.MaxHeavy, 4)
+}
+
+// DefaultStoreTimeout is the default of Config.StoreTimeout.
+const DefaultStoreTimeout = 10 * time.Second
+
+// setDefault sets *v to def when it is zero or negative.
+func setDefault[T int | time.Duration](v *T, def T) {
+	if *v <= 0 {
+		*v = def
+	}
 }
 
 // Server serves one Source.
@@ -65,6 +113,10 @@ type Server struct {
 	log     *slog.Logger
 	echo    *echo.Echo
 	ext     extensions
+	metrics *Metrics
+	outages *outageLog
+	streams limiter // GeoJSON layers, OGC items, exports
+	heavy   limiter // hot spots, imports
 }
 
 // New builds a server; call Handler or Run.
@@ -73,26 +125,40 @@ func New(cfg Config, src layers.Source, catalog *layers.Catalog, log *slog.Logge
 	if log == nil {
 		log = slog.Default()
 	}
-	s := &Server{cfg: cfg, src: src, catalog: catalog, log: log}
+	s := &Server{cfg: cfg, src: src, catalog: catalog, log: log,
+		outages: newOutageLog(log, outageInterval),
+		streams: newLimiter(cfg.MaxStreams), heavy: newLimiter(cfg.MaxHeavy)}
 	s.ext = newExtensions(s)
+	s.metrics = newMetrics(s)
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true
 	e.HTTPErrorHandler = s.handleError
+	// Before routing: observe (access log, metrics, stall deadlines, private
+	// caching) wraps everything, then the query-string limits, then HEAD.
+	e.Pre(s.observe)
+	e.Pre(s.limitQuery)
+	e.Pre(headAsGet)
 	e.Use(middleware.Recover())
-	e.Use(s.logRequests)
 	e.Use(s.cors())
 	e.Use(s.authenticate)
+	e.Use(s.limitConcurrency)
 	s.echo = e
 	s.routes(e)
 	return s
 }
 
+// Metrics returns the server's Prometheus metrics (for the import handler's
+// ImportDone and for tests).
+func (s *Server) Metrics() *Metrics { return s.metrics }
+
 // Handler returns the HTTP handler (for tests and embedding).
 func (s *Server) Handler() http.Handler { return s.echo }
 
-// Run listens on cfg.Addr until ctx is done, then shuts down gracefully.
-// ready, if not nil, receives the bound address once listening.
+// Run listens on cfg.Addr until ctx is done, then shuts down gracefully:
+// it stops accepting, lets in-flight requests finish for up to
+// Config.ShutdownGrace, then closes what is left. ready, if not nil, receives
+// the bound address once listening. Closing the store is the caller's.
 func (s *Server) Run(ctx context.Context, ready func(addr string)) error {
 	ln, err := net.Listen("tcp", s.cfg.Addr)
 	if err != nil {
@@ -100,12 +166,26 @@ func (s *Server) Run(ctx context.Context, ready func(addr string)) error {
 	}
 	srv := &http.Server{
 		Handler:           s.echo,
-		ReadHeaderTimeout: 10 * time.Second,
-		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+		ReadHeaderTimeout: s.cfg.ReadHeaderTimeout,
+		IdleTimeout:       s.cfg.IdleTimeout,
+		// No ReadTimeout or WriteTimeout: a stream may last minutes. The
+		// per-request stall deadlines of observe bound a client that stops.
+		BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+		ErrorLog:    slog.NewLogLogger(s.log.Handler(), slog.LevelDebug),
 	}
 	if ready != nil {
 		ready(ln.Addr().String())
 	}
+	flushDone := make(chan struct{})
+	stopFlush := make(chan struct{})
+	go func() {
+		defer close(flushDone)
+		s.outages.run(stopFlush)
+	}()
+	defer func() {
+		close(stopFlush)
+		<-flushDone
+	}()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -113,30 +193,17 @@ func (s *Server) Run(ctx context.Context, ready func(addr string)) error {
 		return err
 	case <-ctx.Done():
 	}
-	s.log.Info("shutting down")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	s.log.Info("shutting down: finishing in-flight requests", "grace", s.cfg.ShutdownGrace)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownGrace)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
-		return err
+		s.log.Warn("grace period over: closing the remaining connections", "err", err)
+		_ = srv.Close()
 	}
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
 	return nil
-}
-
-func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		start := time.Now()
-		err := next(c)
-		if err != nil {
-			c.Error(err)
-		}
-		req := c.Request()
-		s.log.Debug("request", "method", req.Method, "path", req.URL.Path,
-			"status", c.Response().Status, "bytes", c.Response().Size, "dur", time.Since(start))
-		return nil
-	}
 }
 
 func (s *Server) cors() echo.MiddlewareFunc {

@@ -63,6 +63,7 @@ func (s *Server) tile(c echo.Context) error {
 	cache := s.ext.tiles.cache
 	e, ok := cache.Get(key, versions)
 	if !ok {
+		start := time.Now()
 		body, err := s.src.Tile(ctx, layers.TileRequest{
 			Layers: inZoom, Z: z, X: x, Y: y, Role: role, Query: queries,
 			Extent: tiles.DefaultExtent, Buffer: s.cfg.TileBuffer,
@@ -70,6 +71,7 @@ func (s *Server) tile(c echo.Context) error {
 		if err != nil {
 			return err
 		}
+		s.metrics.TileRendered(inZoom, z, time.Since(start))
 		e = cache.Put(key, versions, body)
 	}
 	return sendTile(c, cache, e)

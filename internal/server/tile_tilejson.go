@@ -12,8 +12,9 @@ import (
 )
 
 // tileJSON answers GET /tiles/{layers}.json: the TileJSON 3.0.0 document of
-// those layers, whose tile URL carries the request's filters (and its
-// ?token=, for clients that authenticate by URL).
+// those layers, whose tile URL carries the request's filters. A ?token= is
+// never copied into it: the web map adds its Authorization header to every
+// request for this origin (MapLibre's transformRequest).
 func (s *Server) tileJSON(c echo.Context) error {
 	names, ok := strings.CutSuffix(c.Param("file"), ".json")
 	if !ok {
@@ -52,7 +53,7 @@ func (s *Server) tileJSON(c echo.Context) error {
 		}
 	}
 	q := url.Values{}
-	for _, k := range append(tileFilterParams(), "token") {
+	for _, k := range tileFilterParams() {
 		if vs, ok := c.QueryParams()[k]; ok {
 			q[k] = vs
 		}

@@ -1,0 +1,61 @@
+package server
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+)
+
+// limiter bounds how many requests of a class run at once. It never queues:
+// a request that finds it full is refused at once (a queue would only grow
+// under load and hold connections).
+type limiter chan struct{}
+
+func newLimiter(n int) limiter { return make(limiter, n) }
+
+// acquire takes a place if one is free.
+func (l limiter) acquire() bool {
+	select {
+	case l <- struct{}{}:
+		return true
+	default:
+		return false
+	}
+}
+
+func (l limiter) release() { <-l }
+
+// limitClass returns the limiter of a route template and the class's name
+// for metrics, or nil: streams (GeoJSON layers, OGC items, exports) and
+// compute-heavy requests (hot spots, imports).
+func (s *Server) limitClass(route string) (limiter, string) {
+	switch route {
+	case "/layers/:file", "/ogc/collections/:layer/items", "/export/:file":
+		return s.streams, "stream"
+	case "/hotspots", "/hotspots/summary", "/import/:layer":
+		return s.heavy, "heavy"
+	}
+	return nil, ""
+}
+
+// limitConcurrency runs a request of a bounded class only when its limiter
+// has room; otherwise it answers 503 with Retry-After and a sentence.
+func (s *Server) limitConcurrency(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		l, class := s.limitClass(c.Path())
+		if l == nil {
+			return next(c)
+		}
+		if !l.acquire() {
+			s.metrics.rejected(class)
+			c.Response().Header().Set("Retry-After", "2")
+			msg := "the server is busy with other downloads; try again in a few seconds"
+			if class == "heavy" {
+				msg = "the server is busy with other heavy requests (hot spots, imports); try again in a few seconds"
+			}
+			return c.JSON(http.StatusServiceUnavailable, apiError{Code: "busy", Message: msg})
+		}
+		defer l.release()
+		return next(c)
+	}
+}
