@@ -115,12 +115,8 @@ type storeFlags struct {
 }
 
 func (s *storeFlags) register(fs *flag.FlagSet, env Env) {
-	fs.StringVar(&s.databaseURL, "database-url", env.Getenv("DATABASE_URL"), "PostgreSQL+PostGIS URL (env DATABASE_URL); empty: the embedded GeoPackage store")
-	data := env.Getenv("MINQING_DATA")
-	if data == "" {
-		data = "minqing.gpkg"
-	}
-	fs.StringVar(&s.data, "data", data, "the embedded store's GeoPackage file (env MINQING_DATA)")
+	// The store settings have no default that fails to parse.
+	_ = registerSettings(fs, env, storeSettings(s))
 }
 
 func newLogger(w io.Writer, level string) (*slog.Logger, error) {

@@ -10,39 +10,39 @@ import (
 	"minqing/layers"
 )
 
-// serveOptions are the flags of "minqing serve".
+// serveOptions are the flags of "minqing serve" (see serveSettings).
 type serveOptions struct {
-	store    storeFlags
-	cfg      server.Config
-	noDemo   bool
-	cors     string
-	logLevel string
+	store       storeFlags
+	cfg         server.Config
+	noDemo      bool
+	cors        string
+	logLevel    string
+	importMaxMB int
+	metrics     bool
+}
+
+// parseServe reads serve's configuration from the environment and args.
+func parseServe(env Env, args []string) (serveOptions, error) {
+	var o serveOptions
+	fs := newFlags("serve", env)
+	if err := registerSettings(fs, env, serveSettings(&o)); err != nil {
+		return o, err
+	}
+	if err := parse(fs, args); err != nil {
+		return o, err
+	}
+	o.cfg.ImportMaxBytes = int64(o.importMaxMB) << 20
+	o.cfg.NoMetrics = !o.metrics
+	if o.cors != "" {
+		o.cfg.CORSOrigins = strings.Split(o.cors, ",")
+	}
+	return o, nil
 }
 
 func runServe(ctx context.Context, env Env, args []string) error {
-	var o serveOptions
-	fs := newFlags("serve", env)
-	o.store.register(fs, env)
-	addr := env.Getenv("MINQING_ADDR")
-	if addr == "" {
-		addr = ":8080"
-	}
-	fs.StringVar(&o.cfg.Addr, "addr", addr, "listen address HOST:PORT (env MINQING_ADDR)")
-	fs.BoolVar(&o.noDemo, "no-demo", false, "start a new embedded store empty instead of loading the demo data")
-	fs.StringVar(&o.cors, "cors", "*", "comma-separated origins allowed to GET from other sites (\"*\": any)")
-	fs.IntVar(&o.cfg.TileCacheMB, "tile-cache-mb", 256, "tile cache size in MiB (negative: no cache)")
-	fs.IntVar(&o.cfg.TileBuffer, "tile-buffer", 64, "MVT buffer around each tile, in tile units (extent 4096)")
-	fs.IntVar(&o.cfg.MaxLimit, "max-limit", 10000, "the most features one OGC API page returns, whatever ?limit= asks")
-	fs.IntVar(&o.cfg.MinCount, "min-count", 5, "public hotspot cells with fewer incidents than this report no count")
-	fs.StringVar(&o.cfg.Basemap, "basemap", env.Getenv("MINQING_BASEMAP"), "optional raster basemap URL template for the web map (env MINQING_BASEMAP)")
-	fs.Int64Var(&o.cfg.ImportMaxBytes, "import-max-mb", 512, "the largest file POST /import/{layer} accepts, in MiB")
-	fs.StringVar(&o.logLevel, "log-level", "info", "debug, info, warn or error")
-	if err := parse(fs, args); err != nil {
+	o, err := parseServe(env, args)
+	if err != nil {
 		return err
-	}
-	o.cfg.ImportMaxBytes <<= 20
-	if o.cors != "" {
-		o.cfg.CORSOrigins = strings.Split(o.cors, ",")
 	}
 	log, err := newLogger(env.Stderr, o.logLevel)
 	if err != nil {

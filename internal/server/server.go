@@ -215,3 +215,11 @@ func (s *Server) cors() echo.MiddlewareFunc {
 		MaxAge:        3600,
 	})
 }
+
+// DefaultConfig returns the configuration every zero field of a Config
+// defaults to (the command line shows these as its flags' defaults).
+func DefaultConfig() Config {
+	var c Config
+	c.defaults()
+	return c
+}
