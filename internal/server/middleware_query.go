@@ -32,11 +32,11 @@ func (s *Server) limitQuery(next echo.HandlerFunc) echo.HandlerFunc {
 		if raw == "" {
 			return next(c)
 		}
-		if len(raw) > s.cfg.MaxQueryBytes {
-			return badRequest("", fmt.Sprintf("the query string is %d bytes long; this server accepts at most %d", len(raw), s.cfg.MaxQueryBytes))
-		}
 		if n := countParams(raw); n > s.cfg.MaxQueryParams {
 			return badRequest("", fmt.Sprintf("the query string has %d parameters; this server accepts at most %d", n, s.cfg.MaxQueryParams))
+		}
+		if len(raw) > s.cfg.MaxQueryBytes {
+			return badRequest("", fmt.Sprintf("the query string is %d bytes long; this server accepts at most %d", len(raw), s.cfg.MaxQueryBytes))
 		}
 		v, err := url.ParseQuery(raw)
 		if err != nil {

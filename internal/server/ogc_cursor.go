@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"errors"
+	"hash/crc32"
 )
 
 // maxCursorBack is how many earlier pages a cursor remembers for "prev"
@@ -38,7 +39,9 @@ func (c cursor) prev() (cursor, bool) {
 }
 
 // String encodes the cursor: After, then the (positive) gaps down the Back
-// chain, as unsigned varints in unpadded base64url.
+// chain, as unsigned varints, then two check bytes (of a CRC-32 of the
+// rest, so that a made-up or damaged cursor is refused rather than read as
+// some other page), in unpadded base64url.
 func (c cursor) String() string {
 	b := binary.AppendUvarint(nil, uint64(c.After))
 	prev := c.After
@@ -46,8 +49,12 @@ func (c cursor) String() string {
 		b = binary.AppendUvarint(b, uint64(prev-v))
 		prev = v
 	}
+	b = binary.BigEndian.AppendUint16(b, cursorCheck(b))
 	return base64.RawURLEncoding.EncodeToString(b)
 }
+
+// cursorCheck is the check of a cursor's varints.
+func cursorCheck(b []byte) uint16 { return uint16(crc32.ChecksumIEEE(b)) }
 
 var errCursor = errors.New("cursor is not one this server gave out; follow the next link of a page, or start without a cursor")
 
@@ -60,9 +67,14 @@ func parseCursor(s string) (cursor, error) {
 		return cursor{}, errCursor
 	}
 	b, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil || len(b) == 0 {
+	if err != nil || len(b) < 3 {
 		return cursor{}, errCursor
 	}
+	body, check := b[:len(b)-2], binary.BigEndian.Uint16(b[len(b)-2:])
+	if cursorCheck(body) != check {
+		return cursor{}, errCursor
+	}
+	b = body
 	after, n := binary.Uvarint(b)
 	if n <= 0 || after > 1<<62 {
 		return cursor{}, errCursor

@@ -39,7 +39,7 @@ func TestCursorRoundTrip(t *testing.T) {
 }
 
 func TestParseCursorRejects(t *testing.T) {
-	for _, s := range []string{"!!!", "AAAA", "_w", "ZZZZZZZZZZZZZZZZZZZZZZ", string(make([]byte, 300))} {
+	for _, s := range []string{"garbage", "abc", "AAAAAAA", "!!!", "AAAA", "_w", "ZZZZZZZZZZZZZZZZZZZZZZ", string(make([]byte, 300))} {
 		if _, err := parseCursor(s); err == nil {
 			t.Errorf("parseCursor(%q) accepted", s)
 		}
