@@ -39,11 +39,8 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if status == http.StatusServiceUnavailable {
 		c.Response().Header().Set("Retry-After", retryAfter)
 	}
-	if c.Request().Method == http.MethodHead {
-		_ = c.NoContent(status)
-		return
-	}
-	_ = c.JSON(status, body)
+	_ = c.JSON(status, body) // for HEAD, headAsGet drops the body
+
 }
 
 // retryAfter is the Retry-After of a 503, in seconds.

@@ -6,20 +6,34 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-// headAsGet answers HEAD wherever GET is served: the request is routed and
-// handled as a GET, with the same status and headers, and the body is
-// dropped. Handlers need no HEAD routes of their own.
+// headKey marks a HEAD request routed as a GET.
+const headKey = "minqing.head"
+
+// headAsGet answers HEAD wherever GET is served: before routing, a HEAD
+// request is made a GET (echo routes by the request's method), and its
+// response body is dropped; restoreHead makes it a HEAD again once routed,
+// so that the handlers and net/http see what the client asked (no body, no
+// made-up Content-Length). Handlers need no HEAD routes of their own.
 func headAsGet(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		req := c.Request()
 		if req.Method != http.MethodHead {
 			return next(c)
 		}
-		get := req.WithContext(req.Context()) // a shallow copy: the server still sees HEAD
-		get.Method = http.MethodGet
-		c.SetRequest(get)
+		req.Method = http.MethodGet
+		c.Set(headKey, true)
 		res := c.Response()
 		res.Writer = headWriter{res.Writer}
+		return next(c)
+	}
+}
+
+// restoreHead is the first middleware after routing: see headAsGet.
+func restoreHead(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if c.Get(headKey) == true {
+			c.Request().Method = http.MethodHead
+		}
 		return next(c)
 	}
 }

@@ -139,6 +139,7 @@ func New(cfg Config, src layers.Source, catalog *layers.Catalog, log *slog.Logge
 	e.Pre(s.observe)
 	e.Pre(s.limitQuery)
 	e.Pre(headAsGet)
+	e.Use(restoreHead)
 	e.Use(middleware.Recover())
 	e.Use(s.cors())
 	e.Use(s.authenticate)
