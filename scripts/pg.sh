@@ -2,8 +2,8 @@
 # Start (or stop) a throwaway PostgreSQL + PostGIS cluster for the tests.
 #   source scripts/pg.sh && pg_start   → exports MINQING_TEST_DATABASE
 #   pg_stop                            → stops it and removes its files
-# Needs Debian's postgresql-15-postgis-3 (installed with apt-get when run as
-# root under CI=true; otherwise it says what to install).
+# Needs PostgreSQL + PostGIS: when missing, scripts/deps.sh installs them
+# (apt-get as root, otherwise through sudo).
 
 pg_bindir() {
   local d
@@ -20,13 +20,10 @@ pg_have_postgis() {
 
 pg_install() {
   if pg_bindir >/dev/null && pg_have_postgis; then return 0; fi
-  if [ "$(id -u)" = 0 ] && [ "${CI:-}" = true -o "${MINQING_INSTALL:-}" = 1 ]; then
-    echo "installing PostgreSQL 15 + PostGIS 3 (apt-get)…" >&2
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-15-postgis-3 >/dev/null || return 1
-    return 0
-  fi
-  echo "PostgreSQL with PostGIS is missing: install it with" >&2
-  echo "  sudo apt-get install postgresql-15-postgis-3" >&2
+  . "$(dirname "${BASH_SOURCE[0]}")/deps.sh"
+  deps_install && pg_bindir >/dev/null && pg_have_postgis && return 0
+  echo "PostgreSQL with PostGIS is missing and could not be installed: install it with" >&2
+  echo "  sudo apt-get install postgresql postgresql-postgis" >&2
   echo "or point MINQING_TEST_DATABASE at a PostgreSQL+PostGIS server (postgres://user@host:port/db)." >&2
   return 1
 }
