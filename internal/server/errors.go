@@ -3,7 +3,9 @@ package server
 import (
 	"context"
 	"errors"
+	"net"
 	"net/http"
+	"syscall"
 
 	"github.com/labstack/echo/v4"
 
@@ -26,7 +28,7 @@ func badRequest(param, msg string) error { return layers.Invalid(param, msg) }
 // never one line per request; a client's own cancel or stall is not one.
 func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
-		if !errors.Is(err, context.Canceled) && !isTimeout(err) {
+		if !errors.Is(err, context.Canceled) && !isTimeout(err) && !clientGone(err) {
 			status, _ := s.classify(err)
 			s.outages.add(failureKind(status, "response cut after it started"), err)
 		}
@@ -41,6 +43,12 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 	_ = c.JSON(status, body) // for HEAD, headAsGet drops the body
 
+}
+
+// clientGone reports whether err is the client closing its connection
+// while a response was being written: its choice, not a failure.
+func clientGone(err error) bool {
+	return errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, net.ErrClosed)
 }
 
 // retryAfter is the Retry-After of a 503, in seconds.

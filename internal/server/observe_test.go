@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -194,5 +196,23 @@ func TestOutageLog(t *testing.T) {
 	o.add("store unavailable", layers.ErrUnavailable)
 	if n := strings.Count(buf.String(), "\n"); n != 4 {
 		t.Errorf("%d lines, want 4:\n%s", n, buf)
+	}
+}
+
+// TestClientGoneNotLogged: a client that hangs up mid-stream (broken pipe,
+// reset) is not a failure of the server: no error line.
+func TestClientGoneNotLogged(t *testing.T) {
+	for _, err := range []error{
+		fmt.Errorf("write tcp: %w", syscall.EPIPE), fmt.Errorf("write tcp: %w", syscall.ECONNRESET),
+		context.Canceled,
+	} {
+		s, buf := newLoggedServer(t, Config{}, extentSource{})
+		c := s.echo.NewContext(httptest.NewRequest(http.MethodGet, "/layers/incidents.geojson", nil), httptest.NewRecorder())
+		c.Response().WriteHeader(200) // the stream had started
+		s.handleError(err, c)
+		s.outages.flush()
+		if strings.Contains(buf.String(), "level=ERROR") {
+			t.Errorf("%v logged as an error:\n%s", err, buf)
+		}
 	}
 }
