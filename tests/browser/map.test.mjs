@@ -278,6 +278,20 @@ describe('the embed page', () => {
     assert.deepEqual(errors, []);
     await context.close();
   });
+
+  test('an embed with ?token= sends it as a header; the server copies it nowhere', async t => {
+    if (!STAFF_TOKEN) { t.skip('no staff token'); return; }
+    const { page, errors, requests, context } = await openPage(browser, { viewport: { width: 800, height: 600 } });
+    await page.goto(BASE + '/embed?layers=care_targets&bbox=116.27,39.845,116.305,39.87&token=' + STAFF_TOKEN);
+    await ready(page);
+    assert.ok(await page.evaluate(() => window.minqing.mapview.renderedCount('care_targets')) > 0, 'care targets drawn');
+    const api = requests.filter(r => r.url.includes('/tiles/'));
+    assert.ok(api.length > 0, 'TileJSON and tiles requested');
+    assert.ok(api.every(r => r.headers.authorization === 'Bearer ' + STAFF_TOKEN), 'TileJSON and tiles carry the token as a header');
+    assert.ok(requests.filter(r => !r.url.includes('/embed?')).every(r => !r.url.includes(STAFF_TOKEN)), 'only the page URL has the token');
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
 });
 
 describe('offline', () => {
