@@ -2,23 +2,36 @@ package server
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/labstack/echo/v4"
 )
 
-// limiter bounds how many requests of a class run at once. It never queues:
-// a request that finds it full is refused at once (a queue would only grow
-// under load and hold connections).
+// limiter bounds how many requests of a class run at once. It does not
+// queue: a request that finds it full waits at most limitWait for a place
+// (enough for a quick request, such as a cached hot spot analysis, to
+// finish) and is then refused (a queue would only grow under load and hold
+// connections).
 type limiter chan struct{}
+
+// limitWait is the longest a request waits for a place in its limiter.
+const limitWait = 100 * time.Millisecond
 
 func newLimiter(n int) limiter { return make(limiter, n) }
 
-// acquire takes a place if one is free.
+// acquire takes a place if one is free within limitWait.
 func (l limiter) acquire() bool {
 	select {
 	case l <- struct{}{}:
 		return true
 	default:
+	}
+	t := time.NewTimer(limitWait)
+	defer t.Stop()
+	select {
+	case l <- struct{}{}:
+		return true
+	case <-t.C:
 		return false
 	}
 }
