@@ -107,6 +107,9 @@ func TestPrivateCaching(t *testing.T) {
 			if cc := staff.Header().Get("Cache-Control"); !strings.HasPrefix(cc, "private") || strings.Contains(cc, "public") {
 				t.Errorf("staff: Cache-Control %q (status %d)", cc, staff.Code)
 			}
+			if n := strings.Count(strings.Join(staff.Header().Values("Vary"), ","), "Authorization"); n != 1 {
+				t.Errorf("staff: Vary %q names Authorization %d times, want once", staff.Header().Values("Vary"), n)
+			}
 			byURL := get(t, s, path+"?token="+fx.staff, "")
 			if cc := byURL.Header().Get("Cache-Control"); byURL.Code == 200 && !strings.HasPrefix(cc, "private") {
 				t.Errorf("?token=: Cache-Control %q", cc)
