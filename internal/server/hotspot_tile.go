@@ -50,8 +50,8 @@ func (s *Server) hotspotTile(c echo.Context) error {
 }
 
 // hotspotTileJSON answers GET /tiles/hotspots.json: the TileJSON 3.0.0 of
-// the hotspot tiles, whose tile URL carries the request's parameters (and
-// its ?token=).
+// the hotspot tiles, whose tile URL carries the request's parameters (never
+// its ?token=: the web map sends its Authorization header itself).
 func (s *Server) hotspotTileJSON(c echo.Context) error {
 	if _, err := s.hotspotParams(c); err != nil {
 		return err
@@ -60,6 +60,7 @@ func (s *Server) hotspotTileJSON(c echo.Context) error {
 	for k, vs := range c.QueryParams() {
 		q[k] = vs
 	}
+	q.Del("token")
 	tileURL := s.tileBase(c) + "/tiles/hotspots/{z}/{x}/{y}.mvt"
 	if len(q) > 0 {
 		tileURL += "?" + q.Encode()

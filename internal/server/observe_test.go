@@ -219,3 +219,28 @@ func TestClientGoneNotLogged(t *testing.T) {
 		}
 	}
 }
+
+// TestTokenNeverInBody: a ?token= secret is never copied into a response
+// (links, tile URLs), whatever the route.
+func TestTokenNeverInBody(t *testing.T) {
+	src := ogcStores()[1].open(t)
+	fx := ogcSeed(t, src, 5)
+	s := newTestServer(t, src)
+	for _, path := range []string{
+		"/layers", "/tiles/incidents.json", "/tiles/hotspots.json", "/ogc", "/ogc/collections", "/ogc/collections/incidents",
+		"/ogc/collections/incidents/items?limit=2", "/ogc/collections/incidents/items/" + itoa64(fx.incidents[0].ID),
+		"/ogc/collections/incidents/queryables", "/hotspots", "/hotspots/summary", "/config.json", "/",
+	} {
+		sep := "?"
+		if strings.Contains(path, "?") {
+			sep = "&"
+		}
+		rec := get(t, s, path+sep+"token="+fx.staff, "")
+		if rec.Code != 200 {
+			t.Errorf("%s: %d %s", path, rec.Code, rec.Body)
+		}
+		if strings.Contains(rec.Body.String(), fx.staff) {
+			t.Errorf("%s: the token is in the body", path)
+		}
+	}
+}
