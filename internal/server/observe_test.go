@@ -244,3 +244,22 @@ func TestTokenNeverInBody(t *testing.T) {
 		}
 	}
 }
+
+// hangingPing is a store whose Ping waits until its context ends, as a
+// store whose pool has no connection to give does.
+type hangingPing struct{ layers.Source }
+
+func (hangingPing) Ping(ctx context.Context) error {
+	<-ctx.Done()
+	return fmt.Errorf("ping: %w", ctx.Err())
+}
+
+// TestReadyzTimesOut: /readyz gives up after its short timeout and says 503
+// when the store cannot give a connection in time.
+func TestReadyzTimesOut(t *testing.T) {
+	s := newTestServer(t, hangingPing{extentSource{}})
+	rec := get(t, s, "/readyz", "")
+	if rec.Code != http.StatusServiceUnavailable || rec.Header().Get("Retry-After") == "" || !strings.Contains(rec.Body.String(), `"unavailable"`) {
+		t.Errorf("%d %q %s", rec.Code, rec.Header().Get("Retry-After"), rec.Body)
+	}
+}
