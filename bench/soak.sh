@@ -79,7 +79,9 @@ probe() {
   t=$(curl -s -o /dev/null "$base/tiles/communities,streets,incidents/14/13479/6208.mvt" -w '%{http_code}')
   while :; do
     if [ $((i % 2)) = 0 ]; then t="$base/ogc/collections/incidents/items?limit=1"; else t="$base/tiles/communities,streets,incidents/14/13479/6208.mvt"; fi
-    curl -s -o /dev/null -m 30 -w "%{time_total} %{http_code}\n" "$t" | awk -v now="$(date +%s.%N)" '{printf "%s %.2f %s\n", now, $1*1000, $2}' >>"$1"
+    # a timed-out request counts as 30 s with status 000
+    { curl -s -o /dev/null -m 30 -w "%{time_total} %{http_code}\n" "$t" || true; } |
+      awk -v now="$(date +%s.%N)" '{printf "%s %.2f %s\n", now, $1*1000, $2}' >>"$1" || true
     i=$((i + 1))
     sleep 0.05
   done
@@ -98,7 +100,7 @@ probe "$work/probe-a" & probe_pid=$!
 a_start=$(date +%s.%N)
 wrk -t2 -c"$CONNS" -d"${DURATION}s" --timeout 30s -s bench/soak.lua "$base" >"$work/wrk-a"
 a_end=$(date +%s.%N)
-kill "$probe_pid"; wait "$probe_pid" 2>/dev/null || true; probe_pid=""
+kill "$probe_pid" 2>/dev/null || true; wait "$probe_pid" 2>/dev/null || true; probe_pid=""
 
 echo "phase B: the same with $SLOW slow readers and a PostgreSQL restart in the middle…" >&2
 for _ in $(seq 1 "$SLOW"); do
@@ -114,11 +116,11 @@ r_start=$(date +%s.%N)
 run=()
 [ "$(id -u)" = 0 ] && run=(runuser -u postgres --)
 "${run[@]}" "$PG_BIN/pg_ctl" -D "$PG_TMP/data" -m fast -w restart >/dev/null
-until curl -sf -o /dev/null "$base/readyz"; do sleep 0.2; done
+for _ in $(seq 1 300); do curl -sf -m 5 -o /dev/null "$base/readyz" && break; sleep 0.2; done
 r_end=$(awk -v t="$(date +%s.%N)" 'BEGIN {printf "%.3f", t + 1}')
 wait "$wrk_pid"
 b_end=$(date +%s.%N)
-kill "$probe_pid"; wait "$probe_pid" 2>/dev/null || true; probe_pid=""
+kill "$probe_pid" 2>/dev/null || true; wait "$probe_pid" 2>/dev/null || true; probe_pid=""
 slow_alive=0
 for p in "${slow_pids[@]}"; do kill -0 "$p" 2>/dev/null && slow_alive=$((slow_alive + 1)); done
 stop_slow
@@ -139,7 +141,7 @@ for ph in a b; do
 done
 echo "fast requests, phase A (no slow readers):   $(percentiles "$work/probe-a" "$a_start" "$a_end")"
 echo "fast requests, phase B ($SLOW slow readers): $(percentiles "$work/probe-b" "$b_start" "$b_end" "$r_start" "$r_end")"
-echo "probe failures (5xx other than 503): A $(awk '$3 >= 500 && $3 != 503' "$work/probe-a" | wc -l), B $(awk '$3 >= 500 && $3 != 503' "$work/probe-b" | wc -l); 503 during B: $(awk '$3 == 503' "$work/probe-b" | wc -l)"
+echo "probe failures (5xx other than 503, or no answer in 30 s): A $(awk '($3 >= 500 && $3 != 503) || $3 == "000"' "$work/probe-a" | wc -l), B $(awk '($3 >= 500 && $3 != 503) || $3 == "000"' "$work/probe-b" | wc -l); 503 during B: $(awk '$3 == 503' "$work/probe-b" | wc -l)"
 echo "PostgreSQL restart: $(awk -v a="$r_start" -v b="$r_end" 'BEGIN {printf "%.1f", b - 1 - a}') s until /readyz said ready again"
 echo "slow readers still connected at the end of B: $slow_alive of $SLOW"
 echo "server before: $before; after: $after"
