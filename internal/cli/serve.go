@@ -34,6 +34,11 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	fs.IntVar(&o.cfg.TileBuffer, "tile-buffer", 64, "MVT buffer around each tile, in tile units (extent 4096)")
 	fs.IntVar(&o.cfg.MaxLimit, "max-limit", 10000, "the most features one OGC API page returns, whatever ?limit= asks")
 	fs.IntVar(&o.cfg.MinCount, "min-count", 5, "public hotspot cells with fewer incidents than this report no count")
+	pubInc := env.Getenv("MINQING_PUBLIC_INCIDENTS")
+	if pubInc == "" {
+		pubInc = server.PublicAggregates
+	}
+	fs.StringVar(&o.cfg.PublicIncidents, "public-incidents", pubInc, "what public callers get of incidents: \"aggregates\" (monthly counts per H3 cell, small counts suppressed) or \"points\" (every incident's point and public fields) (env MINQING_PUBLIC_INCIDENTS)")
 	fs.StringVar(&o.cfg.Basemap, "basemap", env.Getenv("MINQING_BASEMAP"), "optional raster basemap URL template for the web map (env MINQING_BASEMAP)")
 	fs.Int64Var(&o.cfg.ImportMaxBytes, "import-max-mb", 512, "the largest file POST /import/{layer} accepts, in MiB")
 	fs.StringVar(&o.logLevel, "log-level", "info", "debug, info, warn or error")
@@ -41,6 +46,9 @@ func runServe(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	o.cfg.ImportMaxBytes <<= 20
+	if err := server.CheckPublicIncidents(o.cfg.PublicIncidents); err != nil {
+		return err
+	}
 	if o.cors != "" {
 		o.cfg.CORSOrigins = strings.Split(o.cors, ",")
 	}

@@ -28,6 +28,9 @@ type Config struct {
 	Basemap      string   // optional basemap URL template for the web map
 	// ImportMaxBytes caps the body of POST /import/{layer} (default 512 MiB).
 	ImportMaxBytes int64
+	// PublicIncidents is what public callers get of incidents: "aggregates"
+	// (the default, also for "") or "points" (see public_incidents.go).
+	PublicIncidents string
 }
 
 func (c *Config) defaults() {
