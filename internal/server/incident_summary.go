@@ -20,7 +20,8 @@ type incidentSummary struct {
 	MinCount   int             `json:"min_count"`
 	Cells      int             `json:"cells"` // published cells with incidents
 	Total      int64           `json:"total"`
-	Partial    bool            `json:"partial"` // total leaves out suppressed atoms
+	Partial    bool            `json:"partial"`    // total leaves out suppressed atoms
+	Suppressed bool            `json:"suppressed"` // the area has incidents, but no published count
 	Categories []categoryCount `json:"categories"`
 }
 
@@ -59,6 +60,8 @@ func (s *Server) incidentSummaryHandler(c echo.Context) error {
 		out.Total += sum.Count
 		out.Partial = out.Partial || sum.Hidden > 0
 	}
+	out.Suppressed = out.Partial && out.Total == 0
+	out.Partial = out.Partial && out.Total > 0
 	if pq.filter.Dim != disclose.Source {
 		byCat := map[string]disclose.Sum{}
 		for cell := range sums {
