@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
 
 	"minqing/geo/hex"
@@ -306,4 +307,23 @@ func describeAggregate(l *layers.Layer) layerInfo {
 		{Href: "/hotspots", Rel: "related", Type: "application/geo+json"},
 	}
 	return info
+}
+
+// tileExtent is the extent a TileJSON gives for layer l: the store's, but
+// for the public incidents the street's (the patches' or communities'),
+// since the incidents' own extent is made of the outermost incidents'
+// coordinates.
+func (s *Server) tileExtent(ctx context.Context, l *layers.Layer) (orb.Bound, error) {
+	if !isAggregate(l) {
+		return s.src.Extent(ctx, l)
+	}
+	for _, name := range []string{"patches", "communities"} {
+		if al, ok := s.catalog.Lookup(name); ok {
+			b, err := s.src.Extent(ctx, al)
+			if err != nil || b != (orb.Bound{}) {
+				return b, err
+			}
+		}
+	}
+	return orb.Bound{}, nil
 }
