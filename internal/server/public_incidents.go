@@ -298,6 +298,14 @@ func describeAggregate(l *layers.Layer) layerInfo {
 	for _, f := range a.Fields {
 		info.Fields = append(info.Fields, fieldInfo{Name: f.Name, Type: string(f.Type), TitleZH: f.TitleZH, TitleEN: f.TitleEN, Access: f.Access.String()})
 	}
+	// The dimensions of the table: not properties of the cells, but the
+	// values a public filter may take (the web map's selects).
+	for _, name := range []string{"category", "source"} {
+		if f, ok := l.Field(name); ok {
+			info.Fields = append(info.Fields, fieldInfo{Name: f.Name, Type: string(f.Type), TitleZH: f.TitleZH + "（筛选）",
+				TitleEN: f.TitleEN + " (filter only)", Access: layers.Public.String(), Enum: f.Enum})
+		}
+	}
 	info.Links = []link{
 		{Href: "/tiles/" + l.Name + ".json", Rel: "tilejson", Type: "application/json"},
 		{Href: "/tiles/" + l.Name + "/{z}/{x}/{y}.mvt", Rel: "tiles", Type: mediaMVT,
