@@ -9,6 +9,7 @@ import "github.com/labstack/echo/v4"
 //	GET /tiles/hotspots/{z}/{x}/{y}.mvt  the same hexagons as vector tiles
 //	GET /tiles/hotspots.json             their TileJSON 3.0.0
 //	GET /incidents/summary               published counts of an area by category
+//	GET /layers/incident_counts.geojson  the published counts as hexagons (also /export/…)
 //
 // The two tile routes are static, so echo picks them over the tile engine's
 // /tiles/{layers}/… parameter routes.
@@ -23,4 +24,5 @@ func (s *Server) hotspotRoutes(e *echo.Echo) {
 	e.HEAD("/tiles/hotspots.json", s.hotspotTileJSON)
 	e.GET("/incidents/summary", s.incidentSummaryHandler)
 	e.HEAD("/incidents/summary", s.incidentSummaryHandler)
+	s.incidentCountsRoutes(e)
 }

@@ -237,6 +237,26 @@ func (a *adversary) hotspotTiles(w window) {
 	}
 }
 
+// counts records the hexagons of /layers/incident_counts.geojson (or an
+// export of them, format "csv").
+func (a *adversary) counts(w window, f filter) {
+	q := url.Values{}
+	if w.param != "" {
+		q.Set("datetime", w.param)
+	}
+	f.query(q)
+	target := "/layers/incident_counts.geojson?" + q.Encode()
+	_, byH3 := hexFeatures(a.t, a.get(target))
+	for h, ft := range byH3 {
+		o := observation{what: target, unit: h, months: w.months, dim: f.dim, values: f.values}
+		o.suppressed, _ = ft.Properties["suppressed"].(bool)
+		if n, ok := ft.Properties["count"].(float64); ok {
+			o.count = int64(n)
+		}
+		a.obs = append(a.obs, o)
+	}
+}
+
 // community records the panel figures of GET /incidents/summary.
 func (a *adversary) community(name string, w window, f filter) {
 	q := url.Values{"community": {name}}
@@ -388,6 +408,7 @@ func TestPublicAdversary(t *testing.T) {
 				}
 				a.summary(w, filter{})
 				a.hotspotTiles(w)
+				a.counts(w, filter{})
 			}
 			some := []window{ws[0], ws[10], ws[24], ws[len(ws)-4], ws[len(ws)-1]}
 			for _, w := range some {
@@ -396,6 +417,7 @@ func TestPublicAdversary(t *testing.T) {
 						a.tiles(z, w, f)
 					}
 					a.summary(w, f)
+					a.counts(w, f)
 				}
 				for name := range a.comms {
 					for _, f := range []filter{{}, {"category", []string{layers.IncidentCategories[1]}}, {"source", layers.IncidentSources[:2]}} {

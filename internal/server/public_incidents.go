@@ -312,6 +312,8 @@ func describeAggregate(l *layers.Layer) layerInfo {
 			Title: "one point per H3 res-9 cell at its centre, published monthly counts (?datetime=2026-01/2026-03, category or source)"},
 		{Href: "/incidents/summary", Rel: "describedby", Type: mediaJSON,
 			Title: "published counts by category for a community or patch (?community, patch, datetime, category or source)"},
+		{Href: "/layers/incident_counts.geojson", Rel: "alternate", Type: "application/geo+json",
+			Title: "the published counts as hexagons (also /export/incident_counts.csv, .geojson, .kml)"},
 		{Href: "/hotspots", Rel: "related", Type: "application/geo+json"},
 	}
 	return info

@@ -239,7 +239,8 @@ func TestNoExactPointInPublicResponses(t *testing.T) {
 				"/hotspots", "/hotspots?datetime=2025-06", "/hotspots?steps=12&series=true&datetime=2025-01/2025-12",
 				"/hotspots/summary?top=100", "/hotspots/summary?by=count&category=漏水",
 				"/incidents/summary", "/incidents/summary?datetime=2025-03", "/tiles/incidents.json",
-				"/tiles/hotspots.json", "/config.json",
+				"/tiles/hotspots.json", "/config.json", "/layers/incident_counts.geojson?datetime=2025-03",
+				"/export/incident_counts.geojson", "/export/incident_counts.csv", "/export/incident_counts.kml?category=漏水",
 			} {
 				lc.incidentBody(target, publicGet(t, s, target, http.StatusOK))
 			}

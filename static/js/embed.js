@@ -62,7 +62,7 @@ async function boot() {
       h('summary', {}, t('legend')),
       catalog.map(l => h('section', {},
         h('h3', {}, title(l)),
-        h('ul', { class: 'legend' }, legendFor(l.name, { patches }, tr).map(e => h('li', {}, swatch(e), h('span', {}, e.text))))))));
+        h('ul', { class: 'legend' }, legendFor(l.name, { patches, agg, minCount: config.min_count || 5 }, tr).map(e => h('li', {}, swatch(e), h('span', {}, e.text))))))));
     document.querySelector('#legend').hidden = false;
   }
 

@@ -54,6 +54,8 @@ const strings = {
   failed: ['加载失败', 'Could not load'],
   zoomIn: ['放大查看明细', 'Zoom in for details'],
   aggregated: ['条诉求（聚合）', 'incidents (aggregated)'],
+  publicLegend: ['每格诉求数（按月汇总）：圆越大，诉求越多', 'Incidents per grid cell (monthly figures): the bigger, the more'],
+  hiddenLegend: ['有诉求但每月少于{n}条，不显示数字', 'Has incidents, but fewer than {n} a month: number hidden'],
   aggLegend: ['聚合诉求：圆越大，诉求越多', 'Aggregated: the bigger, the more incidents'],
   count: ['数量', 'Count'],
   hotspots: ['热点分析', 'Hotspots'],

@@ -75,7 +75,7 @@ async function boot() {
   const catalog = layersResp.layers;
   const role = layersResp.role;
   if (role === 'public' && config.public_incidents !== 'points') fitPublic(st);
-  const ctx = { patches };
+  const ctx = { patches, agg: !!st.agg, minCount: config.min_count || 5 };
 
   const mapview = new MapView($('#map'), {
     config, catalog, patches, labels, view: st.view,

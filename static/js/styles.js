@@ -182,7 +182,10 @@ export function legendFor(name, ctx, tr) {
       { kind: 'circle', color: CARE, text: tr.title(name) },
       { kind: 'circle', color: CARE, ring: '#e03131', text: tr.field('care_targets', 'alarm') },
     ];
-    case 'incidents': return [
+    case 'incidents': return ctx.agg ? [
+      { kind: 'circle', color: CLUSTER, big: true, text: tr.t('publicLegend') },
+      { kind: 'circle', color: '#adb5bd', text: tr.t('hiddenLegend', { n: ctx.minCount || 5 }) },
+    ] : [
       ...Object.entries(STATUS_COLORS).map(([k, v]) => ({ kind: 'circle', color: v, text: tr.status(k) })),
       { kind: 'circle', color: CLUSTER, big: true, text: tr.t('aggLegend') },
     ];
