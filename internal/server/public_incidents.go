@@ -104,8 +104,9 @@ func isAggregate(l *layers.Layer) bool {
 	return ok && l.Name == hotspot.IncidentsLayer
 }
 
-// monthForms are the datetime spellings by month: 2026-03 and
-// 2026-01/2026-03 (either end may be ".." or empty).
+// monthForm is a datetime spelled by month (2026-03), alone or as an end
+// of an interval (2026-01/2026-03; the other end may be "..", empty or a
+// date).
 var monthForm = regexp.MustCompile(`^\d{4}-\d{2}$`)
 
 // hotspotDatetime parses datetime as parseDatetime does, and also by
@@ -220,7 +221,8 @@ func (s *Server) parsePublicQuery(ctx context.Context, v url.Values, selectors b
 	return pq, nil
 }
 
-// sums returns the published window sums pq selects, per cell.
+// publicSums returns the published window sums pq selects, per cell, and
+// the tables of its months.
 func (s *Server) publicSums(ctx context.Context, pq publicQuery) (map[hex.Cell]disclose.Sum, []*disclose.Table, error) {
 	pub := s.ext.hotspots.svc.Publisher()
 	ts, err := pub.Tables(ctx, pq.version, pq.months)
