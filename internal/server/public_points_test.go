@@ -218,6 +218,10 @@ func TestNoExactPointInPublicResponses(t *testing.T) {
 				t.Error("/layers does not list the incidents as an aggregate")
 			}
 
+			if b := publicGet(t, s, "/ogc/api", http.StatusOK); strings.Contains(string(b), "/collections/incidents") {
+				t.Error("the public OpenAPI document describes the raw incidents")
+			}
+
 			var cols struct {
 				Collections []struct {
 					ID string `json:"id"`
