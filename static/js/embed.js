@@ -48,7 +48,7 @@ async function boot() {
   const mapview = new MapView(document.querySelector('#map'), {
     config, catalog, patches, labels, embed: true,
     incidentParams: { datetime: dt || datetime(agg ? '12m' : 'today'), ...filters },
-    hotspotParams: { datetime: dt || datetime(agg ? '12m' : '30d'), category: filters.category, res: agg ? '' : q.get('res') || '' },
+    hotspotParams: { datetime: dt || datetime(layersResp.role === 'public' ? '12m' : '30d'), category: filters.category, res: layersResp.role === 'public' ? '' : q.get('res') || '' },
   });
   const map = mapview.map;
   hotspotHover(map, mapview, config);

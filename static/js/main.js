@@ -45,7 +45,14 @@ function incidentParams(s) {
 }
 
 function hotspotParams(s) {
-  return { datetime: datetime(s.hot.win, s.hot.from, s.hot.to), category: s.hot.category, res: s.agg ? '' : s.hot.res };
+  return { datetime: datetime(s.hot.win, s.hot.from, s.hot.to), category: s.hot.category, res: s.publicHot ? '' : s.hot.res };
+}
+
+/** Public hot spots are computed from the published table, whatever the policy: whole months, res 9. */
+function fitPublicHotspots(st) {
+  st.publicHot = true;
+  st.hot.win = publicWindow(st.hot.win);
+  st.hot.res = '';
 }
 
 /**
@@ -56,8 +63,6 @@ function hotspotParams(s) {
 function fitPublic(st) {
   st.agg = true;
   st.win = publicWindow(st.win);
-  st.hot.win = publicWindow(st.hot.win);
-  st.hot.res = '';
   st.status = [];
   if (st.category) st.source = '';
 }
@@ -74,6 +79,7 @@ async function boot() {
   performance.mark('mq:data');
   const catalog = layersResp.layers;
   const role = layersResp.role;
+  if (role === 'public') fitPublicHotspots(st);
   if (role === 'public' && config.public_incidents !== 'points') fitPublic(st);
   const ctx = { patches, agg: !!st.agg, minCount: config.min_count || 5 };
 

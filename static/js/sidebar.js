@@ -68,11 +68,11 @@ function hotspotControls(app) {
   return h('div', { class: 'hot-controls' },
     h('p', { class: 'muted small' }, t('hotIntro')),
     h('label', {}, h('span', {}, t('hotWindow')),
-      select('hot-window', (app.agg ? PUBLIC_HOT_WINDOWS : HOT_WINDOWS).map(w => [w, t(WINDOW_KEYS[w])]), hot.win,
+      select('hot-window', (app.role === 'public' ? PUBLIC_HOT_WINDOWS : HOT_WINDOWS).map(w => [w, t(WINDOW_KEYS[w])]), hot.win,
         v => { hot.win = v; app.hotChanged(); })),
     h('label', {}, h('span', {}, t('category')),
       select('hot-category', [['', t('all')], ...cats.map(c => [c, c])], hot.category, v => { hot.category = v; app.hotChanged(); })),
-    app.agg ? null : h('label', {}, h('span', {}, t('hotRes')),
+    app.role === 'public' ? null : h('label', {}, h('span', {}, t('hotRes')),
       select('hot-res', HOT_RES.map(r => [r, r ? 'H3 ' + r : t('auto')]), hot.res, v => { hot.res = v; app.hotChanged(); })));
 }
 
