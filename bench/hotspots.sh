@@ -8,7 +8,10 @@
 #            version is bumped in SQL (as a write would), so the analysis
 #            cache misses and the same query runs again; "cached": the same
 #            URL, answered from the cache; "1 month": uncached, with a
-#            datetime window of the last 30 days (the received_at index).
+#            datetime window of the last closed month (the received_at index).
+#            The requests carry no token: they take the public path, which
+#            builds the published table (package disclose: three count
+#            queries per month of the window) after each bump.
 #   naive    bench/hotspots-naive: read every point from PostGIS, call H3
 #            LatLngToCell per point (hex.FromPoint), count in Go, then the
 #            same study area + Gi* (no HTTP).
@@ -71,7 +74,7 @@ for n in "${SIZES[@]}"; do
   bump() { "$PG_BIN/psql" -q -X "$url" -c "UPDATE layer_versions SET version = version + 1 WHERE layer = 'incidents'" >/dev/null; }
   uncached=$(for _ in $(seq 1 "$RUNS"); do bump; curl_ms "$base"; done | median)
   cached=$(for _ in $(seq 1 "$RUNS"); do curl_ms "$base"; done | median)
-  month="$base&datetime=$(date -d '-30 days' +%F)/.."
+  month="$base&datetime=$(date -d "$(date +%Y-%m-15) -1 month" +%Y-%m)" # the last closed month: public windows are whole months
   windowed=$(for _ in $(seq 1 "$RUNS"); do bump; curl_ms "$month"; done | median)
 
   read -r naive points naive_cells < <("$work/naive" --database-url "$url" --res 9 --runs "$RUNS")

@@ -36,6 +36,9 @@ func parseServe(env Env, args []string) (serveOptions, error) {
 	if o.cors != "" {
 		o.cfg.CORSOrigins = strings.Split(o.cors, ",")
 	}
+	if err := server.CheckPublicIncidents(o.cfg.PublicIncidents); err != nil {
+		return o, usageError{err.Error()}
+	}
 	return o, nil
 }
 

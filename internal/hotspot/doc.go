@@ -29,16 +29,18 @@
 // calls H3 at query time.
 //
 // Privacy: only the incidents layer is ever aggregated (never care
-// targets). For public callers, resolutions finer than [PublicMaxRes] are
-// refused, and a cell with fewer than Config.MinCount incidents (default 5)
-// is suppressed: its count, z and p are withheld (null in GeoJSON, absent in
-// tiles) and "suppressed" is true. Its class and trend label are still
-// shown: Gi* is computed from all incidents and the class is coarse, so the
-// map still shows where significant clusters are without giving the small
-// count. Per-step counts below the threshold are withheld the same way, the
-// summary lists only categories with at least MinCount incidents, and a
-// total below it is withheld. (Suppression cannot stop differencing between
-// overlapping queries; it keeps any one answer from stating a small count.)
+// targets). A public analysis reads nothing but the published table of
+// package disclose (monthly atoms per res-9 cell, small atoms and their
+// complements suppressed): resolution [PublicMaxRes] only, windows of whole
+// closed months, category or source filters ([CheckPublicFilters]),
+// community and patch as selections of published cells
+// ([Service.PublicSelection]), steps of whole months. A cell's count is the
+// sum of its shown atoms (Partial when suppressed ones were left out;
+// Suppressed, with no count, z or p, when all were), Gi* runs on those sums,
+// and the summary's categories are sums of shown category atoms, so every
+// public number is a function of the table and no combination of answers
+// gives a suppressed count (docs/privacy.md). Staff analyses count the
+// incidents in the store.
 //
 // A typical pipeline is
 //

@@ -14,7 +14,7 @@ func ExampleResForZoom() {
 		fmt.Printf("z%d: public %d, staff %d\n", z, hotspot.ResForZoom(z, layers.Public), hotspot.ResForZoom(z, layers.Staff))
 	}
 	// Output:
-	// z12: public 7, staff 7
+	// z12: public 9, staff 7
 	// z14: public 9, staff 9
 	// z16: public 9, staff 11
 }
@@ -27,5 +27,5 @@ func ExampleParams_Normalize() {
 	fmt.Println(err)
 	// Output:
 	// 9 1 <nil>
-	// res 11 is finer than the public limit of 9; staff may use up to 11
+	// public incident figures are published per H3 cell of resolution 9 only, not 11; staff may use 7 to 11
 }

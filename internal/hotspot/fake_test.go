@@ -220,3 +220,18 @@ func bg(t testing.TB) context.Context {
 	t.Cleanup(cancel)
 	return ctx
 }
+
+// Count counts the features of a layer in q's time range (what the
+// publisher asks to find the first month).
+func (f *fakeSource) Count(ctx context.Context, l *layers.Layer, q layers.Query) (int64, error) {
+	f.mu.Lock()
+	fs := slices.Clone(f.feats[l.Name])
+	f.mu.Unlock()
+	var n int64
+	for _, ft := range fs {
+		if q.Time == nil || q.Time.Contains(ft.Props[l.TimeField].(time.Time)) {
+			n++
+		}
+	}
+	return n, nil
+}

@@ -14,7 +14,8 @@ func Fields() []layers.Field {
 	return []layers.Field{
 		f("h3", layers.String, "H3单元", "H3 cell index (hexadecimal)"),
 		f("count", layers.Int, "诉求数", "Incidents in the cell (absent when suppressed)"),
-		f("suppressed", layers.Bool, "已隐去", "Count withheld from the public (fewer than min_count incidents)"),
+		f("suppressed", layers.Bool, "已隐去", "Count withheld from the public: every month of the cell in the window has fewer than min_count incidents (or was hidden as their complement)"),
+		f("partial", layers.Bool, "部分隐去", "The count leaves out atoms (cell-months) withheld from the public (public callers only; absent when false)"),
 		f("z", layers.Float, "Gi* z值", "Getis-Ord Gi* z-score (absent when suppressed)"),
 		f("p", layers.Float, "p值", "Two-sided p-value of z (absent when suppressed)"),
 		f("class", layers.String, "热点等级", "hot-99, hot-95, hot-90, not-significant, cold-90, cold-95 or cold-99"),

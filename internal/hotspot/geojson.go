@@ -25,6 +25,9 @@ func (c *CellResult) properties(forTile bool) geojson.Properties {
 	} else {
 		p["count"], p["z"], p["p"] = c.Count, c.Z, c.P
 	}
+	if c.Partial {
+		p["partial"] = true
+	}
 	if t := c.Trend; t != nil {
 		p["tau"], p["trend_p"], p["label"] = t.Tau, t.P, t.Label
 		switch {
@@ -62,7 +65,8 @@ func seriesText(s []int64) string {
 
 // FeatureCollection returns the analysis as GeoJSON: one hexagon per study
 // cell, sorted by cell index, and foreign members describing the analysis
-// (res, k, fdr, steps, total, min_count).
+// (res, k, fdr, steps, total; for a public caller min_count, the published
+// months and partial).
 func (a *Analysis) FeatureCollection() *geojson.FeatureCollection {
 	fc := geojson.NewFeatureCollection()
 	fc.Features = make([]*geojson.Feature, 0, len(a.Cells))
@@ -86,6 +90,8 @@ func (a *Analysis) FeatureCollection() *geojson.FeatureCollection {
 	}
 	if a.MinCount > 0 {
 		fc.ExtraMembers["min_count"] = a.MinCount
+		fc.ExtraMembers["months"] = monthStrings(a.Months)
+		fc.ExtraMembers["partial"] = a.TotalPartial
 	}
 	if len(a.Steps) > 0 {
 		steps := make([][2]string, len(a.Steps))

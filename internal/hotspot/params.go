@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"minqing/internal/disclose"
 	"minqing/layers"
 )
 
@@ -13,9 +14,11 @@ const (
 	// are about 5 km², res 11 cells about 0.002 km².
 	MinRes = 7
 	MaxRes = 11
-	// PublicMaxRes is the finest resolution served to public callers (res 9
-	// cells are about 0.1 km²): finer cells would single out households.
-	PublicMaxRes = 9
+	// PublicMaxRes is the resolution of the published table (res 9 cells
+	// are about 0.1 km²), the only one served to public callers: finer cells
+	// would single out households, and coarser ones would be sums of
+	// published cells that differ from them by the suppressed atoms.
+	PublicMaxRes = disclose.Res
 	// DefaultRes is the resolution used when none is asked.
 	DefaultRes = 9
 	// MaxK is the largest k-ring radius of the Gi* neighbourhood.
@@ -67,8 +70,14 @@ func (p Params) Normalize() (Params, error) {
 	if p.Res < MinRes || p.Res > MaxRes {
 		return p, layers.Invalid("res", fmt.Sprintf("res must be an H3 resolution from %d to %d, not %d", MinRes, MaxRes, p.Res))
 	}
-	if p.Res > PublicMaxRes && !p.Query.Role.Can(layers.Staff) {
-		return p, layers.Invalid("res", fmt.Sprintf("res %d is finer than the public limit of %d; staff may use up to %d", p.Res, PublicMaxRes, MaxRes))
+	public := !p.Query.Role.Can(layers.Staff)
+	if public && p.Res != disclose.Res {
+		return p, layers.Invalid("res", fmt.Sprintf("public incident figures are published per H3 cell of resolution %d only, not %d; staff may use %d to %d", disclose.Res, p.Res, MinRes, MaxRes))
+	}
+	if public {
+		if err := CheckPublicFilters(p.Query.Equal); err != nil {
+			return p, err
+		}
 	}
 	if p.K == 0 {
 		p.K = 1
@@ -90,6 +99,18 @@ func (p Params) Normalize() (Params, error) {
 	}
 	if p.Series && p.Steps == 0 {
 		return p, layers.Invalid("series", "series (the per-step counts) needs steps")
+	}
+	if public && p.Steps > 0 && p.Query.Time != nil && p.Query.Time.Start != nil && p.Query.Time.End != nil {
+		// The steps of a public analysis are whole months: the window must
+		// hold a multiple of steps months (checked again on the published
+		// months in the analysis).
+		ms, err := disclose.Window(p.Query.Time, disclose.MonthOf(*p.Query.Time.Start), disclose.MonthOf(*p.Query.Time.End))
+		if err != nil {
+			return p, layers.Invalid("datetime", err.Error())
+		}
+		if len(ms)%p.Steps != 0 {
+			return p, layers.Invalid("steps", fmt.Sprintf("public figures are monthly: the window's %d months do not split into %d steps of whole months; use a number of steps that divides %d", len(ms), p.Steps, len(ms)))
+		}
 	}
 	if r := p.Query.Time; r != nil && r.Start != nil && r.End != nil && r.End.Before(*r.Start) {
 		return p, layers.Invalid("datetime", "datetime interval ends before it starts")
@@ -125,17 +146,18 @@ func stepRanges(r *layers.TimeRange, n int) []layers.TimeRange {
 
 // ResForZoom returns the H3 resolution of the hexagons drawn on a web map
 // tile of zoom z: about 10–40 px per hexagon edge (z ≤ 12 → 7, 13 → 8,
-// 14 → 9, 15 → 10, ≥ 16 → 11), capped at PublicMaxRes for the public.
+// 14 → 9, 15 → 10, ≥ 16 → 11); always PublicMaxRes (the published
+// table's resolution) for the public.
 func ResForZoom(z int, role layers.Role) int {
+	if !role.Can(layers.Staff) {
+		return PublicMaxRes
+	}
 	res := MinRes
 	switch {
 	case z >= 16:
 		res = 11
 	case z >= 13:
 		res = z - 5
-	}
-	if res > PublicMaxRes && !role.Can(layers.Staff) {
-		res = PublicMaxRes
 	}
 	return res
 }

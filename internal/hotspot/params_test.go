@@ -25,7 +25,11 @@ func TestNormalize(t *testing.T) {
 		res, k    int
 	}{
 		{"defaults", pub(Params{}), "", 9, 1},
-		{"res 7", pub(Params{Res: 7}), "", 7, 1},
+		{"public res 7", pub(Params{Res: 7}), "res", 0, 0},
+		{"staff res 7", staff(Params{Res: 7}), "", 7, 1},
+		{"public status", pub(Params{Query: layers.Query{Equal: map[string][]any{"status": {"已办结"}}}}), "status", 0, 0},
+		{"public category and source", pub(Params{Query: layers.Query{Equal: map[string][]any{"category": {"漏水"}, "source": {"12345"}}}}), "source", 0, 0},
+		{"public community", pub(Params{Query: layers.Query{Equal: map[string][]any{"category": {"漏水"}, "community": {"x"}}}}), "", 9, 1},
 		{"res 3", pub(Params{Res: 3}), "res", 0, 0},
 		{"res 14", staff(Params{Res: 14}), "res", 0, 0},
 		{"public res 10", pub(Params{Res: 10}), "res", 0, 0},
@@ -37,7 +41,9 @@ func TestNormalize(t *testing.T) {
 		{"steps need both ends", pub(Params{Steps: 4, Query: layers.Query{Time: open}}), "steps", 0, 0},
 		{"steps 1", pub(Params{Steps: 1, Query: layers.Query{Time: window}}), "steps", 0, 0},
 		{"steps 25", pub(Params{Steps: 25, Query: layers.Query{Time: window}}), "steps", 0, 0},
-		{"steps 24", pub(Params{Steps: 24, Query: layers.Query{Time: window}}), "", 9, 1},
+		{"public steps 24 over 6 months", pub(Params{Steps: 24, Query: layers.Query{Time: window}}), "steps", 0, 0},
+		{"staff steps 24", staff(Params{Steps: 24, Query: layers.Query{Time: window}}), "", 9, 1},
+		{"public steps 3 over 6 months", pub(Params{Steps: 3, Query: layers.Query{Time: window}}), "", 9, 1},
 		{"series without steps", pub(Params{Series: true}), "series", 0, 0},
 		{"inverted window", pub(Params{Query: layers.Query{Time: inverted}}), "datetime", 0, 0},
 	}
@@ -120,7 +126,7 @@ func TestResForZoom(t *testing.T) {
 		z                  int
 		public, staffWants int
 	}{
-		{0, 7, 7}, {10, 7, 7}, {12, 7, 7}, {13, 8, 8}, {14, 9, 9}, {15, 9, 10}, {16, 9, 11}, {22, 9, 11},
+		{0, 9, 7}, {10, 9, 7}, {12, 9, 7}, {13, 9, 8}, {14, 9, 9}, {15, 9, 10}, {16, 9, 11}, {22, 9, 11},
 	}
 	for _, tc := range tests {
 		if got := ResForZoom(tc.z, layers.Public); got != tc.public {

@@ -12,6 +12,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"minqing/geo/hex"
+	"minqing/internal/disclose"
 	"minqing/layers"
 )
 
@@ -23,6 +24,9 @@ type Config struct {
 	// CacheEntries is how many analyses the service keeps (default 64;
 	// negative: none).
 	CacheEntries int
+	// Now tells the time (default time.Now): the month in progress is not
+	// published.
+	Now func() time.Time
 }
 
 // Service runs hotspot analyses of the incidents of one [layers.Source]:
@@ -37,6 +41,8 @@ type Service struct {
 	cache *lru[*Analysis]
 	sums  *lru[*Summary]
 	area  areaCache
+	pub   *disclose.Publisher // the published table of the incidents
+	now   func() time.Time
 }
 
 // NewService returns a service over src with the layers of cat.
@@ -50,7 +56,16 @@ func NewService(src layers.Source, cat *layers.Catalog, cfg Config) *Service {
 	case cfg.CacheEntries < 0:
 		cfg.CacheEntries = 0
 	}
-	return &Service{src: src, cat: cat, cfg: cfg, cache: newLRU[*Analysis](cfg.CacheEntries), sums: newLRU[*Summary](cfg.CacheEntries)}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	s := &Service{src: src, cat: cat, cfg: cfg, cache: newLRU[*Analysis](cfg.CacheEntries), sums: newLRU[*Summary](cfg.CacheEntries), now: cfg.Now}
+	l, ok := cat.Lookup(IncidentsLayer)
+	if !ok {
+		l = &layers.Layer{Name: IncidentsLayer}
+	}
+	s.pub = disclose.NewPublisher(src, l, cfg.MinCount, cfg.Now)
+	return s
 }
 
 // MinCount returns the public suppression threshold in effect.
@@ -66,8 +81,14 @@ type Analysis struct {
 	// every cell with incidents outside it.
 	Cells []CellResult
 	// Total is the number of incidents counted (0 when TotalSuppressed).
+	// For a public caller it is the sum of the published counts, and
+	// TotalPartial says that suppressed atoms were left out of it.
 	Total           int64
 	TotalSuppressed bool
+	TotalPartial    bool
+	// Months are the published months a public analysis covers (nil for
+	// staff).
+	Months []disclose.Month
 	// MinCount is the suppression threshold applied (0: none, for staff).
 	MinCount int
 	// Version is the incidents layer's version the analysis was made from.
@@ -76,7 +97,8 @@ type Analysis struct {
 	// the versions of the layers read (for caches of what is made from it).
 	Key string
 
-	areaVersion string // the area layers' versions (for the communities)
+	areaVersion string      // the area layers' versions (for the communities)
+	public      *publicData // the published atoms of a public analysis
 	polysOnce   sync.Once
 	polys       []orb.Polygon // hexagons of Cells, for tiles
 }
@@ -89,10 +111,12 @@ type CellResult struct {
 	InArea bool
 	// Count is the number of incidents in the cell; 0 when Suppressed.
 	Count int64
-	// Suppressed: the cell has fewer than MinCount incidents and the caller
-	// is public, so Count, Z and P are withheld (Class is kept: see the
-	// package documentation).
+	// Suppressed: the caller is public and the cell's atoms in the window
+	// are all suppressed, so Count, Z and P are withheld.
 	Suppressed bool
+	// Partial: the caller is public and Count (the sum of the shown atoms)
+	// leaves out suppressed atoms.
+	Partial bool
 	// Result holds z, p and the confidence class (after FDR when asked).
 	Result
 	// Trend is set in an emerging analysis.
@@ -108,8 +132,9 @@ type CellTrend struct {
 	Tau, P float64
 	// Label is the emerging hot spot label (see [EmergingLabel]).
 	Label string
-	// Series is the count per step when asked (Params.Series); a public
-	// caller gets -1 for each step with fewer than MinCount incidents.
+	// Series is the count per step when asked (Params.Series); for a public
+	// caller the published sum, -1 for a step whose atoms are all
+	// suppressed.
 	Series []int64
 }
 
@@ -130,7 +155,7 @@ func (s *Service) analysis(ctx context.Context, p Params) (*Analysis, string, er
 	if err != nil {
 		return nil, "", fmt.Errorf("hotspot: versions: %w", err)
 	}
-	key := cacheKey(p, versions)
+	key := s.key(p, versions)
 	if a, ok := s.cache.get(key); ok {
 		return a, key, nil
 	}
@@ -152,17 +177,32 @@ func (s *Service) incidents() (*layers.Layer, error) {
 	return l, nil
 }
 
-// analyze computes an analysis of normalized parameters.
+// analyze computes an analysis of normalized parameters. A public analysis
+// reads the published table only (see package disclose); a staff one counts
+// the incidents.
 func (s *Service) analyze(ctx context.Context, p Params, versions map[string]int64) (*Analysis, error) {
 	l, err := s.incidents()
 	if err != nil {
 		return nil, err
 	}
-	// Counts over the whole window, or per step.
+	public := !p.Query.Role.Can(layers.Staff)
 	var steps []layers.TimeRange
 	var stepCounts []map[hex.Cell]int64
+	var pd *publicData
 	counts := map[hex.Cell]int64{}
-	if p.Steps > 0 {
+	switch {
+	case public:
+		if pd, err = s.publicCounts(ctx, p, versions); err != nil {
+			return nil, err
+		}
+		counts, steps = countsOf(pd.sums), pd.steps
+		for _, m := range pd.stepSums {
+			stepCounts = append(stepCounts, countsOf(m))
+		}
+	case p.Steps > 0:
+		if err := s.checkPlaces(ctx, p.Query.Equal, versions); err != nil {
+			return nil, err
+		}
 		steps = stepRanges(p.Query.Time, p.Steps)
 		stepCounts = make([]map[hex.Cell]int64, len(steps))
 		err := parallel(ctx, len(steps), 4, func(ctx context.Context, i int) error {
@@ -180,8 +220,13 @@ func (s *Service) analyze(ctx context.Context, p Params, versions map[string]int
 				counts[c] += n
 			}
 		}
-	} else if counts, err = s.cellCounts(ctx, l, p.Res, p.Query); err != nil {
-		return nil, err
+	default:
+		if err := s.checkPlaces(ctx, p.Query.Equal, versions); err != nil {
+			return nil, err
+		}
+		if counts, err = s.cellCounts(ctx, l, p.Res, p.Query); err != nil {
+			return nil, err
+		}
 	}
 
 	area, err := s.areaCells(ctx, p.Res, areaVersion(versions))
@@ -200,7 +245,7 @@ func (s *Service) analyze(ctx context.Context, p Params, versions map[string]int
 	g := graph(cells, p.K)
 
 	a := &Analysis{Params: p, Steps: steps, Cells: make([]CellResult, len(cells)),
-		Version: versions[IncidentsLayer], areaVersion: areaVersion(versions)}
+		Version: versions[IncidentsLayer], areaVersion: areaVersion(versions), public: pd}
 	x := make([]float64, len(cells))
 	for i, c := range cells {
 		n := counts[c]
@@ -221,8 +266,8 @@ func (s *Service) analyze(ctx context.Context, p Params, versions map[string]int
 			return nil, err
 		}
 	}
-	if !p.Query.Role.Can(layers.Staff) {
-		suppress(a, s.cfg.MinCount)
+	if public {
+		publish(a, pd, s.cfg.MinCount)
 	}
 	return a, nil
 }
@@ -342,4 +387,14 @@ func cacheKey(p Params, versions map[string]int64) string {
 	}
 	fmt.Fprintf(&b, " v=%d/%s", versions[IncidentsLayer], areaVersion(versions))
 	return b.String()
+}
+
+// key is cacheKey plus, for a public analysis, the last published month
+// (the window's open end moves with it).
+func (s *Service) key(p Params, versions map[string]int64) string {
+	k := cacheKey(p, versions)
+	if !p.Query.Role.Can(layers.Staff) {
+		k += " closed=" + disclose.LastClosed(s.now()).String()
+	}
+	return k
 }

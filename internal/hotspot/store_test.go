@@ -194,7 +194,8 @@ func TestHandGridOnStores(t *testing.T) {
 				fs = append(fs, incidentsAt(hex.Center(c), 2, t0, "漏水")...)
 			}
 			write(t, src, "incidents", fs)
-			a, err := NewService(src, layers.Fengtai(), Config{}).Analyze(bg(t), Params{Query: layers.Query{Role: layers.Public}})
+			svc := NewService(src, layers.Fengtai(), Config{})
+			a, err := svc.Analyze(bg(t), Params{Query: layers.Query{Role: layers.Staff}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -202,8 +203,19 @@ func TestHandGridOnStores(t *testing.T) {
 			if r := cellOf(t, a, ring[0]); r.Count != 8 || math.Abs(r.Z-zHigh) > 1e-9 {
 				t.Errorf("8-cell: count %d z %.12f, want 8 %.12f", r.Count, r.Z, zHigh)
 			}
+			// The public analysis runs Gi* on the published counts only:
+			// 12, 8 and five suppressed cells counted as 0 (Σx = 20,
+			// Σx² = 208); the 8-cell's neighbourhood holds 8 + 12.
+			pub, err := svc.Analyze(bg(t), Params{Query: layers.Query{Role: layers.Public}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			zPub := (20 - 4*20.0/7) / (math.Sqrt(208.0/7-(20.0/7)*(20.0/7)) * math.Sqrt2)
+			if r := cellOf(t, pub, ring[0]); r.Count != 8 || math.Abs(r.Z-zPub) > 1e-9 {
+				t.Errorf("public 8-cell: count %d z %.12f, want 8 %.12f", r.Count, r.Z, zPub)
+			}
 			for _, c := range ring[1:] {
-				if r := cellOf(t, a, c); !r.Suppressed {
+				if r := cellOf(t, pub, c); !r.Suppressed || r.Count != 0 {
 					t.Errorf("a 2-incident cell is not suppressed for the public")
 				}
 			}

@@ -7,6 +7,7 @@ import (
 	"sort"
 
 	"minqing/geo/hex"
+	"minqing/internal/disclose"
 	"minqing/layers"
 )
 
@@ -31,7 +32,11 @@ type Summary struct {
 	Cold     int    `json:"cold"` // cells cold at 90 % or more
 	Total    *int64 `json:"total"`
 	MinCount int    `json:"min_count,omitempty"`
-	Top      []Top  `json:"top"`
+	// Partial and Months are set for a public caller: the total leaves out
+	// suppressed atoms; the published months the summary covers.
+	Partial bool     `json:"partial,omitempty"`
+	Months  []string `json:"months,omitempty"`
+	Top     []Top    `json:"top"`
 }
 
 // Top is one of the top cells of a summary.
@@ -39,6 +44,7 @@ type Top struct {
 	H3         string          `json:"h3"`
 	Count      *int64          `json:"count"`
 	Suppressed bool            `json:"suppressed"`
+	Partial    bool            `json:"partial,omitempty"`
 	Z          *float64        `json:"z"`
 	P          *float64        `json:"p"`
 	Class      Class           `json:"class"`
@@ -53,13 +59,15 @@ type Top struct {
 type CategoryCount struct {
 	Category string `json:"category"`
 	Count    int64  `json:"count"`
+	// Partial (public callers): the count leaves out suppressed atoms.
+	Partial bool `json:"partial,omitempty"`
 }
 
 // Summarize returns the top cells of the analysis p selects, by "z" (the
 // Gi* z-score, the default) or "count", with the community containing each
 // cell's centre and its TopCategories most frequent categories. Public
-// callers get only the categories with at least MinCount incidents, and no
-// categories for a suppressed cell.
+// callers get the published sums of the category atoms (see package
+// disclose), and no categories for a suppressed cell.
 func (s *Service) Summarize(ctx context.Context, p Params, top int, by string) (*Summary, error) {
 	if top == 0 {
 		top = DefaultTop
@@ -95,6 +103,9 @@ func (s *Service) summarize(ctx context.Context, a *Analysis, top int, by string
 	if !a.TotalSuppressed {
 		sum.Total = &a.Total
 	}
+	if a.public != nil {
+		sum.Partial, sum.Months = a.TotalPartial, monthStrings(a.Months)
+	}
 	for _, c := range a.Cells {
 		switch {
 		case c.Class.IsHot():
@@ -114,7 +125,11 @@ func (s *Service) summarize(ctx context.Context, a *Analysis, top int, by string
 	sort.SliceStable(order, func(i, j int) bool { return key(order[i]) > key(order[j]) })
 	order = order[:min(top, len(order))]
 
-	cats, err := s.categories(ctx, a, order)
+	categories := s.categories
+	if a.public != nil {
+		categories = s.publicCategories
+	}
+	cats, err := categories(ctx, a, order)
 	if err != nil {
 		return nil, err
 	}
@@ -127,16 +142,11 @@ func (s *Service) summarize(ctx context.Context, a *Analysis, top int, by string
 		ctr := hex.Center(c.Cell)
 		t := Top{H3: hex.String(c.Cell), Suppressed: c.Suppressed, Class: c.Class,
 			Center: [2]float64{ctr[0], ctr[1]}, Categories: []CategoryCount{}}
+		t.Partial = c.Partial
 		if !c.Suppressed {
 			t.Count, t.Z, t.P = &c.Count, &c.Z, &c.P
-			for _, cc := range cats[c.Cell] {
-				if len(t.Categories) == TopCategories {
-					break
-				}
-				if cc.Count >= int64(a.MinCount) {
-					t.Categories = append(t.Categories, cc)
-				}
-			}
+			cs := cats[c.Cell]
+			t.Categories = append(t.Categories, cs[:min(TopCategories, len(cs))]...)
 		}
 		if c.Trend != nil {
 			t.Label = c.Trend.Label
@@ -173,6 +183,37 @@ func (s *Service) categories(ctx context.Context, a *Analysis, idx []int) (map[h
 			out[cc.Cell] = append(out[cc.Cell], CategoryCount{Category: cc.Group, Count: cc.Count})
 		}
 	}
+	sortCategories(out)
+	return out, nil
+}
+
+// publicCategories returns, for the given cells of a public analysis, the
+// published sums of their category atoms over the window (those with a
+// shown atom), sorted by count. With a category filter only those
+// categories count; with a source filter there is none (the table has no
+// category-by-source atoms).
+func (s *Service) publicCategories(_ context.Context, a *Analysis, idx []int) (map[hex.Cell][]CategoryCount, error) {
+	out := map[hex.Cell][]CategoryCount{}
+	d := a.public
+	if d.filter.Dim == disclose.Source {
+		return out, nil
+	}
+	for _, i := range idx {
+		c := a.Cells[i].Cell
+		for v, sum := range disclose.Breakdown(d.tables, c, disclose.Category) {
+			if sum.Shown == 0 || (d.filter.Dim == disclose.Category && !slices.Contains(d.filter.Values, v)) {
+				continue
+			}
+			out[c] = append(out[c], CategoryCount{Category: v, Count: sum.Count, Partial: sum.Partial()})
+		}
+	}
+	sortCategories(out)
+	return out, nil
+}
+
+// sortCategories sorts each cell's categories by count (descending), then
+// by name.
+func sortCategories(out map[hex.Cell][]CategoryCount) {
 	for _, cs := range out {
 		slices.SortFunc(cs, func(x, y CategoryCount) int {
 			if x.Count != y.Count {
@@ -190,5 +231,4 @@ func (s *Service) categories(ctx context.Context, a *Analysis, idx []int) (map[h
 			return 0
 		})
 	}
-	return out, nil
 }

@@ -42,7 +42,7 @@ func roleOf(c echo.Context) layers.Role {
 // layerFor returns the named layer if the caller may see it; a staff layer is
 // a plain 404 to the public, so its existence is not confirmed.
 func (s *Server) layerFor(c echo.Context, name string) (*layers.Layer, error) {
-	l, err := s.catalog.Get(name, roleOf(c))
+	l, err := s.rawLayer(name, roleOf(c)) // incidents: aggregates only for the public (public_incidents.go)
 	if err != nil {
 		return nil, notFound("no layer named " + quote(name) + ": see /layers")
 	}

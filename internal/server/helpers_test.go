@@ -34,9 +34,12 @@ func openPostGIS(t *testing.T, url string) *postgis.Store {
 	return st
 }
 
+// It publishes incidents' points to the public (--public-incidents points),
+// so that the tests of the raw-feature endpoints can play a public caller;
+// the default policy (aggregates) is tested with newAggregateServer.
 func newTestServer(t *testing.T, src layers.Source) *Server {
 	t.Helper()
-	return New(Config{}, src, layers.Fengtai(), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	return New(Config{PublicIncidents: PublicPoints}, src, layers.Fengtai(), slog.New(slog.NewTextHandler(io.Discard, nil)))
 }
 
 // token creates a token with role in src and returns its secret.

@@ -54,7 +54,7 @@ func (s *Server) hotspotParams(c echo.Context, extra ...string) (hotspot.Params,
 	if _, given := q["k"]; given && p.K == 0 {
 		return p, badRequest("k", fmt.Sprintf("k (the neighbourhood ring) must be from 1 to %d", hotspot.MaxK))
 	}
-	tr, err := parseDatetime(q.Get("datetime"))
+	tr, err := hotspotDatetime(q.Get("datetime"))
 	if err != nil {
 		return p, err
 	}

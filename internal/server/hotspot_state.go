@@ -35,7 +35,7 @@ func hotspotLayerInfo() layerInfo {
 		info.Fields = append(info.Fields, fieldInfo{Name: f.Name, Type: string(f.Type), TitleZH: f.TitleZH, TitleEN: f.TitleEN, Access: f.Access.String()})
 	}
 	info.Links = []link{
-		{Href: "/hotspots", Rel: "data", Type: "application/geo+json", Title: "hexagons with count, z, p and class (?res=7–9 public, 7–11 staff; datetime, category, source, status, community, patch, k, fdr, steps, series)"},
+		{Href: "/hotspots", Rel: "data", Type: "application/geo+json", Title: "hexagons with count, z, p and class (?res=9 public, 7–11 staff; datetime — whole months for the public —, category or source, community, patch, k, fdr, steps, series; status for staff)"},
 		{Href: "/hotspots/summary", Rel: "describedby", Type: "application/json", Title: "top cells with their community and categories (?top, by=z|count)"},
 		{Href: "/tiles/hotspots.json", Rel: "tilejson", Type: "application/json"},
 		{Href: "/tiles/hotspots/{z}/{x}/{y}.mvt", Rel: "tiles", Type: mediaMVT},

@@ -17,7 +17,7 @@ import (
 // hotspotTile answers GET /tiles/hotspots/{z}/{x}/{y}.mvt: the hexagons of
 // the analysis the query selects that touch the tile, as the MVT layer
 // "hotspots". Without ?res= the resolution follows the zoom
-// (hotspot.ResForZoom: z ≤ 12 → 7 … z ≥ 16 → 11, at most 9 for the public).
+// (hotspot.ResForZoom: z ≤ 12 → 7 … z ≥ 16 → 11, always 9 for the public).
 // An empty tile is 204, as for the other layers.
 func (s *Server) hotspotTile(c echo.Context) error {
 	z, x, y, err := parseZXY(c.Param("z"), c.Param("x"), c.Param("y"))
@@ -89,8 +89,8 @@ func (s *Server) hotspotTileJSON(c echo.Context) error {
 		VectorLayers: []tiles.VectorLayer{{
 			ID: hotspot.TileLayer,
 			Description: "One hexagon per H3 cell of the street's area, resolution from the zoom unless ?res= " +
-				"(z≤12→7, 13→8, 14→9, 15→10, ≥16→11; at most 9 for the public), with its incident count, " +
-				"Gi* z-score, p-value and hot/cold class; counts below the public threshold are withheld",
+				"(z≤12→7, 13→8, 14→9, 15→10, ≥16→11; always 9 for the public), with its incident count, " +
+				"Gi* z-score, p-value and hot/cold class; for the public, counts are sums of the published monthly atoms (docs/privacy.md)",
 			MinZoom: hotspotMinZoom, MaxZoom: hotspotMaxZoom, Fields: fields,
 		}},
 	}

@@ -71,6 +71,10 @@ func (s *Server) listLayers(c echo.Context) error {
 		Layers []layerInfo `json:"layers"`
 	}{Role: role.String(), Layers: []layerInfo{}}
 	for _, l := range s.catalog.Visible(role) {
+		if s.rawHidden(l, role) {
+			out.Layers = append(out.Layers, describeAggregate(l))
+			continue
+		}
 		out.Layers = append(out.Layers, describe(l, role))
 	}
 	out.Layers = append(out.Layers, s.extraLayers(role)...)

@@ -141,7 +141,7 @@ func TestStoreFaults(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			s, buf := newLoggedServer(t, Config{}, &faultySource{Source: src, err: tc.err})
+			s, buf := newLoggedServer(t, Config{PublicIncidents: PublicPoints}, &faultySource{Source: src, err: tc.err})
 			for i := 0; i < 50; i++ {
 				rec := get(t, s, "/ogc/collections/incidents/items", "")
 				var e apiError

@@ -52,7 +52,7 @@ func (s *Server) ogcCollections(c echo.Context) error {
 		Links:       []link{{Href: ogcURL(c, base, "/collections", nil), Rel: "self", Type: mediaJSON, Title: "This document"}},
 		Collections: []ogcCollection{},
 	}
-	for _, l := range s.catalog.Visible(role) {
+	for _, l := range s.rawVisible(role) {
 		col, err := s.describeCollection(c, base, l)
 		if err != nil {
 			return err
@@ -82,7 +82,7 @@ func (s *Server) ogcCollection(c echo.Context) error {
 // ogcLayer returns the layer of the path if the caller may see it.
 func (s *Server) ogcLayer(c echo.Context) (*layers.Layer, error) {
 	name := c.Param("layer")
-	l, err := s.catalog.Get(name, roleOf(c))
+	l, err := s.rawLayer(name, roleOf(c))
 	if err != nil {
 		return nil, notFound("no collection named " + quote(name) + ": see /ogc/collections")
 	}

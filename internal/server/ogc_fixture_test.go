@@ -120,7 +120,12 @@ func ogcSeed(t *testing.T, src layers.Source, n int) *ogcFixture {
 	return fx
 }
 
+// It publishes incidents' points to the public unless cfg says otherwise
+// (see newTestServer).
 func ogcServer(src layers.Source, cfg Config) *Server {
+	if cfg.PublicIncidents == "" {
+		cfg.PublicIncidents = PublicPoints
+	}
 	return New(cfg, src, layers.Fengtai(), slog.New(slog.NewTextHandler(io.Discard, nil)))
 }
 

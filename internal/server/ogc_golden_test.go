@@ -32,7 +32,12 @@ func (ogcFake) Extent(ctx context.Context, l *layers.Layer) (orb.Bound, error) {
 	return orb.Bound{Min: orb.Point{116.27, 39.845}, Max: orb.Point{116.305, 39.87}}, nil
 }
 
+// It publishes incidents' points to the public unless cfg says otherwise
+// (see newTestServer).
 func ogcFakeServer(cfg Config) *Server {
+	if cfg.PublicIncidents == "" {
+		cfg.PublicIncidents = PublicPoints
+	}
 	return New(cfg, ogcFake{}, layers.Fengtai(), slog.New(slog.NewTextHandler(io.Discard, nil)))
 }
 

@@ -40,7 +40,7 @@ func (s *Server) openAPI(base string, role layers.Role) obj {
 		"/collections": obj{"get": op("getCollections", "Feature collections", "Capabilities",
 			"The layers the caller may see.", nil, jsonResp("The collections"))},
 	}
-	for _, l := range s.catalog.Visible(role) {
+	for _, l := range s.rawVisible(role) {
 		p := "/collections/" + l.Name
 		id := l.Name
 		paths[p] = obj{"get": op("describe_"+id, l.TitleZH+" "+l.TitleEN, "Capabilities",

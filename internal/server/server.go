@@ -56,6 +56,9 @@ type Config struct {
 	MaxHeavy   int
 	// NoMetrics turns GET /metrics off (it is on by default).
 	NoMetrics bool
+	// PublicIncidents is what public callers get of incidents: "aggregates"
+	// (the default, also for "") or "points" (see public_incidents.go).
+	PublicIncidents string
 }
 
 func (c *Config) defaults() {

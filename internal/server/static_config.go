@@ -22,6 +22,9 @@ type pageConfig struct {
 	Center   [2]float64   `json:"center"` // lon, lat
 	Basemap  *basemapInfo `json:"basemap"`
 	MinCount int          `json:"min_count"` // public hotspot cells below this show no count
+	// PublicIncidents is "aggregates" (public callers get monthly counts per
+	// cell) or "points" (they get every incident's point).
+	PublicIncidents string `json:"public_incidents"`
 }
 
 // basemapInfo describes the optional basemap (Config.Basemap): an XYZ raster
@@ -47,6 +50,10 @@ func (s *Server) pageConfig(c echo.Context) error {
 		Center:   [2]float64{b.Center().X(), b.Center().Y()},
 		Basemap:  basemap(s.cfg.Basemap),
 		MinCount: s.cfg.MinCount,
+	}
+	cfg.PublicIncidents = PublicAggregates
+	if s.publicPoints() {
+		cfg.PublicIncidents = PublicPoints
 	}
 	c.Response().Header().Set("Cache-Control", "no-cache")
 	return c.JSON(http.StatusOK, cfg)

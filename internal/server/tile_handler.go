@@ -2,11 +2,13 @@ package server
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/paulmach/orb/maptile"
 
 	"minqing/layers"
 	"minqing/tiles"
@@ -59,17 +61,37 @@ func (s *Server) tile(c echo.Context) error {
 	for i, l := range inZoom {
 		versions[i] = all[l.Name]
 	}
+	// The public incidents (PublicAggregates) are the published cells,
+	// rendered apart and appended: an MVT is a list of layers.
+	var agg *layers.Layer
+	var pq publicQuery
+	if i := slices.IndexFunc(inZoom, isAggregate); i >= 0 {
+		agg = inZoom[i]
+		if pq, err = s.parsePublicQuery(ctx, c.QueryParams(), false); err != nil {
+			return err
+		}
+		filterKey += publicTileKey(pq, time.Now())
+	}
 	key := tileKey(inZoom, z, x, y, role, filterKey)
 	cache := s.ext.tiles.cache
 	e, ok := cache.Get(key, versions)
 	if !ok {
 		start := time.Now()
-		body, err := s.src.Tile(ctx, layers.TileRequest{
-			Layers: inZoom, Z: z, X: x, Y: y, Role: role, Query: queries,
-			Extent: tiles.DefaultExtent, Buffer: s.cfg.TileBuffer,
-		})
-		if err != nil {
-			return err
+		var body []byte
+		if rest := slices.DeleteFunc(slices.Clone(inZoom), isAggregate); len(rest) > 0 {
+			if body, err = s.src.Tile(ctx, layers.TileRequest{
+				Layers: rest, Z: z, X: x, Y: y, Role: role, Query: queries,
+				Extent: tiles.DefaultExtent, Buffer: s.cfg.TileBuffer,
+			}); err != nil {
+				return err
+			}
+		}
+		if agg != nil {
+			cells, err := s.publicIncidentTile(ctx, agg, maptile.New(uint32(x), uint32(y), maptile.Zoom(z)), pq)
+			if err != nil {
+				return err
+			}
+			body = append(body, cells...)
 		}
 		s.metrics.TileRendered(inZoom, z, time.Since(start))
 		e = cache.Put(key, versions, body)

@@ -51,6 +51,9 @@ func (s *Server) tileLayers(role layers.Role, names []string) ([]*layers.Layer, 
 		if err != nil {
 			return nil, notFound("no layer named " + quote(n) + ": see /layers")
 		}
+		if s.rawHidden(l, role) {
+			l = aggregateLayer(l) // the public incidents are published cells
+		}
 		out = append(out, l)
 	}
 	return out, nil
@@ -89,7 +92,7 @@ func parseZXY(zs, xs, ys string) (z, x, y int, err error) {
 // layer, and a canonical text of them for the cache key. A filter that no
 // requested layer takes is a 400 naming it.
 func tileFilters(q url.Values, ls []*layers.Layer, role layers.Role) (map[string]layers.Query, string, error) {
-	tr, err := parseDatetime(q.Get("datetime"))
+	tr, err := hotspotDatetime(q.Get("datetime"))
 	if err != nil {
 		return nil, "", err
 	}
@@ -103,6 +106,17 @@ func tileFilters(q url.Values, ls []*layers.Layer, role layers.Role) (map[string
 	out := map[string]layers.Query{}
 	var key strings.Builder
 	for _, l := range ls {
+		if isAggregate(l) {
+			// The published incidents take datetime, category or source,
+			// parsed by parsePublicQuery.
+			if _, given := q["status"]; given {
+				return nil, "", badRequest("status", "public incident figures are published by category or by source only, so status cannot filter them; staff may use it")
+			}
+			for _, k := range []string{"datetime", "category", "source"} {
+				used[k] = true
+			}
+			continue
+		}
 		var lq layers.Query
 		if tr != nil && l.TimeField != "" {
 			lq.Time = tr

@@ -39,7 +39,7 @@ func (s *Server) tileJSON(c echo.Context) error {
 	var bounds orb.Bound
 	have := false
 	for _, l := range ls {
-		b, err := s.src.Extent(ctx, l)
+		b, err := s.tileExtent(ctx, l) // the street's, for the public incidents (public_tile.go)
 		if err != nil {
 			return err
 		}

@@ -41,10 +41,14 @@ async function boot() {
   if (bbox.length === 4 && bbox.every(Number.isFinite)) config.bbox = bbox;
   const dt = q.get('datetime') || '';
   const filters = { category: q.get('category') || '', status: q.get('status') || '', source: q.get('source') || '' };
+  // The public of an aggregates server gets whole closed months (the last
+  // 12 by default) and no status; a datetime given in the URL is passed on.
+  const agg = layersResp.role === 'public' && config.public_incidents !== 'points';
+  if (agg) filters.status = '';
   const mapview = new MapView(document.querySelector('#map'), {
     config, catalog, patches, labels, embed: true,
-    incidentParams: { datetime: dt || datetime('today'), ...filters },
-    hotspotParams: { datetime: dt || datetime('30d'), category: filters.category, res: q.get('res') || '' },
+    incidentParams: { datetime: dt || datetime(agg ? '12m' : 'today'), ...filters },
+    hotspotParams: { datetime: dt || datetime(layersResp.role === 'public' ? '12m' : '30d'), category: filters.category, res: layersResp.role === 'public' ? '' : q.get('res') || '' },
   });
   const map = mapview.map;
   hotspotHover(map, mapview, config);
@@ -58,7 +62,7 @@ async function boot() {
       h('summary', {}, t('legend')),
       catalog.map(l => h('section', {},
         h('h3', {}, title(l)),
-        h('ul', { class: 'legend' }, legendFor(l.name, { patches }, tr).map(e => h('li', {}, swatch(e), h('span', {}, e.text))))))));
+        h('ul', { class: 'legend' }, legendFor(l.name, { patches, agg, minCount: config.min_count || 5 }, tr).map(e => h('li', {}, swatch(e), h('span', {}, e.text))))))));
     document.querySelector('#legend').hidden = false;
   }
 

@@ -7,7 +7,7 @@ import * as api from './api.js';
 import * as i18n from './i18n.js';
 import { t } from './i18n.js';
 import * as urlState from './state.js';
-import { datetime } from './timewin.js';
+import { datetime, publicWindow } from './timewin.js';
 import { MapView } from './mapview.js';
 import { communityLabels } from './labels.js';
 import { InfoPanel } from './panels.js';
@@ -40,11 +40,31 @@ async function loadLayers() {
 }
 
 function incidentParams(s) {
+  if (s.agg) return { datetime: datetime(s.win, s.from, s.to), category: s.category, source: s.category ? '' : s.source };
   return { datetime: datetime(s.win, s.from, s.to), category: s.category, status: s.status, source: s.source };
 }
 
 function hotspotParams(s) {
-  return { datetime: datetime(s.hot.win, s.hot.from, s.hot.to), category: s.hot.category, res: s.hot.res };
+  return { datetime: datetime(s.hot.win, s.hot.from, s.hot.to), category: s.hot.category, res: s.publicHot ? '' : s.hot.res };
+}
+
+/** Public hot spots are computed from the published table, whatever the policy: whole months, res 9. */
+function fitPublicHotspots(st) {
+  st.publicHot = true;
+  st.hot.win = publicWindow(st.hot.win);
+  st.hot.res = '';
+}
+
+/**
+ * A public caller of a server that publishes incidents as aggregates gets
+ * monthly counts per H3 cell (see docs/privacy.md): whole closed months, a
+ * category or a source (not both), no status. The state is made to fit.
+ */
+function fitPublic(st) {
+  st.agg = true;
+  st.win = publicWindow(st.win);
+  st.status = [];
+  if (st.category) st.source = '';
 }
 
 async function boot() {
@@ -59,7 +79,9 @@ async function boot() {
   performance.mark('mq:data');
   const catalog = layersResp.layers;
   const role = layersResp.role;
-  const ctx = { patches };
+  if (role === 'public') fitPublicHotspots(st);
+  if (role === 'public' && config.public_incidents !== 'points') fitPublic(st);
+  const ctx = { patches, agg: !!st.agg, minCount: config.min_count || 5 };
 
   const mapview = new MapView($('#map'), {
     config, catalog, patches, labels, view: st.view,
@@ -83,11 +105,13 @@ async function boot() {
   const panelCtx = () => ({
     datetime: datetime(st.win, st.from, st.to),
     windowLabel: windowLabel(st),
+    agg: !!st.agg, minCount: config.min_count || 5, incidentParams: incidentParams(st),
     zoomTo: f => map.easeTo({ center: f.geometry.type === 'Point' ? f.geometry.coordinates : map.getCenter(), zoom: Math.max(15.2, map.getZoom() + 2) }),
   });
 
   const app = {
-    catalog, role, state: st, mapview, ctx,
+    catalog, role, state: st, mapview, ctx, config,
+    agg: !!st.agg,
     changed: writeHash,
     filtersChanged() { mapview.setIncidentParams(incidentParams(st)); writeHash(); },
     timeChanged() { mapview.setIncidentParams(incidentParams(st)); panel.refresh(panelCtx()); writeHash(); },

@@ -75,7 +75,7 @@ export class InfoPanel {
       case 'communities': return this.community(props, ctx);
       case 'streets': return this.street(props);
       case 'incidents':
-        if ('count' in props) return this.cluster(props, feature, ctx);
+        if ('count' in props || props.suppressed === true) return this.cluster(props, feature, ctx);
         return this.generic(layer, feature);
       default: return this.generic(layer, feature);
     }
@@ -100,35 +100,59 @@ export class InfoPanel {
     return this.communityIncidents(p.name, ctx, stats);
   }
 
-  async communityIncidents(name, ctx, el) {
-    const signal = this.abort.signal;
+  /**
+   * Counts of a community's incidents by category: staff (and the public of
+   * a server that publishes points) count the OGC items; the public of an
+   * aggregates server gets the published figures of /incidents/summary.
+   */
+  async communityCounts(name, ctx, signal) {
+    if (ctx.agg) {
+      const params = { community: name };
+      const ip = ctx.incidentParams || {};
+      if (ctx.datetime) params.datetime = ctx.datetime;
+      if (ip.category) params.category = ip.category;
+      else if (ip.source) params.source = ip.source;
+      const sum = await getJSON('/incidents/summary', params, { signal });
+      return { sorted: sum.categories.map(c => [c.category, c.count]), total: sum.total, partial: sum.partial, suppressed: sum.suppressed };
+    }
     const params = { community: name, properties: 'category', limit: 10000 };
     if (ctx.datetime) params.datetime = ctx.datetime;
-    let fc;
-    try {
-      fc = await getJSON('/ogc/collections/incidents/items', params, { signal });
-    } catch (e) {
-      if (signal.aborted) return;
-      fill(el, h('h3', {}, t('communityIncidents')), h('p', { class: 'error' }, t('failed'), ': ', e.message));
-      return;
-    }
+    const fc = await getJSON('/ogc/collections/incidents/items', params, { signal });
     const counts = new Map();
     for (const f of fc.features) {
       const c = f.properties.category || '—';
       counts.set(c, (counts.get(c) || 0) + 1);
     }
-    const total = fc.numberMatched ?? fc.features.length;
-    const sorted = [...counts.entries()].sort((a, b) => b[1] - a[1]);
+    return { sorted: [...counts.entries()].sort((a, b) => b[1] - a[1]), total: fc.numberMatched ?? fc.features.length };
+  }
+
+  async communityIncidents(name, ctx, el) {
+    const signal = this.abort.signal;
+    let res;
+    try {
+      res = await this.communityCounts(name, ctx, signal);
+    } catch (e) {
+      if (signal.aborted) return;
+      fill(el, h('h3', {}, t('communityIncidents')), h('p', { class: 'error' }, t('failed'), ': ', e.message));
+      return;
+    }
+    const { sorted, total } = res;
     const head = h('h3', {}, t('communityIncidents'), h('small', {}, ' · ', ctx.windowLabel));
-    if (!sorted.length) {
-      fill(el, head, h('p', { class: 'muted' }, t('noIncidents')));
+    const note = ctx.agg ? h('p', { class: 'small muted public-note' }, t('publicNote', { n: ctx.minCount || 5 })) : null;
+    if (res.suppressed) {
+      fill(el, head, h('p', { class: 'muted' }, t('hiddenCell', { n: ctx.minCount || 5 })), note);
+      return;
+    }
+    if (!sorted.length && !total) {
+      fill(el, head, h('p', { class: 'muted' }, t('noIncidents')), note);
       return;
     }
     const canvas = h('canvas', { height: String(Math.max(80, sorted.length * 22 + 20)), 'aria-label': t('byCategory') });
     const list = h('table', { class: 'counts' }, h('tbody', {},
       sorted.map(([c, n]) => h('tr', {}, h('th', {}, c), h('td', {}, n.toLocaleString()))),
       h('tr', { class: 'total' }, h('th', {}, t('total')), h('td', {}, total.toLocaleString()))));
-    fill(el, head, h('div', { class: 'chart-box' }, canvas), list);
+    const partial = res.partial ? h('p', { class: 'small muted' }, t('partialCount', { n: ctx.minCount || 5 })) : null;
+    fill(el, head, h('div', { class: 'chart-box' }, canvas), list, partial, note);
     try {
       const Chart = await loadChart();
       if (signal.aborted) return;
@@ -158,6 +182,15 @@ export class InfoPanel {
   }
 
   cluster(p, feature, ctx) {
+    if (ctx.agg) {
+      // A published cell: its monthly counts added up, or why there is none.
+      const n = ctx.minCount || 5;
+      fill(this.body,
+        this.head('incidents', p.suppressed === true ? t('hiddenCell', { n }) : `${Number(p.count).toLocaleString()} ${t('aggregated')}`, ctx.windowLabel),
+        p.partial ? h('p', { class: 'small muted' }, t('partialCount', { n })) : null,
+        h('p', { class: 'small muted public-note' }, t('publicNote', { n })));
+      return Promise.resolve();
+    }
     fill(this.body,
       this.head('incidents', `${Number(p.count).toLocaleString()} ${t('aggregated')}`, ctx.windowLabel),
       h('button', { type: 'button', class: 'btn', onclick: () => ctx.zoomTo(feature) }, t('zoomIn')));

@@ -8,6 +8,8 @@ import { legendFor } from './styles.js';
 import { draw } from './mapview.js';
 
 const HOT_WINDOWS = ['7d', '30d', '90d', '365d'];
+const PUBLIC_HOT_WINDOWS = ['12m', 'all'];
+const WINDOW_KEYS = { '7d': 'd7', '30d': 'd30', '90d': 'd90', '365d': 'd365', '12m': 'm12', all: 'all' };
 const HOT_RES = ['', '8', '9', '10'];
 
 function enumOf(catalog, layer, field) {
@@ -66,11 +68,11 @@ function hotspotControls(app) {
   return h('div', { class: 'hot-controls' },
     h('p', { class: 'muted small' }, t('hotIntro')),
     h('label', {}, h('span', {}, t('hotWindow')),
-      select('hot-window', HOT_WINDOWS.map(w => [w, t(w === '7d' ? 'd7' : w === '30d' ? 'd30' : w === '90d' ? 'd90' : 'd365')]), hot.win,
+      select('hot-window', (app.role === 'public' ? PUBLIC_HOT_WINDOWS : HOT_WINDOWS).map(w => [w, t(WINDOW_KEYS[w])]), hot.win,
         v => { hot.win = v; app.hotChanged(); })),
     h('label', {}, h('span', {}, t('category')),
       select('hot-category', [['', t('all')], ...cats.map(c => [c, c])], hot.category, v => { hot.category = v; app.hotChanged(); })),
-    h('label', {}, h('span', {}, t('hotRes')),
+    app.role === 'public' ? null : h('label', {}, h('span', {}, t('hotRes')),
       select('hot-res', HOT_RES.map(r => [r, r ? 'H3 ' + r : t('auto')]), hot.res, v => { hot.res = v; app.hotChanged(); })));
 }
 
@@ -81,6 +83,20 @@ export function renderFilters(el, app) {
   const cats = enumOf(app.catalog, 'incidents', 'category');
   const statuses = enumOf(app.catalog, 'incidents', 'status');
   const sources = enumOf(app.catalog, 'incidents', 'source');
+  if (app.agg) {
+    // Published figures are by category or by source, one at a time.
+    const catSel = select('f-category', [['', t('all')], ...cats.map(c => [c, c])], s.category, v => {
+      s.category = v; if (v) { s.source = ''; srcSel.value = ''; } app.filtersChanged();
+    });
+    const srcSel = select('f-source', [['', t('all')], ...sources.map(c => [c, c])], s.source, v => {
+      s.source = v; if (v) { s.category = ''; catSel.value = ''; } app.filtersChanged();
+    });
+    fill(el, h('h2', {}, t('filters')),
+      h('label', { class: 'field' }, h('span', {}, t('category')), catSel),
+      h('label', { class: 'field' }, h('span', {}, t('source')), srcSel),
+      h('p', { class: 'small muted' }, t('publicFilters')));
+    return;
+  }
   fill(el,
     h('h2', {}, t('filters')),
     h('label', { class: 'field' }, h('span', {}, t('category')),
@@ -100,7 +116,10 @@ export function renderFilters(el, app) {
 
 /** Renders the export box: layer, format, only the current view. */
 export function renderExport(el, app) {
-  const names = draw(app.catalog).reverse().filter(n => n !== 'hotspots');
+  // Layers without a data link (the public incidents under aggregates) have
+  // no export.
+  const names = draw(app.catalog).reverse().filter(n => n !== 'hotspots' &&
+    (app.catalog.find(l => l.name === n).links || []).some(k => k.rel === 'data'));
   const layerSel = select('export-layer', names.map(n => [n, title(app.catalog.find(l => l.name === n))]),
     names.includes('incidents') ? 'incidents' : names[0], () => {});
   const fmtSel = select('export-format', [['csv', 'CSV'], ['geojson', 'GeoJSON'], ['kml', 'KML']], 'csv', () => {});

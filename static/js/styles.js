@@ -126,7 +126,11 @@ export function layersFor(name, source, ctx) {
             'circle-color': CLUSTER, 'circle-opacity': 0.75, 'circle-stroke-color': '#fff', 'circle-stroke-width': 1,
             'circle-radius': ['interpolate', ['linear'], ['sqrt', ['get', 'count']], 1, 5, 5, 11, 15, 22],
           } },
-        { id: 'incidents:point', type: 'circle', source, 'source-layer': name, filter: ['!', ['has', 'count']],
+        { id: 'incidents:hidden', type: 'circle', source, 'source-layer': name, filter: ['==', ['get', 'suppressed'], true],
+          paint: {
+            'circle-color': '#adb5bd', 'circle-opacity': 0.6, 'circle-stroke-color': '#fff', 'circle-stroke-width': 1, 'circle-radius': 5,
+          } },
+        { id: 'incidents:point', type: 'circle', source, 'source-layer': name, filter: ['all', ['!', ['has', 'count']], ['!', ['has', 'suppressed']]],
           paint: {
             'circle-color': match('status', STATUS_COLORS, '#555'), 'circle-radius': ['interpolate', ['linear'], ['zoom'], 15, 4, 18, 7],
             'circle-stroke-color': '#fff', 'circle-stroke-width': 1,
@@ -178,7 +182,10 @@ export function legendFor(name, ctx, tr) {
       { kind: 'circle', color: CARE, text: tr.title(name) },
       { kind: 'circle', color: CARE, ring: '#e03131', text: tr.field('care_targets', 'alarm') },
     ];
-    case 'incidents': return [
+    case 'incidents': return ctx.agg ? [
+      { kind: 'circle', color: CLUSTER, big: true, text: tr.t('publicLegend') },
+      { kind: 'circle', color: '#adb5bd', text: tr.t('hiddenLegend', { n: ctx.minCount || 5 }) },
+    ] : [
       ...Object.entries(STATUS_COLORS).map(([k, v]) => ({ kind: 'circle', color: v, text: tr.status(k) })),
       { kind: 'circle', color: CLUSTER, big: true, text: tr.t('aggLegend') },
     ];

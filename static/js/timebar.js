@@ -3,7 +3,7 @@
 
 import { h, fill } from './dom.js';
 import { t } from './i18n.js';
-import { recentMonths, today, addDays, datetime } from './timewin.js';
+import { recentMonths, closedMonths, today, addDays, datetime } from './timewin.js';
 
 const MONTHS = 24;
 const STEP_MS = 1500;
@@ -12,7 +12,7 @@ const STEP_MS = 1500;
 export function windowLabel(s) {
   if (s.win === 'custom') return `${s.from || '…'} – ${s.to || '…'}`;
   if (s.win.startsWith('m:')) return s.win.slice(2);
-  return t({ today: 'today', '7d': 'd7', '30d': 'd30', '90d': 'd90', '365d': 'd365' }[s.win] || 'all');
+  return t({ today: 'today', '7d': 'd7', '30d': 'd30', '90d': 'd90', '365d': 'd365', '12m': 'm12' }[s.win] || 'all');
 }
 
 /**
@@ -21,10 +21,13 @@ export function windowLabel(s) {
  */
 export function renderTimebar(el, app) {
   const s = app.state;
-  const months = recentMonths(MONTHS);
+  // Public callers of an aggregates server get whole closed months only.
+  const months = app.agg ? closedMonths(MONTHS) : recentMonths(MONTHS);
   let timer = null;
 
-  const buttons = [['today', 'today'], ['7d', 'd7'], ['30d', 'd30'], ['custom', 'custom'], ['month', 'month']].map(([w, key]) =>
+  const choices = app.agg ? [['12m', 'm12'], ['all', 'all'], ['month', 'month']]
+    : [['today', 'today'], ['7d', 'd7'], ['30d', 'd30'], ['custom', 'custom'], ['month', 'month']];
+  const buttons = choices.map(([w, key]) =>
     h('button', { type: 'button', class: 'seg-btn', dataset: { win: w }, onclick: () => pick(w) }, t(key)));
   const from = h('input', { type: 'date', id: 'win-from', value: s.from, 'aria-label': t('from'), onchange: e => { s.from = e.target.value; app.timeChanged(); } });
   const to = h('input', { type: 'date', id: 'win-to', value: s.to, 'aria-label': t('to'), onchange: e => { s.to = e.target.value; app.timeChanged(); } });
@@ -94,7 +97,10 @@ export function renderTimebar(el, app) {
     if (timer) { clearInterval(timer); timer = null; sync(); }
   }
 
-  fill(el, h('div', { class: 'seg', role: 'group', 'aria-label': t('time') }, buttons), custom, month, range);
+  const cfg = app.config || {};
+  const note = app.agg ? h('p', { class: 'public-note small muted', id: 'public-note' }, t('publicNote', { n: cfg.min_count || 5 }))
+    : app.role === 'public' && cfg.public_incidents === 'points' ? h('p', { class: 'public-note small muted', id: 'public-note' }, t('publicPoints')) : null;
+  fill(el, h('div', { class: 'seg', role: 'group', 'aria-label': t('time') }, buttons), custom, month, range, note);
   sync();
   return { stop, sync };
 }

@@ -83,8 +83,8 @@ describe('the map page', () => {
   });
 
   test('clicking a community opens its panel with its name and incident counts', async t => {
-    const { page, errors, context } = await openPage(browser);
-    await page.goto(BASE + '/#t=365d');
+    const { page, errors, requests, context } = await openPage(browser);
+    await page.goto(BASE + '/#t=12m');
     await ready(page);
     const name = '北大地西区';
     const at = await pixelOf(page, 'communities', name);
@@ -97,6 +97,9 @@ describe('the map page', () => {
     const total = Number((await page.locator('#info tr.total td').textContent()).replace(/[^0-9]/g, ''));
     assert.ok(total > 0, 'a year of demo incidents in the community');
     await page.locator('#info .incident-stats[data-chart="ready"]').waitFor();
+    // The public gets the published figures, never the incidents themselves.
+    assert.ok(requests.some(r => r.url.includes('/incidents/summary?')), 'the panel asks /incidents/summary');
+    assert.ok(requests.every(r => !r.url.includes('/ogc/collections/incidents')), 'no raw incident is fetched');
     assert.match(await page.evaluate(() => location.hash), /sel=communities:/, 'the open panel is in the URL');
     t.diagnostic('screenshot: ' + await screenshot(page, 'community-panel.png'));
     assert.deepEqual(errors, []);
@@ -167,17 +170,26 @@ describe('the map page', () => {
     const { page, errors, requests, context } = await openPage(browser);
     await page.goto(BASE + '/');
     await ready(page);
-    await page.locator('#timebar button[data-win="7d"]').click();
+    // The public gets whole closed months: the last 12, all, or one.
+    const wins = await page.$$eval('#timebar button[data-win]', bs => bs.map(b => b.dataset.win));
+    assert.deepEqual(wins, ['12m', 'all', 'month']);
+    await page.locator('#timebar button[data-win="all"]').click();
+    await page.locator('#timebar button[data-win="12m"]').click();
     await page.locator('#f-category').selectOption('停电');
     await idle(page);
     const hash = await page.evaluate(() => new Promise(r => setTimeout(() => r(location.hash), 300)));
-    assert.match(hash, /t=7d/);
+    assert.match(hash, /t=12m/);
     assert.match(decodeURIComponent(hash), /cat=停电/);
     const tileURL = requests.map(r => r.url).filter(u => u.includes('/tiles/incidents/')).pop();
     const q = new URL(tileURL).searchParams;
     const [from, to] = q.get('datetime').split('/');
-    assert.equal((Date.parse(to) - Date.parse(from)) / 86400000, 6, 'seven days, both ends included');
+    assert.match(from, /^\d{4}-\d{2}-01$/, 'starts on the first of a month');
+    const end = new Date(Date.parse(to) + 86400000);
+    assert.equal(end.getUTCDate(), 1, 'ends on the last day of a month');
+    const thisMonth = new Date().toISOString().slice(0, 7);
+    assert.ok(to.slice(0, 7) < thisMonth, 'the month in progress is not published');
     assert.equal(q.get('category'), '停电');
+    assert.equal(q.get('status'), null, 'no status filter for the public');
 
     // The month slider: a month at a time, and play steps to the next.
     await page.locator('#timebar button[data-win="month"]').click();
@@ -195,16 +207,23 @@ describe('the map page', () => {
     const { page: page2, context: c2 } = await openPage(browser);
     await page2.goto(BASE + '/' + hash);
     await ready(page2);
-    assert.equal(await page2.locator('#timebar button[data-win="7d"]').getAttribute('aria-pressed'), 'true');
+    assert.equal(await page2.locator('#timebar button[data-win="12m"]').getAttribute('aria-pressed'), 'true');
     assert.equal(await page2.locator('#f-category').inputValue(), '停电');
     assert.deepEqual(errors, []);
     await context.close();
     await c2.close();
   });
 
-  test('export downloads the filtered layer', async () => {
+  test('export downloads the filtered layer', async t => {
+    if (!STAFF_TOKEN) { t.skip('no staff token'); return; }
     const { page, errors, context } = await openPage(browser);
+    // Incidents are exported to staff; the public has no incidents export.
+    await page.goto(BASE + '/');
+    await ready(page);
+    assert.equal(await page.locator('#export-layer option[value="incidents"]').count(), 0, 'no incidents export for the public');
+    await page.evaluate(token => sessionStorage.setItem('minqing.token', token), STAFF_TOKEN);
     await page.goto(BASE + '/#t=30d');
+    await page.reload();
     await ready(page);
     await page.locator('#export-layer').selectOption('incidents');
     await page.locator('#export-format').selectOption('csv');
@@ -215,6 +234,27 @@ describe('the map page', () => {
     const lines = text.trim().split(/\r?\n/);
     assert.ok(lines.length > 1, 'a header and rows');
     assert.match(lines[0], /问题分类/, 'Chinese column titles');
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  test('the public sees published cells with counts and a plain note, never points', async t => {
+    const { page, errors, requests, context } = await openPage(browser);
+    await page.goto(BASE + '/#map=15.00/39.85750/116.28750');
+    await ready(page);
+    await page.locator('#public-note').waitFor();
+    assert.match(await page.locator('#public-note').textContent(), /按月.*网格.*少于5条/);
+    const feats = await page.evaluate(() => window.minqing.map.queryRenderedFeatures({ layers: ['incidents:cluster', 'incidents:hidden', 'incidents:point'] })
+      .map(f => ({ layer: f.layer.id, props: f.properties })));
+    assert.ok(feats.length > 0, 'the street\'s complaints are on the map');
+    for (const f of feats) {
+      assert.notEqual(f.layer, 'incidents:point', 'no incident point');
+      assert.match(f.props.h3, /^89[0-9a-f]{13}$/, 'a published res-9 cell');
+      assert.ok(f.props.count >= 5 || f.props.suppressed === true, `count ${f.props.count} or suppressed`);
+    }
+    const tiles = requests.map(r => r.url).filter(u => u.includes('/tiles/incidents/'));
+    assert.ok(tiles.length > 0 && tiles.every(u => !new URL(u).searchParams.has('status')));
+    t.diagnostic('screenshot: ' + await screenshot(page, 'public-cells.png'));
     assert.deepEqual(errors, []);
     await context.close();
   });

@@ -1,0 +1,216 @@
+package disclose
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"minqing/geo/hex"
+	"minqing/layers"
+)
+
+// Publisher makes and caches the published table of the incidents of one
+// store: per month, keyed on the incidents layer's version, so that a write
+// makes it recount. It is safe for concurrent use.
+type Publisher struct {
+	src   layers.Source
+	layer *layers.Layer
+	k     int
+	now   func() time.Time
+
+	mu     sync.Mutex
+	tables map[Month]versioned
+	first  versionedMonth
+}
+
+type versioned struct {
+	version int64
+	table   *Table
+}
+
+type versionedMonth struct {
+	version int64
+	ok      bool // the version has been looked at
+	has     bool // the layer has incidents
+	month   Month
+}
+
+// NewPublisher returns a publisher of the incidents layer l of src with
+// threshold k (DefaultK when k ≤ 0). now tells the time (time.Now when nil):
+// the month in progress is never published.
+func NewPublisher(src layers.Source, l *layers.Layer, k int, now func() time.Time) *Publisher {
+	if k <= 0 {
+		k = DefaultK
+	}
+	if now == nil {
+		now = time.Now
+	}
+	return &Publisher{src: src, layer: l, k: k, now: now, tables: map[Month]versioned{}}
+}
+
+// K returns the publication threshold.
+func (p *Publisher) K() int { return p.k }
+
+// Layer returns the incidents layer published.
+func (p *Publisher) Layer() *layers.Layer { return p.layer }
+
+// Months returns the published months of the layer at version: from the
+// month of the first incident to the last closed month. It returns nil when
+// there is none.
+func (p *Publisher) Months(ctx context.Context, version int64) ([]Month, error) {
+	first, has, err := p.firstMonth(ctx, version)
+	if err != nil || !has {
+		return nil, err
+	}
+	return Span(first, LastClosed(p.now())), nil
+}
+
+// Bounds returns the first and last published months (ok false when none).
+func (p *Publisher) Bounds(ctx context.Context, version int64) (first, last Month, ok bool, err error) {
+	first, has, err := p.firstMonth(ctx, version)
+	if err != nil || !has {
+		return first, last, false, err
+	}
+	last = LastClosed(p.now())
+	return first, last, !last.Before(first), nil
+}
+
+// firstMonth finds the month of the earliest incident by bisection on
+// counts (about a dozen count queries per version).
+func (p *Publisher) firstMonth(ctx context.Context, version int64) (Month, bool, error) {
+	p.mu.Lock()
+	f := p.first
+	p.mu.Unlock()
+	if f.ok && f.version == version {
+		return f.month, f.has, nil
+	}
+	countUpTo := func(m Month) (int64, error) {
+		end := m.Range().End
+		n, err := p.src.Count(ctx, p.layer, layers.Query{Role: layers.Staff, Time: &layers.TimeRange{End: end}})
+		if err != nil {
+			return 0, fmt.Errorf("disclose: count incidents up to %s: %w", m, err)
+		}
+		return n, nil
+	}
+	lo, hi := Month{1990, time.January}, MonthOf(p.now())
+	n, err := countUpTo(hi)
+	if err != nil {
+		return Month{}, false, err
+	}
+	res := versionedMonth{version: version, ok: true}
+	if n > 0 {
+		if n, err = countUpTo(lo); err != nil {
+			return Month{}, false, err
+		}
+		if n == 0 {
+			// Invariant: nothing up to lo, something up to hi.
+			for lo.Next() != hi {
+				mid := midMonth(lo, hi)
+				n, err := countUpTo(mid)
+				if err != nil {
+					return Month{}, false, err
+				}
+				if n > 0 {
+					hi = mid
+				} else {
+					lo = mid
+				}
+			}
+		} else {
+			hi = lo
+		}
+		res.has, res.month = true, hi
+	}
+	p.mu.Lock()
+	p.first = res
+	p.mu.Unlock()
+	return res.month, res.has, nil
+}
+
+// midMonth returns a month halfway between lo and hi.
+func midMonth(lo, hi Month) Month {
+	a := lo.Year*12 + int(lo.Mon) - 1
+	b := hi.Year*12 + int(hi.Mon) - 1
+	m := (a + b) / 2
+	return Month{m / 12, time.Month(m%12 + 1)}
+}
+
+// Tables returns the published tables of months at version (read in
+// parallel, cached per month).
+func (p *Publisher) Tables(ctx context.Context, version int64, months []Month) ([]*Table, error) {
+	out := make([]*Table, len(months))
+	errs := make([]error, len(months))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 4)
+	for i, m := range months {
+		if t := p.cached(version, m); t != nil {
+			out[i] = t
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			out[i], errs[i] = p.Table(ctx, version, m)
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// cached returns the cached table of m at version, or nil.
+func (p *Publisher) cached(version int64, m Month) *Table {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if v, ok := p.tables[m]; ok && v.version == version {
+		return v.table
+	}
+	return nil
+}
+
+// Table returns the published table of month m at version. A month that is
+// not closed yet has an empty table.
+func (p *Publisher) Table(ctx context.Context, version int64, m Month) (*Table, error) {
+	if t := p.cached(version, m); t != nil {
+		return t, nil
+	}
+	if LastClosed(p.now()).Before(m) {
+		return &Table{Month: m, Cells: map[hex.Cell]*Family{}}, nil
+	}
+	r := m.Range()
+	q := layers.Query{Role: layers.Staff, Time: &r}
+	raw := Raw{Totals: map[hex.Cell]int64{}, Parts: map[Dim]map[hex.Cell]map[string]int64{}}
+	ccs, err := p.src.CellCounts(ctx, p.layer, Res, q, "")
+	if err != nil {
+		return nil, fmt.Errorf("disclose: counts of %s: %w", m, err)
+	}
+	for _, cc := range ccs {
+		raw.Totals[cc.Cell] += cc.Count
+	}
+	for _, d := range Dims {
+		ccs, err := p.src.CellCounts(ctx, p.layer, Res, q, string(d))
+		if err != nil {
+			return nil, fmt.Errorf("disclose: counts of %s by %s: %w", m, d, err)
+		}
+		byCell := map[hex.Cell]map[string]int64{}
+		for _, cc := range ccs {
+			if byCell[cc.Cell] == nil {
+				byCell[cc.Cell] = map[string]int64{}
+			}
+			byCell[cc.Cell][cc.Group] += cc.Count
+		}
+		raw.Parts[d] = byCell
+	}
+	t := Build(m, raw, p.k)
+	p.mu.Lock()
+	p.tables[m] = versioned{version: version, table: t}
+	p.mu.Unlock()
+	return t, nil
+}
