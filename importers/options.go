@@ -108,9 +108,9 @@ type Options struct {
 	// MaxFieldBytes bounds one value of a record (after decoding; a WKT
 	// geometry excepted): a larger one rejects the record, with its row
 	// number, like any invalid value (set aside with SkipInvalid).
-	MaxFieldBytes int // 0: DefaultMaxFieldBytes
-	MaxCoordinates int   // 0: DefaultMaxCoordinates
-	MaxProblems    int   // 0: DefaultMaxProblems
+	MaxFieldBytes  int // 0: DefaultMaxFieldBytes
+	MaxCoordinates int // 0: DefaultMaxCoordinates
+	MaxProblems    int // 0: DefaultMaxProblems
 }
 
 func (o *Options) defaults() {
