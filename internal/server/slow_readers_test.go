@@ -149,4 +149,3 @@ func withParam(url, kv string) string {
 	}
 	return url + "?" + kv
 }
-
