@@ -56,7 +56,7 @@ func (s *deadlineSource) call(ctx context.Context, op string, fn func(context.Co
 	dctx, cancel := context.WithTimeout(ctx, s.d)
 	defer cancel()
 	err := fn(dctx)
-	if err != nil && ctx.Err() == nil && dctx.Err() != nil && !errors.Is(err, ErrUnavailable) {
+	if err != nil && ctx.Err() == nil && errors.Is(dctx.Err(), context.DeadlineExceeded) {
 		return &deadlineError{op: op, d: s.d, err: err}
 	}
 	return err
