@@ -117,6 +117,13 @@ func (c *converter) convert(rec *record) (*layers.Feature, []Problem, []Problem)
 		}
 		setBy.set(name, kv.key)
 		text := strings.TrimSpace(textOf(kv.val))
+		if t.kind != tWKT && len(text) > c.opts.MaxFieldBytes {
+			// A geometry's WKT is bounded by the record size and the
+			// coordinate count; every other value by the field size.
+			errs = append(errs, Problem{Row: row, Field: name, Column: kv.key, Value: shorten(text),
+				Reason: fmt.Sprintf("the value is %s, more than the %s a field may hold", byteSize(int64(len(text))), byteSize(int64(c.opts.MaxFieldBytes)))})
+			continue
+		}
 		switch t.kind {
 		case tField:
 			v, err := parseValue(t.field, kv.val, c.res.values[t.field.Name])

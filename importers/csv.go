@@ -53,7 +53,8 @@ func (c *csvReader) next() (*record, error) {
 			return nil, io.EOF
 		}
 		if isTooLarge(err) {
-			return nil, err
+			line, _ := c.cr.FieldPos(0) // the last row read whole
+			return nil, fmt.Errorf("the row after line %d: %w", line, err)
 		}
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {

@@ -8,7 +8,8 @@
 // record into a [layers.Feature] and hands the valid ones to one
 // [layers.Source.Write]: the store writes them in one transaction. Memory
 // stays bounded whatever the file's size: records are read one at a time
-// (no record may exceed [Options.MaxRecordBytes]), and only the first
+// (no record may exceed [Options.MaxRecordBytes], 1 MiB by default, and no
+// value [Options.MaxFieldBytes], 64 KiB: such a row is rejected), and only the first
 // [Options.MaxProblems] problems are kept in the report (all are counted).
 // The one structure that grows with the file is a set of 64-bit hashes of
 // the layer's key (about 20 bytes a row), which catches a work order listed

@@ -54,6 +54,9 @@ func (s *rsStripper) Read(p []byte) (int, error) {
 
 // syntaxError explains a JSON decoding error with its byte offset.
 func (g *geojsonReader) syntaxError(err error) error {
+	if !isTooLarge(err) && g.bud.exhausted() {
+		err = g.bud.tooLarge()
+	}
 	if isTooLarge(err) {
 		return fmt.Errorf("feature %d: %w", g.n+1, err)
 	}

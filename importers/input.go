@@ -52,6 +52,14 @@ func (b *budget) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// exhausted reports whether the current record used its whole budget: a
+// decoder error then (such as a UTF-8 sequence cut at the limit) is the
+// size limit's doing.
+func (b *budget) exhausted() bool { return b.n >= b.limit }
+
+// tooLarge is the error of an exhausted budget.
+func (b *budget) tooLarge() error { return &errTooLarge{max: b.max} }
+
 // reset starts a new record.
 func (b *budget) reset() { b.limit = b.n + b.max }
 

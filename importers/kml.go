@@ -69,6 +69,9 @@ type kmlPolygon struct {
 }
 
 func (k *kmlReader) syntaxError(err error) error {
+	if !isTooLarge(err) && k.bud.exhausted() {
+		err = k.bud.tooLarge()
+	}
 	if isTooLarge(err) {
 		return fmt.Errorf("placemark %d: %w", k.n+1, err)
 	}

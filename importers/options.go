@@ -67,7 +67,8 @@ func Beijing() orb.Bound { return orb.Bound{Min: orb.Point{115.4, 39.4}, Max: or
 
 // Defaults of Options.
 const (
-	DefaultMaxRecordBytes = 64 << 20 // one CSV row, GeoJSON feature or KML placemark
+	DefaultMaxRecordBytes = 1 << 20  // one CSV row, GeoJSON feature or KML placemark
+	DefaultMaxFieldBytes  = 64 << 10 // one value of a row (not a WKT geometry)
 	DefaultMaxCoordinates = 1 << 20  // coordinates in one feature
 	DefaultMaxProblems    = 10000    // errors (and, separately, warnings) kept in a report
 )
@@ -100,9 +101,16 @@ type Options struct {
 	// once at the end, from the goroutine running Import.
 	Progress func(Progress)
 
+	// MaxRecordBytes bounds one record as read from the file (a CSV row, a
+	// GeoJSON feature, a KML placemark): a larger one ends the import, naming
+	// the record, since the reader cannot find where the next one starts.
 	MaxRecordBytes int64 // 0: DefaultMaxRecordBytes
-	MaxCoordinates int   // 0: DefaultMaxCoordinates
-	MaxProblems    int   // 0: DefaultMaxProblems
+	// MaxFieldBytes bounds one value of a record (after decoding; a WKT
+	// geometry excepted): a larger one rejects the record, with its row
+	// number, like any invalid value (set aside with SkipInvalid).
+	MaxFieldBytes  int // 0: DefaultMaxFieldBytes
+	MaxCoordinates int // 0: DefaultMaxCoordinates
+	MaxProblems    int // 0: DefaultMaxProblems
 }
 
 func (o *Options) defaults() {
@@ -121,6 +129,9 @@ func (o *Options) defaults() {
 	}
 	if o.MaxRecordBytes <= 0 {
 		o.MaxRecordBytes = DefaultMaxRecordBytes
+	}
+	if o.MaxFieldBytes <= 0 {
+		o.MaxFieldBytes = DefaultMaxFieldBytes
 	}
 	if o.MaxCoordinates <= 0 {
 		o.MaxCoordinates = DefaultMaxCoordinates

@@ -31,3 +31,20 @@ func Prepare(l *Layer, f *Feature) error {
 	}
 	return l.Check(f)
 }
+
+// CheckWrite is the front of every Source.Write: it validates what a write
+// asks for before any store opens a transaction, and returns the write mode
+// to use (Insert when none is given). An unknown mode is an *InvalidError on
+// "mode" in every store.
+func CheckWrite(l *Layer, opts WriteOptions) (WriteMode, error) {
+	if l == nil {
+		return "", fmt.Errorf("write: no layer: %w", ErrInvalid)
+	}
+	switch opts.Mode {
+	case "":
+		return Insert, nil
+	case Insert, Upsert, Replace:
+		return opts.Mode, nil
+	}
+	return "", Invalid("mode", fmt.Sprintf("write mode %q: use insert, upsert or replace", opts.Mode))
+}

@@ -45,14 +45,56 @@ func (t truth) not() truth {
 // makes it unknown. The geometry S_INTERSECTS (and IS NULL on a geometry
 // property) tests is props[Prop] when that key is present (an orb.Geometry
 // or nil) and geom otherwise. A nil e matches nothing.
+//
+// Eval compiles e's LIKE patterns on every call; to test many features
+// against one filter, Compile it once and call Program.Match.
 func Eval(e Expr, props map[string]any, geom orb.Geometry) bool {
 	ev := evaluator{props: props, geom: geom}
 	return ev.eval(e) == tTrue
 }
 
+// Program is a filter compiled once for a query: its LIKE patterns parsed
+// and measured, so that testing a feature costs no more for a long pattern
+// than the matching itself. A Program is read-only and safe for concurrent use.
+type Program struct {
+	e     Expr
+	likes map[*Like]*likePattern
+}
+
+// Compile prepares e for Match. A nil e gives a Program matching nothing.
+func Compile(e Expr) *Program {
+	p := &Program{e: e, likes: map[*Like]*likePattern{}}
+	p.compile(e)
+	return p
+}
+
+func (p *Program) compile(e Expr) {
+	switch e := e.(type) {
+	case *And:
+		for _, a := range e.Args {
+			p.compile(a)
+		}
+	case *Or:
+		for _, a := range e.Args {
+			p.compile(a)
+		}
+	case *Not:
+		p.compile(e.Arg)
+	case *Like:
+		p.likes[e] = compileLike(e.Pattern)
+	}
+}
+
+// Match reports whether one feature matches, as Eval does.
+func (p *Program) Match(props map[string]any, geom orb.Geometry) bool {
+	ev := evaluator{props: props, geom: geom, likes: p.likes}
+	return ev.eval(p.e) == tTrue
+}
+
 type evaluator struct {
 	props map[string]any
 	geom  orb.Geometry
+	likes map[*Like]*likePattern // compiled patterns, or nil
 }
 
 func (ev evaluator) eval(e Expr) truth {
@@ -118,10 +160,17 @@ func (ev evaluator) eval(e Expr) truth {
 		return negateIf(r, e.Not)
 	case *Like:
 		s, ok := ev.value(e.Prop).(string)
-		if !ok || !validLikePattern(e.Pattern) {
+		if !ok {
 			return tUnknown
 		}
-		return negateIf(truthOf(likeMatch(e.Pattern, s)), e.Not)
+		lp := ev.likes[e]
+		if lp == nil {
+			lp = compileLike(e.Pattern)
+		}
+		if !lp.valid {
+			return tUnknown
+		}
+		return negateIf(truthOf(lp.match(s)), e.Not)
 	case *Between:
 		v := ev.value(e.Prop)
 		lo, ok1 := compareValues(v, e.Low)
@@ -286,10 +335,20 @@ type likeElem struct {
 	kind byte // 'c' literal character, '_' any one, '%' any run
 }
 
-// likeMatch reports whether s matches the LIKE pattern pat (characters,
-// case-sensitive, backslash escape), in O(len(pat)·len(s)) time.
-func likeMatch(pat, s string) bool {
-	var elems []likeElem
+// likePattern is a LIKE pattern compiled once per query: its elements,
+// with runs of % folded into one, and the fewest characters a match needs.
+type likePattern struct {
+	valid  bool // false: a pattern PostgreSQL rejects; every match is unknown
+	elems  []likeElem
+	minLen int // characters (not %) the pattern needs
+}
+
+// compileLike parses pat (characters, case-sensitive, backslash escape).
+func compileLike(pat string) *likePattern {
+	lp := &likePattern{valid: validLikePattern(pat)}
+	if !lp.valid {
+		return lp
+	}
 	for i := 0; i < len(pat); {
 		r, n := utf8.DecodeRuneInString(pat[i:])
 		i += n
@@ -297,30 +356,49 @@ func likeMatch(pat, s string) bool {
 		case '\\':
 			r, n = utf8.DecodeRuneInString(pat[i:])
 			i += n
-			elems = append(elems, likeElem{r: r, kind: 'c'})
+			lp.elems = append(lp.elems, likeElem{r: r, kind: 'c'})
 		case '%':
-			if len(elems) == 0 || elems[len(elems)-1].kind != '%' {
-				elems = append(elems, likeElem{kind: '%'})
+			if len(lp.elems) == 0 || lp.elems[len(lp.elems)-1].kind != '%' {
+				lp.elems = append(lp.elems, likeElem{kind: '%'})
 			}
+			continue
 		case '_':
-			elems = append(elems, likeElem{kind: '_'})
+			lp.elems = append(lp.elems, likeElem{kind: '_'})
 		default:
-			elems = append(elems, likeElem{r: r, kind: 'c'})
+			lp.elems = append(lp.elems, likeElem{r: r, kind: 'c'})
 		}
+		lp.minLen++
 	}
-	str := []rune(s)
-	p, i := 0, 0
+	return lp
+}
+
+// likeMatch reports whether s matches the LIKE pattern pat.
+func likeMatch(pat, s string) bool { return compileLike(pat).match(s) }
+
+// match reports whether s matches the pattern: a greedy two-pointer
+// wildcard match that backtracks only to the last %, so it takes at most
+// O(len(pattern)·len(s)) steps and no memory — never the exponential time of
+// a naive recursive matcher. A string shorter than the pattern's fixed
+// characters is refused at once.
+func (lp *likePattern) match(s string) bool {
+	if utf8.RuneCountInString(s) < lp.minLen {
+		return false
+	}
+	elems := lp.elems
+	p, i := 0, 0 // element index; byte offset in s
 	star, mark := -1, 0
-	for i < len(str) {
+	for i < len(s) {
+		r, n := utf8.DecodeRuneInString(s[i:])
 		switch {
-		case p < len(elems) && (elems[p].kind == '_' || elems[p].kind == 'c' && elems[p].r == str[i]):
+		case p < len(elems) && (elems[p].kind == '_' || elems[p].kind == 'c' && elems[p].r == r):
 			p++
-			i++
+			i += n
 		case p < len(elems) && elems[p].kind == '%':
 			star, mark = p, i
 			p++
 		case star >= 0:
-			mark++
+			_, m := utf8.DecodeRuneInString(s[mark:])
+			mark += m
 			p, i = star+1, mark
 		default:
 			return false

@@ -91,7 +91,9 @@ func Write(ctx context.Context, src layers.Source, l *layers.Layer, q layers.Que
 	if err := enc.Begin(); err != nil {
 		return 0, fmt.Errorf("export %s: %w", l.Name, err)
 	}
-	if err := src.Features(ctx, l, q, enc.Write); err != nil {
+	// In keyset pages, so that a slow writer (a pipe, a full disk) never
+	// holds a store connection or a read transaction.
+	if err := layers.Stream(ctx, src, l, q, layers.DefaultPageSize, enc.Write); err != nil {
 		return enc.Count(), fmt.Errorf("export %s: %w", l.Name, err)
 	}
 	if err := enc.End(); err != nil {

@@ -59,14 +59,20 @@ func community(i int) *layers.Feature {
 }
 
 // genSource is a layers.Source that generates n incidents on the fly (for
-// memory tests); only Features is implemented.
+// memory tests); only Features is implemented, with keyset paging
+// (AfterID, Limit) as the stores do.
 type genSource struct {
 	layers.Source
 	n int
 }
 
 func (g genSource) Features(ctx context.Context, l *layers.Layer, q layers.Query, fn func(*layers.Feature) error) error {
-	for i := 1; i <= g.n; i++ {
+	sent := 0
+	for i := int(q.AfterID) + 1; i <= g.n; i++ {
+		if q.Limit > 0 && sent == q.Limit {
+			return nil
+		}
+		sent++
 		if i%1024 == 0 {
 			if err := ctx.Err(); err != nil {
 				return err
@@ -88,7 +94,15 @@ type sliceSource struct {
 }
 
 func (s sliceSource) Features(ctx context.Context, l *layers.Layer, q layers.Query, fn func(*layers.Feature) error) error {
+	sent := 0
 	for _, f := range s.fs {
+		if f.ID != 0 && f.ID <= q.AfterID {
+			continue
+		}
+		if q.Limit > 0 && sent == q.Limit {
+			return nil
+		}
+		sent++
 		if err := fn(f); err != nil {
 			return err
 		}

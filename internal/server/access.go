@@ -26,6 +26,11 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		role, err := auth.Resolve(c.Request().Context(), s.src, secret)
 		if err != nil {
+			if c.Request().ContentLength != 0 {
+				// A refused upload: close the connection rather than let
+				// the server drain a body nobody will read.
+				c.Response().Header().Set(echo.HeaderConnection, "close")
+			}
 			return err
 		}
 		c.Set(roleKey, role)

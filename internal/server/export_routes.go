@@ -42,12 +42,7 @@ func (s *Server) exportLayer(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	started := false
 	begin := func() error {
-		if started {
-			return nil
-		}
-		started = true
 		h := w.Header()
 		h.Set(echo.HeaderContentType, format.ContentType())
 		h.Set(echo.HeaderContentDisposition, export.ContentDisposition(l, format, time.Now()))
@@ -56,16 +51,7 @@ func (s *Server) exportLayer(c echo.Context) error {
 		w.WriteHeader(http.StatusOK)
 		return enc.Begin()
 	}
-	err = s.src.Features(c.Request().Context(), l, q, func(f *layers.Feature) error {
-		if err := begin(); err != nil {
-			return err
-		}
-		return enc.Write(f)
-	})
-	if err != nil {
-		return err
-	}
-	if err := begin(); err != nil {
+	if err := s.streamFeatures(c, l, q, begin, enc.Write); err != nil {
 		return err
 	}
 	return enc.End()

@@ -7,6 +7,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 
@@ -26,37 +27,50 @@ func importParams() []string {
 // maxFormField bounds a multipart text field.
 const maxFormField = 256
 
+// importLayer answers POST /import/{layer}. The caller's access is checked
+// before a byte of the body is read, and a refusal closes the connection so
+// that the server does not read (drain) the upload; the upload is then
+// spooled to a temporary file, within the size cap, before the import
+// starts, so that a client sending slowly never holds the store's write
+// transaction (the GeoPackage write lock, a PostGIS transaction).
 func (s *Server) importLayer(c echo.Context) error {
+	refuse := func(err error) error {
+		c.Response().Header().Set(echo.HeaderConnection, "close")
+		return err
+	}
 	l, err := s.layerFor(c, c.Param("layer"))
 	if err != nil {
-		return err
+		return refuse(err)
 	}
 	switch roleOf(c) {
 	case layers.Admin:
 	case layers.Public:
 		c.Response().Header().Set("WWW-Authenticate", `Bearer realm="minqing"`)
-		return echo.NewHTTPError(http.StatusUnauthorized, "importing needs an admin token (Authorization: Bearer mq_…)")
+		return refuse(echo.NewHTTPError(http.StatusUnauthorized, "importing needs an admin token (Authorization: Bearer mq_…)"))
 	default:
-		return echo.NewHTTPError(http.StatusForbidden, "importing needs an admin token; this token may only read")
+		return refuse(echo.NewHTTPError(http.StatusForbidden, "importing needs an admin token; this token may only read"))
 	}
 	req := c.Request()
 	q := req.URL.Query()
 	if err := checkParams(q, nil, layers.Admin, importParams()...); err != nil {
-		return err
+		return refuse(err)
 	}
 	req.Body = http.MaxBytesReader(c.Response(), req.Body, s.cfg.ImportMaxBytes)
 
-	in, name, ctype, err := importBody(req, q)
+	body, name, ctype, err := importBody(req, q)
 	if err != nil {
-		return s.importError(err)
+		return refuse(s.importError(err))
 	}
 	opts, err := importOptions(q, name, ctype)
 	if err != nil {
-		return err
+		return refuse(err)
 	}
-	if req.ContentLength > 0 && name == "" {
-		opts.Size = req.ContentLength
+	in, size, err := spoolUpload(body)
+	if err != nil {
+		return refuse(s.importError(err))
 	}
+	defer in.Close()
+	opts.Size = size
 	rep, err := importers.Import(req.Context(), s.src, s.catalog, l, in, opts)
 	s.log.Info("import", "layer", l.Name, "format", opts.Format, "read", rep.Read, "rejected", rep.Rejected,
 		"inserted", rep.Inserted, "updated", rep.Updated, "deleted", rep.Deleted, "written", rep.Written, "err", err)
@@ -69,6 +83,56 @@ func (s *Server) importLayer(c echo.Context) error {
 		return c.JSON(http.StatusUnprocessableEntity, rep)
 	}
 	return err
+}
+
+// spooled is an upload in a temporary file, removed when closed.
+type spooled struct{ *os.File }
+
+// Close closes and removes the file.
+func (f spooled) Close() error {
+	return errors.Join(f.File.Close(), os.Remove(f.Name()))
+}
+
+// spoolUpload copies the upload (already capped by http.MaxBytesReader) to
+// a temporary file and returns it rewound, with its size. The file is
+// removed on every path: here on an error, by Close otherwise.
+func spoolUpload(body io.Reader) (io.ReadCloser, int64, error) {
+	f, err := os.CreateTemp("", "minqing-import-*")
+	if err != nil {
+		return nil, 0, fmt.Errorf("import: spool the upload: %w", err)
+	}
+	sp := spooled{f}
+	rd := &readErr{r: body}
+	n, err := io.Copy(f, rd)
+	if err == nil {
+		_, err = f.Seek(0, io.SeekStart)
+	}
+	switch {
+	case err == nil:
+		return sp, n, nil
+	case isTooLarge(err):
+	case rd.err != nil:
+		err = badRequest("file", "the upload could not be read to its end: "+err.Error())
+	default:
+		err = fmt.Errorf("import: spool the upload: %w", err)
+	}
+	sp.Close()
+	return nil, 0, err
+}
+
+// readErr remembers an error of its reader (the client's), to tell it from
+// an error writing the spool file (the server's).
+type readErr struct {
+	r   io.Reader
+	err error
+}
+
+func (r *readErr) Read(p []byte) (int, error) {
+	n, err := r.r.Read(p)
+	if err != nil && !errors.Is(err, io.EOF) {
+		r.err = err
+	}
+	return n, err
 }
 
 // importBody finds the file in the request: the multipart part named

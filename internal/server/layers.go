@@ -125,27 +125,44 @@ func (s *Server) layerGeoJSON(c echo.Context) error {
 func (s *Server) streamGeoJSON(c echo.Context, l *layers.Layer, q layers.Query, head ...geojson.Member) error {
 	w := c.Response()
 	gw := geojson.NewWriter(w, q.Columns(l), -1)
-	started := false
 	begin := func() error {
-		if started {
-			return nil
-		}
-		started = true
 		w.Header().Set(echo.HeaderContentType, "application/geo+json")
 		w.WriteHeader(http.StatusOK)
 		return gw.Begin(head...)
 	}
-	err := s.src.Features(c.Request().Context(), l, q, func(f *layers.Feature) error {
-		if err := begin(); err != nil {
+	if err := s.streamFeatures(c, l, q, begin, gw.Write); err != nil {
+		return err
+	}
+	return gw.End()
+}
+
+// streamPageSize is how many features a streamed response reads from the
+// store at a time (see layers.Stream).
+const streamPageSize = layers.DefaultPageSize
+
+// streamFeatures is the one loop of every streamed response (layer GeoJSON,
+// OGC items, exports): it reads q in short keyset pages with layers.Stream,
+// so the client's pace never holds a store connection, calls begin once
+// before the first feature — or at the end of an empty result — so that an
+// error found in the query is still a clean JSON error, and write for each
+// feature. The caller ends the document.
+func (s *Server) streamFeatures(c echo.Context, l *layers.Layer, q layers.Query, begin func() error, write func(*layers.Feature) error) error {
+	started := false
+	start := func() error {
+		if started {
+			return nil
+		}
+		started = true
+		return begin()
+	}
+	err := layers.Stream(c.Request().Context(), s.src, l, q, streamPageSize, func(f *layers.Feature) error {
+		if err := start(); err != nil {
 			return err
 		}
-		return gw.Write(f)
+		return write(f)
 	})
 	if err != nil {
 		return err
 	}
-	if err := begin(); err != nil {
-		return err
-	}
-	return gw.End()
+	return start()
 }

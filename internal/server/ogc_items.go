@@ -58,33 +58,22 @@ func (s *Server) ogcItems(c echo.Context) error {
 	w := c.Response()
 	gw := geojson.NewWriter(w, q.Columns(l), -1)
 	stamp := time.Now().UTC().Format(time.RFC3339)
-	started := false
 	begin := func() error {
-		if started {
-			return nil
-		}
-		started = true
 		w.Header().Set(echo.HeaderContentType, mediaGeoJSON)
 		w.WriteHeader(http.StatusOK)
 		return gw.Begin(geojson.Member{Key: "numberMatched", Value: matched}, geojson.Member{Key: "timeStamp", Value: stamp})
 	}
 	returned, last, more := 0, int64(0), false
-	err = s.src.Features(ctx, l, q, func(f *layers.Feature) error {
+	write := func(f *layers.Feature) error {
 		if returned == limit {
 			more = true
 			return nil
 		}
-		if err := begin(); err != nil {
-			return err
-		}
 		returned++
 		last = f.ID
 		return gw.Write(f)
-	})
-	if err != nil {
-		return err
 	}
-	if err := begin(); err != nil {
+	if err := s.streamFeatures(c, l, q, begin, write); err != nil {
 		return err
 	}
 	links := s.itemsLinks(c, base, l, v, cur, last, more)

@@ -90,8 +90,13 @@ func (s *Store) Features(ctx context.Context, l *layers.Layer, q layers.Query, f
 	}
 	defer rows.Close()
 	sc := newScanner(read)
-	n := 0
+	n, seen := 0, 0
 	for rows.Next() {
+		if seen++; seen%ctxCheckRows == 0 {
+			if err := ctx.Err(); err != nil {
+				return wrap("features "+l.Name, err)
+			}
+		}
 		f, err := sc.scan(rows)
 		if err != nil {
 			return wrap("features "+l.Name, err)
@@ -111,6 +116,11 @@ func (s *Store) Features(ctx context.Context, l *layers.Layer, q layers.Query, f
 	}
 	return wrap("features "+l.Name, rows.Err())
 }
+
+// ctxCheckRows is how often a loop that tests rows in Go looks at its
+// context, so that the store deadline or a client gone away stops a filter
+// that reads a large layer.
+const ctxCheckRows = 256
 
 // narrow keeps only the given fields of props.
 func narrow(props map[string]any, cols []layers.Field) map[string]any {
@@ -143,8 +153,13 @@ func (s *Store) Count(ctx context.Context, l *layers.Layer, q layers.Query) (int
 	}
 	defer rows.Close()
 	sc := newScanner(read)
-	var n int64
+	var n, seen int64
 	for rows.Next() {
+		if seen++; seen%ctxCheckRows == 0 {
+			if err := ctx.Err(); err != nil {
+				return 0, wrap("count "+l.Name, err)
+			}
+		}
 		f, err := sc.scan(rows)
 		if err != nil {
 			return 0, wrap("count "+l.Name, err)

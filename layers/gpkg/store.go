@@ -204,6 +204,14 @@ func wrap(op string, err error) error {
 	return fmt.Errorf("gpkg: %s: %w", op, err)
 }
 
+// PoolStats returns the read pool's connections in use and idle (for
+// /metrics). database/sql counts waits only cumulatively (DBStats.WaitCount),
+// not the callers waiting now, so waiting is always 0 here.
+func (s *Store) PoolStats() (inUse, idle, waiting int64) {
+	st := s.rdb.Stats()
+	return int64(st.InUse), int64(st.Idle), 0
+}
+
 var _ layers.Source = (*Store)(nil)
 
 // IntegrityCheck runs SQLite's integrity check and foreign-key check over

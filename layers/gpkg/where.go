@@ -25,8 +25,10 @@ type plan struct {
 	// bbox is the exact bounding-box test (the R-tree condition in SQL only
 	// narrows the candidates: its float32 boxes are rounded outwards).
 	bbox *orb.Bound
-	// filter is a CQL2 filter, evaluated in Go with cql2.Eval.
-	filter cql2.Expr
+	// filter is a CQL2 filter, evaluated in Go; program is it compiled
+	// once for the query (LIKE patterns parsed once, not per row).
+	filter  cql2.Expr
+	program *cql2.Program
 }
 
 // arg binds a value and returns its numbered placeholder.
@@ -55,7 +57,7 @@ func (p *plan) match(props map[string]any, g orb.Geometry) bool {
 	if p.bbox != nil && !intersectsBound(g, *p.bbox) {
 		return false
 	}
-	return p.filter == nil || cql2.Eval(p.filter, props, g)
+	return p.program == nil || p.program.Match(props, g)
 }
 
 // intersectsBound reports whether g intersects b, boundaries included, on
@@ -76,6 +78,9 @@ func intersectsBound(g orb.Geometry, b orb.Bound) bool {
 // (Count leaves it out).
 func buildPlan(l *layers.Layer, q layers.Query, paging bool) (*plan, error) {
 	p := &plan{filter: q.Filter}
+	if q.Filter != nil {
+		p.program = cql2.Compile(q.Filter)
+	}
 	box := q.BBox
 	if b, ok := filterBound(q.Filter); ok {
 		// An S_INTERSECTS at the top of the filter narrows the R-tree search

@@ -35,14 +35,9 @@ func (s *Store) Write(ctx context.Context, l *layers.Layer, opts layers.WriteOpt
 
 func (s *Store) write(ctx context.Context, l *layers.Layer, opts layers.WriteOptions, r layers.FeatureReader) (layers.WriteResult, error) {
 	var res layers.WriteResult
-	mode := opts.Mode
-	if mode == "" {
-		mode = layers.Insert
-	}
-	switch mode {
-	case layers.Insert, layers.Upsert, layers.Replace:
-	default:
-		return res, layers.Invalid("mode", fmt.Sprintf("write mode %q: use insert, upsert or replace", mode))
+	mode, err := layers.CheckWrite(l, opts)
+	if err != nil {
+		return res, err
 	}
 	tx, err := s.wdb.BeginTx(ctx, nil)
 	if err != nil {

@@ -3,6 +3,7 @@ package postgis
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -33,7 +34,10 @@ func (s *Store) Features(ctx context.Context, l *layers.Layer, q layers.Query, f
 	cols := q.Columns(l)
 	sql := "SELECT " + selectList(cols) + " FROM " + ident(l.Name) + " WHERE " + w.sql() + " ORDER BY id"
 	if q.Limit > 0 {
-		sql += " LIMIT " + w.arg(int64(q.Limit))
+		// A literal, not a parameter: with a parameter, the generic plan
+		// of a cached statement may guess the limit and prefer a full scan
+		// and sort for every page of a stream.
+		sql += " LIMIT " + strconv.Itoa(q.Limit)
 	}
 	rows, err := s.pool.Query(ctx, sql, w.args...)
 	if err != nil {

@@ -38,9 +38,9 @@ func sqlType(t layers.FieldType) string {
 // into the layer's table in the same transaction: all or nothing.
 func (s *Store) Write(ctx context.Context, l *layers.Layer, opts layers.WriteOptions, r layers.FeatureReader) (layers.WriteResult, error) {
 	var res layers.WriteResult
-	mode := opts.Mode
-	if mode == "" {
-		mode = layers.Insert
+	mode, err := layers.CheckWrite(l, opts)
+	if err != nil {
+		return res, err
 	}
 	tx, err := s.pool.Begin(ctx)
 	if err != nil {

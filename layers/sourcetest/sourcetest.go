@@ -44,6 +44,10 @@ func Run(t *testing.T, open Open) {
 		{"CellCounts", testCellCounts},
 		{"ExtentAndDelete", testExtentDelete},
 		{"CanceledContext", testCanceled},
+		{"UnknownWriteMode", testUnknownMode},
+		{"StreamPages", testStream},
+		{"StreamReleasesStore", testStreamReleases},
+		{"DeadlineIsUnavailable", testDeadline},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1,0 +1,54 @@
+package server
+
+import (
+	"context"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"minqing/internal/pgtest"
+)
+
+// TestBackendKilledIs503: when the database terminates the server's pooled
+// connection (pg_terminate_backend: SQLSTATE 57P01, as in a fast shutdown),
+// the request that finds it dead answers 503 "unavailable" as JSON, not
+// 500, and the pool serves the request after.
+func TestBackendKilledIs503(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	url := pgtest.New(t)
+	src := openPostGIS(t, url)
+	s := newTestServer(t, src)
+	admin, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close(ctx)
+
+	const path = "/ogc/collections/demolitions/items?limit=1"
+	if rec := get(t, s, path, ""); rec.Code != http.StatusOK {
+		t.Fatalf("before: %d %s", rec.Code, rec.Body)
+	}
+	// Terminate every other backend of the database (the pool's idle
+	// connection) and wait until they are gone.
+	const others = "FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+	if _, err := admin.Exec(ctx, "SELECT pg_terminate_backend(pid) "+others); err != nil {
+		t.Fatal(err)
+	}
+	for n := 1; n > 0; {
+		if err := admin.QueryRow(ctx, "SELECT count(*) "+others).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rec := get(t, s, path, "")
+	var body struct{ Code, Message string }
+	decode(t, rec, &body)
+	if rec.Code != http.StatusServiceUnavailable || body.Code == "" || body.Message == "" {
+		t.Errorf("on a killed connection: %d %s, want 503 JSON", rec.Code, rec.Body)
+	}
+	if rec := get(t, s, path, ""); rec.Code != http.StatusOK {
+		t.Errorf("the request after: %d %s, want the pool to have recovered", rec.Code, rec.Body)
+	}
+}
