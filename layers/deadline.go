@@ -9,13 +9,6 @@ import (
 	"github.com/paulmach/orb"
 )
 
-// PoolReporter is implemented by stores with a connection pool, for metrics.
-type PoolReporter interface {
-	// PoolStats returns the connections in use, the idle ones, and how many
-	// callers are waiting for one.
-	PoolStats() (inUse, idle, waiting int64)
-}
-
 // WithDeadline returns src with every call bounded by d: each method runs
 // under context.WithTimeout(ctx, d). A call that runs out of that time while
 // the caller's own context is still alive returns an error wrapping
@@ -25,7 +18,8 @@ type PoolReporter interface {
 //
 // Write is not bounded: an import's duration depends on its size (already
 // capped), and its body is spooled before the write begins, so a slow client
-// never holds the write. d <= 0 returns src unchanged.
+// never holds the write. d <= 0 returns src unchanged. The store under the
+// deadline is reachable through Unwrap (for its pool statistics).
 func WithDeadline(src Source, d time.Duration) Source {
 	if d <= 0 {
 		return src
@@ -41,14 +35,6 @@ type deadlineSource struct {
 
 // Unwrap returns the store under the deadline.
 func (s *deadlineSource) Unwrap() Source { return s.src }
-
-// PoolStats forwards to the store's when it has one (zeros otherwise).
-func (s *deadlineSource) PoolStats() (inUse, idle, waiting int64) {
-	if p, ok := s.src.(PoolReporter); ok {
-		return p.PoolStats()
-	}
-	return 0, 0, 0
-}
 
 // call runs fn under the deadline and turns a deadline of ours into
 // ErrUnavailable.

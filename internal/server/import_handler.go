@@ -72,6 +72,7 @@ func (s *Server) importLayer(c echo.Context) error {
 	defer in.Close()
 	opts.Size = size
 	rep, err := importers.Import(req.Context(), s.src, s.catalog, l, in, opts)
+	s.metrics.ImportDone(l.Name, rep.Read, rep.Rejected)
 	s.log.Info("import", "layer", l.Name, "format", opts.Format, "read", rep.Read, "rejected", rep.Rejected,
 		"inserted", rep.Inserted, "updated", rep.Updated, "deleted", rep.Deleted, "written", rep.Written, "err", err)
 	switch {

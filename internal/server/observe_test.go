@@ -57,7 +57,7 @@ func TestMetricsScrape(t *testing.T) {
 		}
 	}
 	// A store without a pool exports no pool series.
-	plain := newTestServer(t, src)
+	plain := newTestServer(t, &faultySource{Source: src})
 	if b := get(t, plain, "/metrics", "").Body.String(); strings.Contains(b, "minqing_store_pool") {
 		t.Errorf("pool series without a pool")
 	}

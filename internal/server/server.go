@@ -128,6 +128,9 @@ func New(cfg Config, src layers.Source, catalog *layers.Catalog, log *slog.Logge
 	if log == nil {
 		log = slog.Default()
 	}
+	// Every store call gets the store deadline: a store that does not
+	// answer in time is a 503, not a request that hangs.
+	src = layers.WithDeadline(src, cfg.StoreTimeout)
 	s := &Server{cfg: cfg, src: src, catalog: catalog, log: log,
 		outages: newOutageLog(log, outageInterval),
 		streams: newLimiter(cfg.MaxStreams), heavy: newLimiter(cfg.MaxHeavy)}

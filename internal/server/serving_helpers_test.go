@@ -3,6 +3,7 @@ package server
 import (
 	"bufio"
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"net"
@@ -51,13 +52,41 @@ func (f *faultySource) Features(ctx context.Context, l *layers.Layer, q layers.Q
 	if f.err != nil {
 		return f.err
 	}
-	for i := 0; i < max(f.repeat, 1); i++ {
-		if err := f.Source.Features(ctx, l, q, fn); err != nil {
+	if f.repeat <= 1 {
+		return f.Source.Features(ctx, l, q, fn)
+	}
+	// The layer repeated: copy i of a feature has id i×repeatStride + id, so
+	// that keyset pages (AfterID, Limit) walk the repeats as a store would.
+	n := 0
+	for i := int64(0); i < int64(f.repeat); i++ {
+		if (i+1)*repeatStride <= q.AfterID {
+			continue
+		}
+		sub := q
+		sub.AfterID, sub.Limit = max(q.AfterID-i*repeatStride, 0), 0
+		err := f.Source.Features(ctx, l, sub, func(ft *layers.Feature) error {
+			if q.Limit > 0 && n >= q.Limit {
+				return errPageFull
+			}
+			c := *ft
+			c.ID = i*repeatStride + ft.ID
+			n++
+			return fn(&c)
+		})
+		if errors.Is(err, errPageFull) || (q.Limit > 0 && n >= q.Limit) {
+			return nil
+		}
+		if err != nil {
 			return err
 		}
 	}
 	return nil
 }
+
+// repeatStride separates the ids of a faultySource's repeats.
+const repeatStride = 1_000_000
+
+var errPageFull = errors.New("page full")
 
 // pooled is a store with a connection pool to report.
 type pooled struct{ *faultySource }
