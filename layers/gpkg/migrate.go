@@ -13,7 +13,9 @@ import (
 var migrations embed.FS
 
 // Migrate brings the schema up to date with the migrations embedded in the
-// binary and returns how many it applied. Open calls it.
+// binary and returns how many it applied. Open calls it. It then fills in
+// Go what SQL cannot compute: the exact H3 cells of rows written by an
+// earlier release (see backfillCells), idempotently.
 func (s *Store) Migrate(ctx context.Context) (int, error) {
 	sub, err := fs.Sub(migrations, "migrations")
 	if err != nil {
@@ -34,6 +36,9 @@ func (s *Store) Migrate(ctx context.Context) (int, error) {
 	res, err := p.Up(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("gpkg: migrate %s: %w", s.path, err)
+	}
+	if _, err := s.backfillCells(ctx, db); err != nil {
+		return len(res), err
 	}
 	return len(res), nil
 }

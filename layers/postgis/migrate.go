@@ -14,7 +14,10 @@ import (
 var migrations embed.FS
 
 // Migrate brings the schema up to date with the migrations embedded in the
-// binary, and returns how many it applied.
+// binary, and returns how many it applied. It then fills in Go what a
+// migration cannot compute in SQL: the exact H3 cells of rows written
+// before they were stored (see backfillCells); that step is idempotent and
+// does nothing once every row has them.
 func (s *Store) Migrate(ctx context.Context) (int, error) {
 	sub, err := fs.Sub(migrations, "migrations")
 	if err != nil {
@@ -29,6 +32,9 @@ func (s *Store) Migrate(ctx context.Context) (int, error) {
 	res, err := p.Up(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("postgis: migrate: %w", err)
+	}
+	if _, err := s.backfillCells(ctx); err != nil {
+		return len(res), err
 	}
 	return len(res), nil
 }

@@ -1,0 +1,71 @@
+package gpkg_test
+
+import (
+	"context"
+	"os"
+	"strconv"
+	"testing"
+	"time"
+
+	"minqing/internal/demo"
+	"minqing/layers"
+)
+
+// cellBenchIncidents is how many demo incidents BenchmarkCellCounts loads:
+// MINQING_BENCH_INCIDENTS, 200,000 unless set.
+func cellBenchIncidents(b *testing.B) int {
+	if s := os.Getenv("MINQING_BENCH_INCIDENTS"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			b.Fatalf("MINQING_BENCH_INCIDENTS=%q: %v", s, err)
+		}
+		return n
+	}
+	return 200000
+}
+
+// BenchmarkCellCounts counts the demo's incidents per H3 cell as
+// /hotspots?res=r does (CellCounts, staff, no filter; and a 30-day
+// window), on each store, after loading MINQING_BENCH_INCIDENTS incidents
+// (the load time is reported as load-s).
+func BenchmarkCellCounts(b *testing.B) {
+	n := cellBenchIncidents(b)
+	for _, bs := range benchStores {
+		b.Run(bs.name, func(b *testing.B) {
+			ctx := context.Background()
+			src := bs.open(b)
+			cat := layers.Fengtai()
+			asOf := time.Date(2026, 1, 1, 0, 0, 0, 0, layers.Shanghai)
+			start := time.Now()
+			if _, err := demo.Load(ctx, src, cat, demo.Options{Incidents: n, Seed: demo.DefaultSeed, AsOf: asOf}, nil); err != nil {
+				b.Fatal(err)
+			}
+			load := time.Since(start).Seconds()
+			inc, _ := cat.Lookup("incidents")
+			end := asOf
+			from := end.AddDate(0, 0, -30)
+			for _, tc := range []struct {
+				name string
+				res  int
+				q    layers.Query
+			}{
+				{"res9", 9, layers.Query{Role: layers.Staff}},
+				{"res11", 11, layers.Query{Role: layers.Staff}},
+				{"res9-30days", 9, layers.Query{Role: layers.Staff, Time: &layers.TimeRange{Start: &from, End: &end}}},
+			} {
+				b.Run(tc.name, func(b *testing.B) {
+					var cells int
+					for b.Loop() {
+						cc, err := src.CellCounts(ctx, inc, tc.res, tc.q, "")
+						if err != nil {
+							b.Fatal(err)
+						}
+						cells = len(cc)
+					}
+					b.ReportMetric(float64(cells), "cells")
+					b.ReportMetric(load, "load-s")
+				})
+			}
+		})
+	}
+}

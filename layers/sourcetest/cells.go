@@ -1,0 +1,124 @@
+package sourcetest
+
+import (
+	"errors"
+	"fmt"
+	"testing"
+
+	"github.com/paulmach/orb"
+
+	"minqing/geo/hex"
+	"minqing/layers"
+)
+
+// EdgePoints returns n points of 丰台街道 close to the edges of H3 cells
+// (within a few centimetres of a vertex or an edge's midpoint of the res-9
+// cells around the street, on either side): the points whose own cell at a
+// coarse resolution most often differs from the parent of their fine cell.
+func EdgePoints(n int) []orb.Point {
+	centre, _ := hex.FromPoint(orb.Point{116.2875, 39.8575}, 9)
+	disk := hex.Disk(centre, 8)
+	out := make([]orb.Point, 0, n)
+	for i := 0; len(out) < n; i++ {
+		c := disk[i%len(disk)]
+		ring := hex.Boundary(c)[0]
+		k := (i / len(disk)) % (len(ring) - 1)
+		a, b := ring[k], ring[k+1]
+		mid := orb.Point{(a[0] + b[0]) / 2, (a[1] + b[1]) / 2}
+		ctr := hex.Center(c)
+		// A ten-thousandth of the way to the centre (about 2 cm),
+		// alternately inside and outside the cell.
+		f := 1e-4 * float64(1-2*(i%2))
+		for _, v := range []orb.Point{a, mid} {
+			out = append(out, orb.Point{v[0] + f*(ctr[0]-v[0]), v[1] + f*(ctr[1]-v[1])})
+		}
+	}
+	return out[:n]
+}
+
+// testExactCells checks that CellCounts counts every point in its own cell
+// (H3 LatLngToCell) at every stored resolution, with and without a bbox
+// (the Go path of the embedded store), after an upsert moves points, and
+// that resolutions without stored cells are refused as bad input.
+func testExactCells(t *testing.T, src layers.Source, cat *layers.Catalog) {
+	l := layer(t, cat, "incidents")
+	pts := EdgePoints(600)
+	fs := make([]*layers.Feature, len(pts))
+	for i, p := range pts {
+		fs[i] = Incident(i, p, "停电")
+	}
+	mustWrite(t, src, l, layers.Insert, fs)
+	// Move the first 100 by upsert (same key): their cells must follow.
+	moved := make([]*layers.Feature, 100)
+	for i := range moved {
+		moved[i] = Incident(i, pts[len(pts)-1-i], "停电")
+	}
+	mustWrite(t, src, l, layers.Upsert, moved)
+	final := append([]orb.Point(nil), pts...)
+	for i := range moved {
+		final[i] = pts[len(pts)-1-i]
+	}
+
+	box := orb.Bound{Min: orb.Point{116.280, 39.850}, Max: orb.Point{116.295, 39.865}}
+	mismatched := 0
+	for res := hex.MinExactRes; res <= hex.MaxExactRes; res++ {
+		for _, tc := range []struct {
+			name string
+			q    layers.Query
+		}{
+			{"all", layers.Query{Role: layers.Staff}},
+			{"bbox", layers.Query{Role: layers.Staff, BBox: &box}},
+		} {
+			want := map[int64]int64{}
+			for _, p := range final {
+				if tc.q.BBox != nil && !tc.q.BBox.Contains(p) {
+					continue
+				}
+				c, err := hex.FromPoint(p, res)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want[c]++
+				fine, _ := hex.FromPoint(p, hex.StoreRes)
+				if tc.q.BBox == nil && hex.Parent(fine, res) != c {
+					mismatched++
+				}
+			}
+			got, err := src.CellCounts(ctx(t), l, res, tc.q, "")
+			if err != nil {
+				t.Fatalf("res %d %s: %v", res, tc.name, err)
+			}
+			if err := sameCounts(got, want); err != nil {
+				t.Errorf("res %d %s: %v", res, tc.name, err)
+			}
+		}
+	}
+	if mismatched == 0 {
+		t.Error("no point's res-15 parent differs from its own cell: the test points do not test exactness")
+	}
+	for _, res := range []int{-1, 0, hex.MinExactRes - 1, hex.MaxExactRes + 1, 15, 16} {
+		_, err := src.CellCounts(ctx(t), l, res, layers.Query{Role: layers.Staff}, "")
+		var inv *layers.InvalidError
+		if !errors.As(err, &inv) || inv.Param != "res" {
+			t.Errorf("res %d: err = %v, want an invalid res", res, err)
+		}
+	}
+}
+
+// sameCounts compares CellCounts (ungrouped) with expected counts per cell.
+func sameCounts(got []layers.CellCount, want map[int64]int64) error {
+	seen := map[int64]bool{}
+	var errs []error
+	for _, c := range got {
+		seen[c.Cell] = true
+		if want[c.Cell] != c.Count {
+			errs = append(errs, fmt.Errorf("cell %s: count %d, want %d", hex.String(c.Cell), c.Count, want[c.Cell]))
+		}
+	}
+	for c, n := range want {
+		if !seen[c] {
+			errs = append(errs, fmt.Errorf("cell %s: missing, want %d", hex.String(c), n))
+		}
+	}
+	return errors.Join(errs...)
+}
