@@ -11,7 +11,6 @@ import (
 	"github.com/paulmach/orb"
 
 	"minqing/geo/hex"
-	"minqing/internal/cql2"
 	"minqing/layers"
 )
 
@@ -172,7 +171,7 @@ func testCQL(t *testing.T, src layers.Source, cat *layers.Catalog) {
 		{"dispatched_at IS NULL OR closed_at IS NULL", func(f *layers.Feature) bool { return true }},
 	}
 	for _, tc := range tests {
-		e, err := cql2.Parse(tc.filter, l.CQLSchema(layers.Staff))
+		e, err := l.ParseFilter(tc.filter, layers.Staff)
 		if err != nil {
 			t.Fatalf("parse %q: %v", tc.filter, err)
 		}

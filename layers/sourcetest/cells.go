@@ -3,6 +3,8 @@ package sourcetest
 import (
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -93,6 +95,7 @@ func testExactCells(t *testing.T, src layers.Source, cat *layers.Catalog) {
 			}
 		}
 	}
+	testCellFilters(t, src, l, final)
 	if mismatched == 0 {
 		t.Error("no point's res-15 parent differs from its own cell: the test points do not test exactness")
 	}
@@ -121,4 +124,49 @@ func sameCounts(got []layers.CellCount, want map[int64]int64) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// testCellFilters checks that a CQL2 filter names an H3 cell as H3 writes
+// it, a string, on both stores, and that the stores return it as an int64
+// the outputs write as that string.
+func testCellFilters(t *testing.T, src layers.Source, l *layers.Layer, pts []orb.Point) {
+	a, _ := hex.FromPoint(pts[200], hex.StoreRes)
+	b, _ := hex.FromPoint(pts[300], hex.StoreRes)
+	tests := []struct {
+		filter string
+		want   []int64
+	}{
+		{fmt.Sprintf("h3 = '%s'", hex.String(a)), []int64{a}},
+		{fmt.Sprintf("h3 IN ('%s', '%s')", hex.String(a), hex.String(b)), []int64{a, b}},
+		{fmt.Sprintf("h3 = '%s' AND category = '停电'", strings.ToUpper(hex.String(b))), []int64{b}},
+		{fmt.Sprintf("NOT (h3 <> '%s')", hex.String(a)), []int64{a}},
+	}
+	for _, tc := range tests {
+		e, err := l.ParseFilter(tc.filter, layers.Staff)
+		if err != nil {
+			t.Fatalf("parse %q: %v", tc.filter, err)
+		}
+		got := collect(t, src, l, layers.Query{Role: layers.Staff, Filter: e, Properties: []string{"h3"}})
+		var cells []int64
+		for _, f := range got {
+			c, ok := f.Props["h3"].(int64)
+			if !ok {
+				t.Fatalf("filter %q: h3 is %T, want int64", tc.filter, f.Props["h3"])
+			}
+			cells = append(cells, c)
+		}
+		slices.Sort(cells)
+		slices.Sort(tc.want)
+		if !slices.Equal(cells, tc.want) {
+			t.Errorf("filter %q: cells %v, want %v", tc.filter, cells, tc.want)
+		}
+	}
+	for _, bad := range []string{"h3 = 'zz'", "h3 = '8f31aa4141436c7'", "h3 LIKE '8f31%'", "h3 = 644888463657940676"} {
+		if _, err := l.ParseFilter(bad, layers.Staff); err == nil {
+			t.Errorf("filter %q: no error", bad)
+		}
+	}
+	if _, err := l.ParseFilter(fmt.Sprintf("h3 = '%s'", hex.String(a)), layers.Public); err == nil {
+		t.Error("public filter on the staff h3 field: no error")
+	}
 }
