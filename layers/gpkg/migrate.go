@@ -2,6 +2,7 @@ package gpkg
 
 import (
 	"context"
+	"database/sql"
 	"embed"
 	"fmt"
 	"io/fs"
@@ -17,10 +18,6 @@ var migrations embed.FS
 // Go what SQL cannot compute: the exact H3 cells of rows written by an
 // earlier release (see backfillCells), idempotently.
 func (s *Store) Migrate(ctx context.Context) (int, error) {
-	sub, err := fs.Sub(migrations, "migrations")
-	if err != nil {
-		return 0, fmt.Errorf("gpkg: migrations: %w", err)
-	}
 	// goose may hold a transaction and query beside it, which the
 	// one-connection write pool cannot do: it gets a pool of its own.
 	db, err := openDB(s.path, true)
@@ -29,9 +26,9 @@ func (s *Store) Migrate(ctx context.Context) (int, error) {
 	}
 	defer db.Close()
 	db.SetMaxOpenConns(2)
-	p, err := goose.NewProvider(goose.DialectSQLite3, db, sub)
+	p, err := provider(db)
 	if err != nil {
-		return 0, fmt.Errorf("gpkg: migrations: %w", err)
+		return 0, err
 	}
 	res, err := p.Up(ctx)
 	if err != nil {
@@ -41,4 +38,17 @@ func (s *Store) Migrate(ctx context.Context) (int, error) {
 		return len(res), err
 	}
 	return len(res), nil
+}
+
+// provider is the goose provider of the embedded migrations over db.
+func provider(db *sql.DB) (*goose.Provider, error) {
+	sub, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return nil, fmt.Errorf("gpkg: migrations: %w", err)
+	}
+	p, err := goose.NewProvider(goose.DialectSQLite3, db, sub)
+	if err != nil {
+		return nil, fmt.Errorf("gpkg: migrations: %w", err)
+	}
+	return p, nil
 }
