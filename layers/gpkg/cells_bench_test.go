@@ -2,10 +2,14 @@ package gpkg_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/maptile"
 
 	"minqing/internal/demo"
 	"minqing/layers"
@@ -26,7 +30,8 @@ func cellBenchIncidents(b *testing.B) int {
 
 // BenchmarkCellCounts counts the demo's incidents per H3 cell as
 // /hotspots?res=r does (CellCounts, staff, no filter; and a 30-day
-// window), on each store, after loading MINQING_BENCH_INCIDENTS incidents
+// window), and renders the incident clusters of the central z12 and z14
+// tiles, on each store, after loading MINQING_BENCH_INCIDENTS incidents
 // (the load time is reported as load-s).
 func BenchmarkCellCounts(b *testing.B) {
 	n := cellBenchIncidents(b)
@@ -64,6 +69,22 @@ func BenchmarkCellCounts(b *testing.B) {
 					}
 					b.ReportMetric(float64(cells), "cells")
 					b.ReportMetric(load, "load-s")
+				})
+			}
+			// The incident clusters of the tile over the street's centre.
+			for _, z := range []int{12, 14} {
+				t := maptile.At(orb.Point{116.2875, 39.8575}, maptile.Zoom(z))
+				req := layers.TileRequest{Layers: []*layers.Layer{inc}, Z: z, X: int(t.X), Y: int(t.Y), Role: layers.Public}
+				b.Run(fmt.Sprintf("tile-z%d", z), func(b *testing.B) {
+					var size int
+					for b.Loop() {
+						mvt, err := src.Tile(ctx, req)
+						if err != nil {
+							b.Fatal(err)
+						}
+						size = len(mvt)
+					}
+					b.ReportMetric(float64(size), "bytes")
 				})
 			}
 		})
