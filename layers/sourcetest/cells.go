@@ -13,29 +13,31 @@ import (
 	"minqing/layers"
 )
 
-// EdgePoints returns n points of 丰台街道 close to the edges of H3 cells
-// (within a few centimetres of a vertex or an edge's midpoint of the res-9
-// cells around the street, on either side): the points whose own cell at a
-// coarse resolution most often differs from the parent of their fine cell.
+// EdgePoints returns n points of 丰台街道 close to the edges of H3 cells:
+// along the edges of the res-9 cells around the street, at several
+// fractions of each edge, from 0.2 % to 5 % of the way to the centre on
+// either side. There the point's own cell at a coarse resolution often
+// differs from the parent of its fine cell (H3 is not a strict hierarchy).
 func EdgePoints(n int) []orb.Point {
 	centre, _ := hex.FromPoint(orb.Point{116.2875, 39.8575}, 9)
 	disk := hex.Disk(centre, 8)
+	slices.Sort(disk)
+	fractions := []float64{0.1, 0.3, 0.5, 0.7, 0.9}
+	offsets := []float64{0.002, -0.002, 0.01, -0.01, 0.05, -0.05}
 	out := make([]orb.Point, 0, n)
 	for i := 0; len(out) < n; i++ {
 		c := disk[i%len(disk)]
 		ring := hex.Boundary(c)[0]
-		k := (i / len(disk)) % (len(ring) - 1)
-		a, b := ring[k], ring[k+1]
-		mid := orb.Point{(a[0] + b[0]) / 2, (a[1] + b[1]) / 2}
 		ctr := hex.Center(c)
-		// A ten-thousandth of the way to the centre (about 2 cm),
-		// alternately inside and outside the cell.
-		f := 1e-4 * float64(1-2*(i%2))
-		for _, v := range []orb.Point{a, mid} {
-			out = append(out, orb.Point{v[0] + f*(ctr[0]-v[0]), v[1] + f*(ctr[1]-v[1])})
-		}
+		j := i / len(disk)
+		k := j % (len(ring) - 1)
+		u := fractions[(j/(len(ring)-1))%len(fractions)]
+		f := offsets[(j/(len(ring)-1)/len(fractions))%len(offsets)]
+		a, b := ring[k], ring[k+1]
+		v := orb.Point{a[0] + u*(b[0]-a[0]), a[1] + u*(b[1]-a[1])}
+		out = append(out, orb.Point{v[0] + f*(ctr[0]-v[0]), v[1] + f*(ctr[1]-v[1])})
 	}
-	return out[:n]
+	return out
 }
 
 // testExactCells checks that CellCounts counts every point in its own cell
