@@ -770,3 +770,24 @@ func TestExactCells(t *testing.T) {
 		t.Error("latitude 91: no error")
 	}
 }
+
+// BenchmarkExactCells is the write path's extra work per incident: its
+// cells at the seven stored resolutions (against one FromPoint, the
+// resolution-15 cell stored before).
+func BenchmarkExactCells(b *testing.B) {
+	p := orb.Point{116.2843, 39.8577}
+	b.Run("ExactCells", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := ExactCells(p); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("FromPoint15", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := FromPoint(p, StoreRes); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

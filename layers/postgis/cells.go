@@ -50,9 +50,9 @@ func (s *Store) CellCounts(ctx context.Context, l *layers.Layer, res int, q laye
 		out = append(out, c)
 		return nil
 	})
-	// Sorted here, not in SQL: with an ORDER BY the planner, misled by the
-	// near-unique res-15 column, chose a parallel sort spilling to disk over a
-	// hash aggregate of the ~100 resulting cells.
+	// Sorted here, not in SQL: with an ORDER BY the planner chose a parallel
+	// sort spilling to disk over a hash aggregate of the ~100 resulting
+	// cells.
 	slices.SortFunc(out, func(a, b layers.CellCount) int {
 		if c := cmp.Compare(a.Cell, b.Cell); c != 0 {
 			return c
