@@ -2,6 +2,7 @@ package gpkg_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"os"
 	"strconv"
@@ -11,8 +12,11 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
 
+	"minqing/geo/hex"
 	"minqing/internal/demo"
 	"minqing/layers"
+	"minqing/layers/gpkg"
+	"minqing/layers/postgis"
 )
 
 // cellBenchIncidents is how many demo incidents BenchmarkCellCounts loads:
@@ -86,6 +90,91 @@ func BenchmarkCellCounts(b *testing.B) {
 					}
 					b.ReportMetric(float64(size), "bytes")
 				})
+			}
+		})
+	}
+}
+
+// BenchmarkGroupByParentVsExact compares, on the same data in the same
+// process, the two ways of counting incidents per res-r cell in SQL: the
+// bit-mask parent of the res-15 cell (before exact cells) and the stored
+// exact cell column (now), in alternating rounds so that the machine's load
+// falls on both alike.
+func BenchmarkGroupByParentVsExact(b *testing.B) {
+	n := cellBenchIncidents(b)
+	for _, bs := range benchStores {
+		b.Run(bs.name, func(b *testing.B) {
+			ctx := context.Background()
+			src := bs.open(b)
+			cat := layers.Fengtai()
+			asOf := time.Date(2026, 1, 1, 0, 0, 0, 0, layers.Shanghai)
+			if _, err := demo.Load(ctx, src, cat, demo.Options{Incidents: n, Seed: demo.DefaultSeed, AsOf: asOf}, nil); err != nil {
+				b.Fatal(err)
+			}
+			query := func(stmt string) func() (int, error) {
+				switch st := src.(type) {
+				case *postgis.Store:
+					return func() (int, error) {
+						rows, err := st.Pool().Query(ctx, stmt)
+						if err != nil {
+							return 0, err
+						}
+						defer rows.Close()
+						k := 0
+						for rows.Next() {
+							k++
+						}
+						return k, rows.Err()
+					}
+				case *gpkg.Store:
+					db, err := sql.Open("sqlite3", "file:"+st.Path()+"?_query_only=1")
+					if err != nil {
+						b.Fatal(err)
+					}
+					b.Cleanup(func() { db.Close() })
+					return func() (int, error) {
+						rows, err := db.QueryContext(ctx, stmt)
+						if err != nil {
+							return 0, err
+						}
+						defer rows.Close()
+						k := 0
+						for rows.Next() {
+							k++
+						}
+						return k, rows.Err()
+					}
+				}
+				b.Fatalf("unknown store %T", src)
+				return nil
+			}
+			for _, res := range []int{9, 11} {
+				parent := hex.ParentSQLExpr("h3", strconv.Itoa(res))
+				if bs.name == "gpkg" {
+					parent = hex.ParentSQLiteExpr("h3", strconv.Itoa(res))
+				}
+				ways := []struct {
+					name string
+					run  func() (int, error)
+				}{
+					{"parent", query("SELECT " + parent + ", count(*) FROM incidents GROUP BY 1")},
+					{"exact", query("SELECT " + hex.ExactColumn(res) + ", count(*) FROM incidents GROUP BY 1")},
+				}
+				for round := 0; round < 3; round++ {
+					for _, w := range ways {
+						b.Run(fmt.Sprintf("res%d/%s", res, w.name), func(b *testing.B) {
+							var cells int
+							for b.Loop() {
+								k, err := w.run()
+								if err != nil {
+									b.Fatal(err)
+								}
+								cells = k
+							}
+							b.ReportMetric(float64(cells), "cells")
+						})
+					}
+				}
 			}
 		})
 	}
