@@ -2,8 +2,8 @@
 # Hotspot speed: minqing's GET /hotspots?res=9 against the naive approach,
 # at 20,000 and 1,000,000 incidents, on a throwaway PostGIS (scripts/pg.sh).
 #
-#   minqing  counts per res-9 cell in SQL (GROUP BY the bit-mask parent of
-#            the stored res-15 cell), then study area + Gi* in Go, over HTTP
+#   minqing  counts per res-9 cell in SQL (GROUP BY the stored exact res-9
+#            cell, column h3_9), then study area + Gi* in Go, over HTTP
 #            (curl). "uncached": before each request the incidents layer's
 #            version is bumped in SQL (as a write would), so the analysis
 #            cache misses and the same query runs again; "cached": the same

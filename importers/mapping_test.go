@@ -63,7 +63,14 @@ func TestResolve(t *testing.T) {
 
 func TestParseValue(t *testing.T) {
 	inc, _ := layers.Fengtai().Lookup("incidents")
-	f := func(name string) layers.Field { fd, _ := inc.Field(name); return fd }
+	care, _ := layers.Fengtai().Lookup("care_targets")
+	f := func(name string) layers.Field {
+		if fd, ok := inc.Field(name); ok {
+			return fd
+		}
+		fd, _ := care.Field(name)
+		return fd
+	}
 	tests := []struct {
 		field string
 		in    any
@@ -90,9 +97,14 @@ func TestParseValue(t *testing.T) {
 		{"received_at", "2026-03-05T06:03:00Z", "2026-03-05T14:03:00+08:00", ""},
 		{"received_at", "昨天", nil, "not a date"},
 		{"received_at", "-", nil, ""},
-		{"h3", "12", int64(12), ""},
-		{"h3", "1,234", int64(1234), ""},
-		{"h3", "12.5", nil, "whole number"},
+		{"visits", "12", int64(12), ""},
+		{"visits", "1,234", int64(1234), ""},
+		{"visits", "12.5", nil, "whole number"},
+		{"h3", "8f31aa4141436c4", int64(644888463657940676), ""},
+		{"h3", "8F31AA4141436C4", int64(644888463657940676), ""},
+		{"h3", "644888463657940676", int64(644888463657940676), ""}, // as files of the previous release wrote it
+		{"h3", "12", nil, "H3 cell"},
+		{"h3", "8f31aa4141436c7", nil, "H3 cell"},
 		{"description", "  多余空格  ", "多余空格", ""},
 		{"description", "\xff\xfe", nil, "UTF-8"},
 	}

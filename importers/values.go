@@ -73,6 +73,12 @@ func parseValue(fd layers.Field, v any, syn map[string]string) (any, error) {
 			return c, nil
 		}
 		return s, nil
+	case layers.Cell:
+		c, err := layers.ParseCell(s)
+		if err != nil {
+			return nil, fmt.Errorf("is not an H3 cell (write it as H3 does, e.g. 8f31aa4141436c4)")
+		}
+		return c, nil
 	case layers.Int:
 		t := strings.ReplaceAll(s, ",", "")
 		if n, err := strconv.ParseInt(t, 10, 64); err == nil {
@@ -161,6 +167,8 @@ func typeWord(t layers.FieldType) string {
 		return "date"
 	case layers.Bool:
 		return "yes/no value"
+	case layers.Cell:
+		return "H3 cell"
 	}
 	return "text"
 }

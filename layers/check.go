@@ -55,7 +55,7 @@ func checkType(fd Field, v any) error {
 		if ok && !fd.InEnum(s) {
 			return fmt.Errorf("%s %q is not one of %s", fd.Name, s, strings.Join(fd.Enum, ", "))
 		}
-	case Int:
+	case Int, Cell:
 		_, ok = v.(int64)
 	case Float:
 		_, ok = v.(float64)

@@ -144,7 +144,7 @@ func Fengtai() *Catalog {
 				pub("satisfied", Bool, "是否满意", "Satisfied"),
 				staff("unit", String, "承办单位", "Responsible unit"),
 				enum(pub("level", String, "响应层级", "Level"), IncidentLevels),
-				staff("h3", Int, "H3单元", "H3 cell (res 15)"),
+				staff("h3", Cell, "H3单元", "H3 cell (res 15)"),
 			},
 		},
 		&Layer{

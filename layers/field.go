@@ -1,12 +1,15 @@
 package layers
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
 	"strings"
 	"time"
 	_ "time/tzdata" // Asia/Shanghai on machines without a zone database
+
+	"minqing/geo/hex"
 )
 
 // FieldType is the type of a layer property.
@@ -20,6 +23,11 @@ const (
 	Bool   FieldType = "bool"   // bool
 	Time   FieldType = "time"   // time.Time (timestamp with time zone)
 	Date   FieldType = "date"   // time.Time at midnight Asia/Shanghai
+	// Cell is an H3 cell index: an int64 in Feature.Props and in the
+	// stores (bigint / INTEGER columns), written in every output as H3's
+	// hexadecimal string ("8f31aa4141436c4", hex.String). As a JSON number
+	// it would lose digits: indexes exceed 2^53.
+	Cell FieldType = "cell" // int64
 )
 
 // Field is one property of a layer.
@@ -79,6 +87,12 @@ func (f Field) Parse(s string) (any, error) {
 			return false, nil
 		}
 		return nil, fmt.Errorf("%s must be true or false, not %q", f.Name, s)
+	case Cell:
+		c, err := ParseCell(s)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %v", f.Name, err)
+		}
+		return c, nil
 	case Time, Date:
 		t, err := ParseTime(s)
 		if err != nil {
@@ -131,3 +145,22 @@ func ParseTime(s string) (time.Time, error) {
 	}
 	return time.Time{}, fmt.Errorf("%q is not a date or time (use 2026-03-05T14:03:00+08:00, 2026-03-05 14:03 or 2026/3/5)", s)
 }
+
+// ParseCell parses an H3 cell index written as H3 does, in hexadecimal
+// ("8f31aa4141436c4", optionally "0x"-prefixed), or, as files written before
+// cells were strings hold it, in decimal ("644888463657940676").
+func ParseCell(s string) (int64, error) {
+	s = strings.TrimSpace(s)
+	if c, err := hex.Parse(s); err == nil {
+		return c, nil
+	}
+	// A valid index is at least 2^59 (mode 1 in bits 59–62): 18 decimal
+	// digits or more, never a 15-digit hexadecimal string read as decimal.
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil && hex.Valid(n) {
+		return n, nil
+	}
+	return 0, errors.New(strconv.Quote(s) + ` is not an H3 cell (write it as H3 does, e.g. "8f31aa4141436c4")`)
+}
+
+// FormatCell writes an H3 cell index as H3 does: lower-case hexadecimal.
+func FormatCell(c int64) string { return hex.String(c) }

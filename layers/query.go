@@ -83,5 +83,5 @@ func cqlType(t FieldType) cql2.Type {
 	case Time, Date:
 		return cql2.TTime
 	}
-	return cql2.TString
+	return cql2.TString // String, and Cell: a filter names a cell as H3 writes it
 }

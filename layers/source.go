@@ -39,7 +39,9 @@ type Source interface {
 	// Tile renders one Mapbox Vector Tile with one MVT layer per requested layer.
 	Tile(ctx context.Context, req TileRequest) ([]byte, error)
 	// CellCounts counts features of a point layer per H3 cell at resolution
-	// res (the parent of the stored fine cell), optionally grouped by a property.
+	// res — the cell each point lies in, stored on write (see StoresCells) —
+	// optionally grouped by a property. Only resolutions hex.MinExactRes to
+	// hex.MaxExactRes are counted; others are an *InvalidError on "res".
 	CellCounts(ctx context.Context, l *Layer, res int, q Query, groupBy string) ([]CellCount, error)
 
 	// AddToken stores a token (only its hash).

@@ -5,6 +5,7 @@ import (
 
 	"github.com/paulmach/orb/maptile"
 
+	"minqing/geo/hex"
 	"minqing/layers"
 )
 
@@ -21,9 +22,11 @@ func Clustered(l *layers.Layer, z int) bool {
 
 // ClusterRes is the H3 resolution clusters use at zoom z: z−5, so a cluster
 // is about 50 CSS pixels across on a 512-pixel tile (resolution 9, cells of
-// about 0.1 km², at z14; resolution 7 at z12), between 0 and 15.
+// about 0.1 km², at z14; resolution 7 at z12), kept within the resolutions
+// whose cells the stores keep for every point (hex.MinExactRes to
+// hex.MaxExactRes): clusters group points by their own cell.
 func ClusterRes(z int) int {
-	return min(max(z-5, 0), 15)
+	return min(max(z-5, hex.MinExactRes), hex.MaxExactRes)
 }
 
 // h3EdgeM returns H3's average hexagon edge length at resolution res, in

@@ -9,7 +9,8 @@
 //     tile with ST_AsMVT in package layers/postgis.
 //   - The clustering rule ([Clustered], [ClusterRes], [ClusterMargin]): below
 //     a layer's ClusterBelowZoom, a point layer with a stored H3 cell is served
-//     as one point per H3 parent cell, at the mean position (in Web Mercator)
+//     as one point per H3 cell the points lie in (the store's exact cell at
+//     [ClusterRes], see [CellSource]), at the mean position (in Web Mercator)
 //     of the points it aggregates, with a "count" property and the cell index
 //     as feature id. Each cell appears in exactly one tile: the one holding
 //     its centroid.

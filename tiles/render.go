@@ -82,31 +82,31 @@ func CountField() layers.Field {
 	return layers.Field{Name: "count", Type: layers.Int, TitleZH: "数量", TitleEN: "Count", Access: layers.Public}
 }
 
+// CellSource is a FeatureSource that keeps each point's own H3 cell at the
+// cluster resolutions (layers.StoresCells): PointCells calls fn for each
+// point q selects with its stored cell at res. Render clusters with it when
+// the store has it, else it asks H3 for each point's cell.
+type CellSource interface {
+	FeatureSource
+	PointCells(ctx context.Context, l *layers.Layer, res int, q layers.Query, fn func(p orb.Point, cell int64) error) error
+}
+
 // clusters reads the points of l around tile t and returns one feature per
-// H3 cell at ClusterRes(z) whose centroid lies in the tile, ordered by cell,
-// at most l.MaxTileFeatures.
+// H3 cell at ClusterRes(z) — the cell each point lies in, the hexagon a map
+// draws — whose centroid lies in the tile, ordered by cell, at most
+// l.MaxTileFeatures.
 func clusters(ctx context.Context, src FeatureSource, l *layers.Layer, tl *tiler, q layers.Query) ([]*layers.Feature, error) {
 	t := tl.tile
 	res := ClusterRes(int(t.Z))
 	w := Window(t, ClusterMargin(t, res))
 	q.BBox = &w
 	q.Limit, q.AfterID = 0, 0
-	// The cell is a staff property: read it as the store itself, and
-	// write nothing of it but the count and the cell as id.
-	q.Role = layers.Admin
-	q.Properties = []string{"h3"}
 	type acc struct {
 		n      int64
 		sx, sy float64
 	}
 	cells := map[int64]*acc{}
-	err := src.Features(ctx, l, q, func(f *layers.Feature) error {
-		p, ok := f.Geometry.(orb.Point)
-		cell, isCell := f.Props["h3"].(int64)
-		if !ok || !isCell {
-			return nil
-		}
-		c := hex.Parent(cell, res)
+	add := func(p orb.Point, c int64) error {
 		a := cells[c]
 		if a == nil {
 			a = &acc{}
@@ -117,7 +117,25 @@ func clusters(ctx context.Context, src FeatureSource, l *layers.Layer, tl *tiler
 		a.sx += m[0]
 		a.sy += m[1]
 		return nil
-	})
+	}
+	var err error
+	if cs, ok := src.(CellSource); ok {
+		err = cs.PointCells(ctx, l, res, q, add)
+	} else {
+		// Without stored cells, H3 is asked for each point's cell.
+		q.Properties = []string{}
+		err = src.Features(ctx, l, q, func(f *layers.Feature) error {
+			p, ok := f.Geometry.(orb.Point)
+			if !ok {
+				return nil
+			}
+			c, err := hex.FromPoint(p, res)
+			if err != nil {
+				return err
+			}
+			return add(p, c)
+		})
+	}
 	if err != nil {
 		return nil, fmt.Errorf("tiles: clusters of %s %d/%d/%d: %w", l.Name, t.Z, t.X, t.Y, err)
 	}

@@ -6,11 +6,13 @@
 // the boundary.
 //
 // Every incident stores its cell at resolution [StoreRes] (under 1 m² per
-// cell) as a signed 64-bit integer. Coarser cells for aggregation are derived
-// from the stored one with [Parent] in Go, or directly in the database with
-// the expressions built by [ParentSQLExpr] (PostgreSQL) and
-// [ParentSQLiteExpr] (SQLite), which are pure integer arithmetic on the bit
-// layout of the index documented on [Parent].
+// cell) as a signed 64-bit integer, and its own cell at each resolution from
+// [MinExactRes] to [MaxExactRes] ([ExactCells], in the columns named by
+// [ExactColumn]): counts and map clusters group by those. H3 is not a strict
+// hierarchy, so the [Parent] of the fine cell (also available in SQL as
+// [ParentSQLExpr] and [ParentSQLiteExpr], integer arithmetic on the bit
+// layout documented on [Parent]) is not always the hexagon a point lies in:
+// about one point in fifteen near an edge falls in a neighbour.
 //
 // Functions that cannot report an error return the zero value (0, nil, an
 // empty point) for invalid cells; check [Valid] on untrusted input.

@@ -738,3 +738,56 @@ func TestEvalSQL(t *testing.T) {
 		}
 	}
 }
+
+func TestExactCells(t *testing.T) {
+	tests := []struct {
+		name string
+		p    orb.Point
+	}{
+		{"丰台街道", orb.Point{116.2843, 39.8577}},
+		{"origin", orb.Point{0, 0}},
+		{"near pole", orb.Point{10, 89.9}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cells, err := ExactCells(tc.p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, c := range cells {
+				res := MinExactRes + i
+				want, err := FromPoint(tc.p, res)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if c != want || Res(c) != res {
+					t.Errorf("res %d: cell %s, want %s", res, String(c), String(want))
+				}
+			}
+		})
+	}
+	if _, err := ExactCells(orb.Point{0, 91}); err == nil {
+		t.Error("latitude 91: no error")
+	}
+}
+
+// BenchmarkExactCells is the write path's extra work per incident: its
+// cells at the seven stored resolutions (against one FromPoint, the
+// resolution-15 cell stored before).
+func BenchmarkExactCells(b *testing.B) {
+	p := orb.Point{116.2843, 39.8577}
+	b.Run("ExactCells", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := ExactCells(p); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("FromPoint15", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := FromPoint(p, StoreRes); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

@@ -125,6 +125,9 @@ func csvValue(c layers.Field, v any) string {
 	case string:
 		return defuse(x)
 	case int64:
+		if c.Type == layers.Cell {
+			return layers.FormatCell(x)
+		}
 		return strconv.FormatInt(x, 10)
 	case float64:
 		return strconv.FormatFloat(x, 'f', -1, 64)

@@ -114,7 +114,8 @@ func AppendFeature(b []byte, f *layers.Feature, cols []layers.Field, precision i
 }
 
 // AppendValue appends a property value as JSON: times in RFC 3339 with the
-// +08:00 offset, dates as YYYY-MM-DD.
+// +08:00 offset, dates as YYYY-MM-DD, H3 cells as their hexadecimal string
+// (a JSON number would lose digits above 2^53).
 func AppendValue(b []byte, c layers.Field, v any) []byte {
 	switch x := v.(type) {
 	case nil:
@@ -122,6 +123,11 @@ func AppendValue(b []byte, c layers.Field, v any) []byte {
 	case string:
 		return appendString(b, x)
 	case int64:
+		if c.Type == layers.Cell {
+			b = append(b, '"')
+			b = strconv.AppendUint(b, uint64(x), 16)
+			return append(b, '"')
+		}
 		return strconv.AppendInt(b, x, 10)
 	case float64:
 		if math.IsNaN(x) || math.IsInf(x, 0) {

@@ -10,8 +10,8 @@
 // focal cell itself, typically built from an H3 GridDisk of radius k.
 //
 // The [Service] ties them to a layers.Source: it counts incidents per H3 cell
-// at resolution 7–11 in the store (the parent of each incident's stored
-// resolution-15 cell, grouped in SQL in PostGIS), takes as study area the
+// at resolution 7–11 in the store (each incident's own cell at that
+// resolution, stored on write and grouped in SQL), takes as study area the
 // cells whose centre lies in the street's area (the union of the patches, or
 // of the communities) plus any cell with incidents outside it, builds the
 // k-ring graph over those cells, and runs Gi* (and FDR) over the whole
@@ -21,12 +21,9 @@
 // tiles ([Analysis.Tile]) and as a summary of the top cells
 // ([Service.Summarize]).
 //
-// Note that the parent of a point's resolution-15 cell is not always the
-// cell H3 gives the point directly at the coarser resolution: H3 children do
-// not exactly tile their parent, and about 6 % of points near a hexagon's
-// edge are counted in a neighbouring hexagon. Counting stays consistent (a
-// point is counted in the same cell at every query) and the store never
-// calls H3 at query time.
+// Counts are exact: an incident is counted in the hexagon H3 gives its
+// point at the resolution asked (LatLngToCell, stored on write), which is
+// the hexagon the map draws, and the store never calls H3 at query time.
 //
 // Privacy: only the incidents layer is ever aggregated (never care
 // targets). A public analysis reads nothing but the published table of

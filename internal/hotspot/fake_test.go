@@ -60,7 +60,7 @@ func (f *fakeSource) Versions(ctx context.Context) (map[string]int64, error) {
 	return out, nil
 }
 
-// CellCounts counts like the stores: the parent of the resolution-15 cell,
+// CellCounts counts like the stores: the point's own cell at res,
 // filtered on the time field and equal values.
 func (f *fakeSource) CellCounts(ctx context.Context, l *layers.Layer, res int, q layers.Query, groupBy string) ([]layers.CellCount, error) {
 	if err := ctx.Err(); err != nil {
@@ -91,11 +91,11 @@ func (f *fakeSource) CellCounts(ctx context.Context, l *layers.Layer, res int, q
 		if !ok {
 			continue
 		}
-		fine, err := hex.FromPoint(ft.Geometry.(orb.Point), hex.StoreRes)
+		c, err := hex.FromPoint(ft.Geometry.(orb.Point), res)
 		if err != nil {
 			return nil, err
 		}
-		k := key{cell: hex.Parent(fine, res)}
+		k := key{cell: c}
 		if groupBy != "" {
 			k.group = fmt.Sprint(ft.Props[groupBy])
 		}

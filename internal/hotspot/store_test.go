@@ -93,13 +93,13 @@ func randomStreet(t *testing.T, src layers.Source, n int) {
 }
 
 // recount counts the incidents q selects per cell of resolution res from
-// their points, in Go: the parent of the point's resolution-15 cell (the
-// cell stored on write), and, for comparison, the cell H3 gives the point
-// directly at res: moved counts the points where the two differ.
-func recount(t *testing.T, src layers.Source, res int, q layers.Query) (viaParent map[hex.Cell]int64, moved int) {
+// their points, in Go: the cell H3 gives the point at res (LatLngToCell),
+// the hexagon a map draws; moved counts the points for which the parent of
+// the point's resolution-15 cell would be another cell.
+func recount(t *testing.T, src layers.Source, res int, q layers.Query) (exact map[hex.Cell]int64, moved int) {
 	t.Helper()
 	l, _ := layers.Fengtai().Lookup("incidents")
-	viaParent = map[hex.Cell]int64{}
+	exact = map[hex.Cell]int64{}
 	q.Properties = []string{}
 	err := src.Features(bg(t), l, q, func(f *layers.Feature) error {
 		p := f.Geometry.(orb.Point)
@@ -107,13 +107,12 @@ func recount(t *testing.T, src layers.Source, res int, q layers.Query) (viaParen
 		if err != nil {
 			return err
 		}
-		parent := hex.Parent(fine, res)
-		viaParent[parent]++
 		c, err := hex.FromPoint(p, res)
 		if err != nil {
 			return err
 		}
-		if c != parent {
+		exact[c]++
+		if hex.Parent(fine, res) != c {
 			moved++
 		}
 		return nil
@@ -121,7 +120,7 @@ func recount(t *testing.T, src layers.Source, res int, q layers.Query) (viaParen
 	if err != nil {
 		t.Fatal(err)
 	}
-	return viaParent, moved
+	return exact, moved
 }
 
 // TestCountsEqualRecount checks, on each store, that the service's count
@@ -170,7 +169,7 @@ func TestCountsEqualRecount(t *testing.T) {
 							t.Errorf("total %d, sum %d", a.Total, total)
 						}
 						if qc.name == "all" {
-							t.Logf("%s res %d: %d of %d incidents are in another cell by direct LatLngToCell than by their stored cell's parent", st.name, res, moved, total)
+							t.Logf("%s res %d: %d of %d incidents lie in another cell than their res-15 cell's parent", st.name, res, moved, total)
 						}
 					})
 				}

@@ -107,7 +107,7 @@ func parseFilter(v url.Values, l *layers.Layer, role layers.Role) (cql2.Expr, er
 		}
 		return nil, nil
 	}
-	e, err := cql2.Parse(src, l.CQLSchema(role))
+	e, err := l.ParseFilter(src, role)
 	if err != nil {
 		return nil, badRequest("filter", "filter: "+err.Error())
 	}

@@ -65,6 +65,10 @@ func fieldSchema(f layers.Field) map[string]any {
 	case layers.Date:
 		m["type"] = "string"
 		m["format"] = "date"
+	case layers.Cell:
+		// An H3 index exceeds 2^53: a JSON number would lose digits.
+		m["type"] = "string"
+		m["pattern"] = "^[0-9a-f]{15}$"
 	default:
 		m["type"] = "string"
 	}

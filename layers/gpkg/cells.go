@@ -3,25 +3,29 @@ package gpkg
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"time"
+
+	"github.com/paulmach/orb"
 
 	"minqing/geo/hex"
 	"minqing/layers"
 )
 
-// CellCounts counts features per H3 cell at resolution res, the parent of
-// the stored resolution-15 cell. Without a bbox or CQL2 filter the counting
-// is SQL over hex.ParentSQLiteExpr (integer arithmetic, no H3 call); with
-// one, the candidates are filtered and counted in Go with hex.Parent.
-// groupBy, if set, must be a field the caller may see.
+// CellCounts counts features per H3 cell at resolution res: the point's
+// own cell at res, stored on write (layers.StoresCells), so no per-point H3
+// call. Only the stored resolutions (hex.MinExactRes to hex.MaxExactRes) are
+// offered. Without a bbox or CQL2 filter the counting is a SQL GROUP BY;
+// with one, the candidates are filtered and counted in Go. groupBy, if set,
+// must be a field the caller may see.
 func (s *Store) CellCounts(ctx context.Context, l *layers.Layer, res int, q layers.Query, groupBy string) ([]layers.CellCount, error) {
-	if _, ok := l.Field("h3"); !ok {
+	if !layers.StoresCells(l) {
 		return nil, layers.Invalid("layer", fmt.Sprintf("layer %s has no H3 cells", l.Name))
 	}
-	if res < 0 || res > hex.StoreRes {
-		return nil, layers.Invalid("res", fmt.Sprintf("resolution %d is outside 0–%d", res, hex.StoreRes))
+	if !hex.HasExact(res) {
+		return nil, layers.Invalid("res", fmt.Sprintf("H3 resolution %d is not counted: use %d to %d", res, hex.MinExactRes, hex.MaxExactRes))
 	}
 	var group *layers.Field
 	if groupBy != "" {
@@ -63,7 +67,7 @@ type cellGroup struct {
 }
 
 func (s *Store) cellCountsSQL(ctx context.Context, l *layers.Layer, res int, p *plan, group *layers.Field, counts map[cellGroup]int64) error {
-	cell := hex.ParentSQLiteExpr("h3", p.arg(int64(res)))
+	cell := ident(hex.ExactColumn(res))
 	grp := "NULL"
 	if group != nil {
 		grp = ident(group.Name)
@@ -93,35 +97,77 @@ func (s *Store) cellCountsSQL(ctx context.Context, l *layers.Layer, res int, p *
 }
 
 func (s *Store) cellCountsGo(ctx context.Context, l *layers.Layer, res int, q layers.Query, p *plan, group *layers.Field, counts map[cellGroup]int64) error {
-	read := l.VisibleFields(q.Role)
-	h3, _ := l.Field("h3")
-	if !q.Role.Can(h3.Access) {
-		read = append(read, h3) // counted, not returned
+	var need []layers.Field
+	if group != nil {
+		need = []layers.Field{*group}
 	}
+	return s.eachCell(ctx, l, res, q.Role, p, need, func(f *layers.Feature, cell int64) error {
+		var text string
+		if group != nil {
+			var err error
+			if text, err = groupText(group, f.Props[group.Name]); err != nil {
+				return err
+			}
+		}
+		counts[cellGroup{cell, text}]++
+		return nil
+	})
+}
+
+// eachCell calls fn for each feature of l that plan p selects (filtered in
+// Go where p says so), with the need properties (all those role may see
+// when p has a CQL2 filter) and the feature's stored exact cell at res
+// (which must be offered, see hex.HasExact).
+func (s *Store) eachCell(ctx context.Context, l *layers.Layer, res int, role layers.Role, p *plan, need []layers.Field, fn func(f *layers.Feature, cell int64) error) error {
+	col := hex.ExactColumn(res)
+	read := slices.Clip(need)
+	if p.filter != nil {
+		read = l.VisibleFields(role) // everything the filter may name
+	}
+	// The cell column is not a field: read it as an internal integer column.
+	read = append(read, layers.Field{Name: col, Type: layers.Int})
 	rows, err := s.rdb.QueryContext(ctx, "SELECT "+selectList(read)+" FROM "+ident(l.Name)+" WHERE "+p.where(), p.args...)
 	if err != nil {
-		return wrap("cell counts", err)
+		return wrap("cells of "+l.Name, err)
 	}
 	defer rows.Close()
 	sc := newScanner(read)
 	for rows.Next() {
 		f, err := sc.scan(rows)
 		if err != nil {
-			return wrap("cell counts", err)
+			return wrap("cells of "+l.Name, err)
 		}
-		if !p.match(f.Props, f.Geometry) {
+		if p.inGo() && !p.match(f.Props, f.Geometry) {
 			continue
 		}
-		c, _ := f.Props["h3"].(int64)
-		var text string
-		if group != nil {
-			if text, err = groupText(group, f.Props[group.Name]); err != nil {
-				return wrap("cell counts", err)
-			}
+		cell, _ := f.Props[col].(int64)
+		delete(f.Props, col)
+		if err := fn(f, cell); err != nil {
+			return err
 		}
-		counts[cellGroup{hex.Parent(c, res), text}]++
 	}
-	return wrap("cell counts", rows.Err())
+	return wrap("cells of "+l.Name, rows.Err())
+}
+
+// PointCells calls fn for each point of l that q selects (its bbox,
+// filters and role apply as in Features) with the point's stored H3 cell at
+// res, one of the stored resolutions: tiles.Render clusters by it.
+func (s *Store) PointCells(ctx context.Context, l *layers.Layer, res int, q layers.Query, fn func(p orb.Point, cell int64) error) error {
+	if !layers.StoresCells(l) || !hex.HasExact(res) {
+		return layers.Invalid("res", fmt.Sprintf("layer %s has no stored H3 cells at resolution %d", l.Name, res))
+	}
+	q.Limit, q.AfterID = 0, 0
+	p, err := buildPlan(l, q, false)
+	if err != nil {
+		return err
+	}
+	return s.eachCell(ctx, l, res, q.Role, p, nil, func(f *layers.Feature, cell int64) error {
+		pt, ok := f.Geometry.(orb.Point)
+		if !ok {
+			return nil
+		}
+		return fn(pt, cell)
+	})
 }
 
 // groupText writes a group value as PostgreSQL's ::text does for the

@@ -37,7 +37,7 @@ func TestMigrationMatchesCatalog(t *testing.T) {
 // gpkgType is the GeoPackage column type of a field.
 func gpkgType(t layers.FieldType) string {
 	switch t {
-	case layers.Int:
+	case layers.Int, layers.Cell:
 		return "INTEGER"
 	case layers.Float:
 		return "DOUBLE"

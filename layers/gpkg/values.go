@@ -72,7 +72,7 @@ func readValue(f layers.Field, v any) (any, error) {
 		case float64:
 			return strconv.FormatFloat(v, 'g', -1, 64), nil
 		}
-	case layers.Int:
+	case layers.Int, layers.Cell:
 		switch v := v.(type) {
 		case int64:
 			return v, nil

@@ -143,7 +143,7 @@ func typeFits(f layers.Field, v any) bool {
 	case layers.String:
 		_, ok := v.(string)
 		return ok
-	case layers.Int:
+	case layers.Int, layers.Cell:
 		_, ok := v.(int64)
 		return ok
 	case layers.Float:

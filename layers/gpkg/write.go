@@ -125,8 +125,15 @@ func newWriter(ctx context.Context, tx *sql.Tx, l *layers.Layer, mode layers.Wri
 	table := ident(l.Name)
 	names := []string{"id", "geom"}
 	ph := []string{"?1", "?2"}
-	for i, f := range l.Fields {
+	for _, f := range l.Fields {
 		names = append(names, ident(f.Name))
+	}
+	if layers.StoresCells(l) {
+		for _, c := range layers.ExactColumns() {
+			names = append(names, ident(c))
+		}
+	}
+	for i := range names[2:] {
 		ph = append(ph, fmt.Sprintf("?%d", i+3))
 	}
 	w.insert, err = tx.PrepareContext(ctx, "INSERT INTO "+table+" ("+strings.Join(names, ", ")+") VALUES ("+strings.Join(ph, ", ")+")")
@@ -227,6 +234,11 @@ func (w *writer) write(ctx context.Context, f *layers.Feature, n int64, res *lay
 		}
 		w.args = append(w.args, v)
 	}
+	cells, err := layers.ExactCellValues(w.l, f)
+	if err != nil {
+		return layers.Invalid("", fmt.Sprintf("feature %d: %v", n, err))
+	}
+	w.args = append(w.args, cells...)
 	st := w.insert
 	if existed {
 		st = w.update

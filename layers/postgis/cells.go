@@ -14,20 +14,22 @@ import (
 )
 
 // CellCounts counts features per H3 cell at resolution res, grouping in SQL
-// on the parent of the stored resolution-15 cell (a bit mask, no per-point
-// H3 call). groupBy, if set, must be a field the caller may see.
+// on the point's own cell at res, stored on write (layers.StoresCells), so
+// no per-point H3 call. Only the stored resolutions (hex.MinExactRes to
+// hex.MaxExactRes) are offered. groupBy, if set, must be a field the caller
+// may see.
 func (s *Store) CellCounts(ctx context.Context, l *layers.Layer, res int, q layers.Query, groupBy string) ([]layers.CellCount, error) {
-	if _, ok := l.Field("h3"); !ok {
+	if !layers.StoresCells(l) {
 		return nil, layers.Invalid("layer", fmt.Sprintf("layer %s has no H3 cells", l.Name))
 	}
-	if res < 0 || res > hex.StoreRes {
-		return nil, layers.Invalid("res", fmt.Sprintf("resolution %d is outside 0–%d", res, hex.StoreRes))
+	if !hex.HasExact(res) {
+		return nil, layers.Invalid("res", fmt.Sprintf("H3 resolution %d is not counted: use %d to %d", res, hex.MinExactRes, hex.MaxExactRes))
 	}
 	w, err := buildWhere(l, q, false)
 	if err != nil {
 		return nil, err
 	}
-	cell := hex.ParentSQLExpr("h3", w.arg(int64(res)))
+	cell := ident(hex.ExactColumn(res))
 	group := "''"
 	if groupBy != "" {
 		f, ok := l.VisibleField(groupBy, q.Role)
@@ -48,9 +50,9 @@ func (s *Store) CellCounts(ctx context.Context, l *layers.Layer, res int, q laye
 		out = append(out, c)
 		return nil
 	})
-	// Sorted here, not in SQL: with an ORDER BY the planner, misled by the
-	// near-unique res-15 column, chose a parallel sort spilling to disk over a
-	// hash aggregate of the ~100 resulting cells.
+	// Sorted here, not in SQL: with an ORDER BY the planner chose a parallel
+	// sort spilling to disk over a hash aggregate of the ~100 resulting
+	// cells.
 	slices.SortFunc(out, func(a, b layers.CellCount) int {
 		if c := cmp.Compare(a.Cell, b.Cell); c != 0 {
 			return c

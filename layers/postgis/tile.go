@@ -22,7 +22,7 @@ import (
 // req.Role may see (times as Unix epoch seconds, dates as YYYY-MM-DD, as
 // package tiles writes them), at most the layer's MaxTileFeatures.
 // Where tiles.Clustered, the layer is served as clusters instead: one point
-// per H3 parent cell (from the stored h3 column), at the mean of its points,
+// per H3 cell (the stored exact cell of tiles.ClusterRes), at the mean of its points,
 // with a count, for cells whose centroid lies in the tile. Layers outside
 // their zoom range are left out; a tile with no feature is empty.
 func (s *Store) Tile(ctx context.Context, req layers.TileRequest) ([]byte, error) {
@@ -115,7 +115,7 @@ func plainLayerSQL(w *where, l *layers.Layer, q layers.Query, extent, buffer int
 
 // clusterLayerSQL is one MVT layer of l's clusters at zoom req.Z (see
 // tiles.Clustered): points are read in the tile grown by
-// tiles.ClusterMargin, grouped by their H3 parent cell, and a cell is kept
+// tiles.ClusterMargin, grouped by their stored H3 cell, and a cell is kept
 // when the mean of its points lies in the tile (half-open, tiles.InTile), so
 // it shows in exactly one tile with its full count.
 func clusterLayerSQL(w *where, l *layers.Layer, q layers.Query, req layers.TileRequest) (string, error) {
@@ -128,14 +128,15 @@ func clusterLayerSQL(w *where, l *layers.Layer, q layers.Query, req layers.TileR
 		return "", err
 	}
 	conds = append(conds, more...)
-	// Points group by their stored cell shifted right past the digits finer
-	// than res (one shift per row); the parent cell is rebuilt from the
-	// group key once per group with hex.ParentSQLExpr.
-	shift := w.arg(int32(3 * (hex.MaxRes - res)))
-	groups := "SELECT h3 >> " + shift + " AS k, count(*) AS n, avg(ST_X(geom_3857)) AS cx, avg(ST_Y(geom_3857)) AS cy FROM " +
+	// Points group by their own cell at res, stored on write (see
+	// layers.StoresCells): the hexagon drawn for the cluster holds exactly
+	// the points counted.
+	if !hex.HasExact(res) {
+		return "", fmt.Errorf("postgis: tile %d/%d/%d: no stored H3 cells at resolution %d", req.Z, req.X, req.Y, res)
+	}
+	groups := "SELECT " + ident(hex.ExactColumn(res)) + " AS k, count(*) AS n, avg(ST_X(geom_3857)) AS cx, avg(ST_Y(geom_3857)) AS cy FROM " +
 		ident(l.Name) + " WHERE " + strings.Join(conds, " AND ") + " GROUP BY 1"
-	cell := hex.ParentSQLExpr("k << "+shift, w.arg(int32(res)))
-	inner := "SELECT " + cell + " AS id, n AS count, ST_AsMVTGeom(ST_SetSRID(ST_MakePoint(cx, cy), 3857), " + envelope + ", $4, $5) AS geom FROM (" +
+	inner := "SELECT k AS id, n AS count, ST_AsMVTGeom(ST_SetSRID(ST_MakePoint(cx, cy), 3857), " + envelope + ", $4, $5) AS geom FROM (" +
 		groups + ") g WHERE cx >= " + w.arg(b.Min[0]) + " AND cx < " + w.arg(b.Max[0]) +
 		" AND cy > " + w.arg(b.Min[1]) + " AND cy <= " + w.arg(b.Max[1]) + " ORDER BY 1"
 	if l.MaxTileFeatures > 0 {
@@ -145,8 +146,8 @@ func clusterLayerSQL(w *where, l *layers.Layer, q layers.Query, req layers.TileR
 }
 
 // tileColumn selects one property as a tile holds it (see package tiles):
-// times as whole Unix epoch seconds, dates as YYYY-MM-DD text, the rest as
-// stored.
+// times as whole Unix epoch seconds, dates as YYYY-MM-DD text, H3 cells as
+// hexadecimal text, the rest as stored.
 func tileColumn(f layers.Field) string {
 	c := ident(f.Name)
 	switch f.Type {
@@ -154,6 +155,8 @@ func tileColumn(f layers.Field) string {
 		return "floor(extract(epoch FROM " + c + "))::bigint AS " + c
 	case layers.Date:
 		return "to_char(" + c + ", 'YYYY-MM-DD') AS " + c
+	case layers.Cell:
+		return "to_hex(" + c + ") AS " + c // as hex.String writes it
 	}
 	return c
 }

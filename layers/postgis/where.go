@@ -111,7 +111,7 @@ func typedArray(f layers.Field, vals []any) (any, error) {
 			out = append(out, s)
 		}
 		return out, nil
-	case layers.Int:
+	case layers.Int, layers.Cell:
 		out := make([]int64, 0, len(vals))
 		for _, v := range vals {
 			n, ok := v.(int64)

@@ -20,7 +20,7 @@ const stageTable = "minqing_stage"
 // sqlType is the column type of a field.
 func sqlType(t layers.FieldType) string {
 	switch t {
-	case layers.Int:
+	case layers.Int, layers.Cell:
 		return "bigint"
 	case layers.Float:
 		return "double precision"
@@ -66,6 +66,10 @@ func (s *Store) Write(ctx context.Context, l *layers.Layer, opts layers.WriteOpt
 		cols = append(cols, f.Name)
 		defs = append(defs, ident(f.Name)+" "+sqlType(f.Type))
 	}
+	for _, c := range cellColumns(l) {
+		cols = append(cols, c)
+		defs = append(defs, ident(c)+" bigint")
+	}
 	cols = append(cols, "contact_name", "contact_phone")
 	defs = append(defs, "contact_name text", "contact_phone text")
 	if _, err := tx.Exec(ctx, "CREATE TEMP TABLE "+stageTable+" ("+strings.Join(defs, ", ")+") ON COMMIT DROP"); err != nil {
@@ -110,8 +114,8 @@ func (s *Store) Write(ctx context.Context, l *layers.Layer, opts layers.WriteOpt
 	sets := make([]string, 0, len(l.Fields)+1)
 	olds := make([]string, 0, len(l.Fields)+1)
 	news := make([]string, 0, len(l.Fields)+1)
-	for _, f := range l.Fields {
-		c := ident(f.Name)
+	for _, name := range append(fieldNames(l), cellColumns(l)...) {
+		c := ident(name)
 		names = append(names, c)
 		sets = append(sets, c+" = EXCLUDED."+c)
 		olds = append(olds, "t."+c)
@@ -251,12 +255,35 @@ func stageValues(l *layers.Layer, f *layers.Feature, n int64, withID bool) ([]an
 	for _, fd := range l.Fields {
 		vals = append(vals, f.Props[fd.Name])
 	}
+	cells, err := layers.ExactCellValues(l, f)
+	if err != nil {
+		return nil, layers.Invalid("", fmt.Sprintf("feature %d: %v", n, err))
+	}
+	vals = append(vals, cells...)
 	if f.Contact != nil {
 		vals = append(vals, nullable(f.Contact.Name), nullable(f.Contact.Phone))
 	} else {
 		vals = append(vals, nil, nil)
 	}
 	return vals, nil
+}
+
+// cellColumns names the columns of the exact H3 cells stored beside the
+// fields of a layer that layers.StoresCells, none for other layers.
+func cellColumns(l *layers.Layer) []string {
+	if !layers.StoresCells(l) {
+		return nil
+	}
+	return layers.ExactColumns()
+}
+
+// fieldNames names the columns of l's fields.
+func fieldNames(l *layers.Layer) []string {
+	out := make([]string, 0, len(l.Fields))
+	for _, f := range l.Fields {
+		out = append(out, f.Name)
+	}
+	return out
 }
 
 func nullable(s string) any {

@@ -11,7 +11,6 @@ import (
 	"github.com/paulmach/orb"
 
 	"minqing/geo/hex"
-	"minqing/internal/cql2"
 	"minqing/layers"
 )
 
@@ -172,7 +171,7 @@ func testCQL(t *testing.T, src layers.Source, cat *layers.Catalog) {
 		{"dispatched_at IS NULL OR closed_at IS NULL", func(f *layers.Feature) bool { return true }},
 	}
 	for _, tc := range tests {
-		e, err := cql2.Parse(tc.filter, l.CQLSchema(layers.Staff))
+		e, err := l.ParseFilter(tc.filter, layers.Staff)
 		if err != nil {
 			t.Fatalf("parse %q: %v", tc.filter, err)
 		}
@@ -418,13 +417,11 @@ func testCellCounts(t *testing.T, src layers.Source, cat *layers.Catalog) {
 	fs := grid(100)
 	mustWrite(t, src, l, layers.Insert, fs)
 	for _, res := range []int{7, 9, 11} {
-		// The count is by the parent of the stored res-15 cell. H3 is not
-		// exactly hierarchical: near a cell's edge the parent can differ from
-		// the cell the point itself falls in at res, so recount the same way.
+		// The count is by the cell each point lies in at res.
 		want := map[int64]int64{}
 		for _, f := range fs {
-			c, _ := hex.FromPoint(f.Geometry.(orb.Point), hex.StoreRes)
-			want[hex.Parent(c, res)]++
+			c, _ := hex.FromPoint(f.Geometry.(orb.Point), res)
+			want[c]++
 		}
 		got, err := src.CellCounts(ctx(t), l, res, layers.Query{}, "")
 		if err != nil {

@@ -42,6 +42,7 @@ func Run(t *testing.T, open Open) {
 		{"VersionsGrowOnWrite", testVersions},
 		{"Tokens", testTokens},
 		{"CellCounts", testCellCounts},
+		{"ExactCells", testExactCells},
 		{"ExtentAndDelete", testExtentDelete},
 		{"CanceledContext", testCanceled},
 		{"UnknownWriteMode", testUnknownMode},

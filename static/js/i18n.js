@@ -146,6 +146,9 @@ export function formatValue(field, v) {
       return d.toLocaleString(current === 'en' ? 'en-GB' : 'zh-CN', { timeZone: 'Asia/Shanghai', dateStyle: 'medium', timeStyle: 'short' });
     }
     case 'float': return Number(v).toLocaleString(current === 'en' ? 'en' : 'zh-CN', { maximumFractionDigits: 1 });
+    // An H3 cell arrives as H3 writes it ("8f31aa4141436c4"): as a number
+    // it would exceed 2^53 and lose digits, so it is never formatted as one.
+    case 'cell': return String(v);
     case 'int':
       if (/year/.test(field.name)) return String(v);
       return Number(v).toLocaleString(current === 'en' ? 'en' : 'zh-CN');

@@ -878,7 +878,7 @@ INSERT INTO layer_fields (layer, field, title_zh, title_en, type, access, requir
 INSERT INTO gpkg_data_columns (table_name, column_name, name, title) VALUES ('incidents', 'level', '响应层级', 'Level');
 INSERT INTO layer_fields (layer, field, title_zh, title_en, type, access, required, vocabulary) VALUES ('incidents', 'level', '响应层级', 'Level', 'string', 'public', 0, '街道|片区|科室|社区');
 INSERT INTO gpkg_data_columns (table_name, column_name, name, title) VALUES ('incidents', 'h3', 'H3单元', 'H3 cell (res 15)');
-INSERT INTO layer_fields (layer, field, title_zh, title_en, type, access, required, vocabulary) VALUES ('incidents', 'h3', 'H3单元', 'H3 cell (res 15)', 'int', 'staff', 0, NULL);
+INSERT INTO layer_fields (layer, field, title_zh, title_en, type, access, required, vocabulary) VALUES ('incidents', 'h3', 'H3单元', 'H3 cell (res 15)', 'cell', 'staff', 0, NULL);
 
 -- 精准帮扶 Targeted care (care_targets)
 CREATE TABLE care_targets (

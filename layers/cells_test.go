@@ -1,0 +1,101 @@
+package layers_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/paulmach/orb"
+
+	"minqing/layers"
+)
+
+func TestParseCell(t *testing.T) {
+	const c = int64(644888463657940676) // 8f31aa4141436c4
+	tests := []struct {
+		in   string
+		want int64
+		ok   bool
+	}{
+		{"8f31aa4141436c4", c, true},
+		{" 8F31AA4141436C4 ", c, true},
+		{"0x8f31aa4141436c4", c, true},
+		{"644888463657940676", c, true}, // decimal, as the previous release wrote it
+		{"8931aa4324bffff", 0x8931aa4324bffff, true},
+		{"8f31aa4141436c7", 0, false}, // digit 7 in a res-15 cell
+		{"12", 0, false},
+		{"", 0, false},
+		{"h3", 0, false},
+	}
+	for _, tc := range tests {
+		got, err := layers.ParseCell(tc.in)
+		if (err == nil) != tc.ok || got != tc.want {
+			t.Errorf("ParseCell(%q) = %d, %v; want %d, ok %v", tc.in, got, err, tc.want, tc.ok)
+		}
+		if tc.ok && layers.FormatCell(got) != strings.TrimPrefix(strings.ToLower(strings.TrimSpace(tc.in)), "0x") && tc.in != "644888463657940676" {
+			t.Errorf("FormatCell(%d) = %q", got, layers.FormatCell(got))
+		}
+	}
+	h3, _ := mustLayer(t, "incidents").Field("h3")
+	if v, err := h3.Parse("8f31aa4141436c4"); err != nil || v != c {
+		t.Errorf("Field.Parse = %v, %v", v, err)
+	}
+	if _, err := h3.Parse("8f31"); err == nil || !strings.Contains(err.Error(), "H3 cell") {
+		t.Errorf("Field.Parse(8f31): %v", err)
+	}
+}
+
+func TestParseFilterCells(t *testing.T) {
+	l := mustLayer(t, "incidents")
+	tests := []struct {
+		src  string
+		want string // the prepared expression, "" for an error
+	}{
+		{"h3 = '8f31aa4141436c4'", "h3 = 644888463657940676"},
+		{"h3 IN ('8f31aa4141436c4') AND category = '停电'", "h3 IN (644888463657940676) AND category = '停电'"},
+		{"NOT (h3 BETWEEN '8f31aa4141436c4' AND '8f31aa4141436c4')", "NOT h3 BETWEEN 644888463657940676 AND 644888463657940676"},
+		{"category = '8f31aa4141436c4'", "category = '8f31aa4141436c4'"},
+		{"h3 = 'zz'", ""},
+		{"h3 LIKE '8f%'", ""},
+		{"h3 = 644888463657940676", ""},
+	}
+	for _, tc := range tests {
+		e, err := l.ParseFilter(tc.src, layers.Staff)
+		if tc.want == "" {
+			if err == nil {
+				t.Errorf("%s: no error", tc.src)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%s: %v", tc.src, err)
+			continue
+		}
+		if got := e.(interface{ String() string }).String(); got != tc.want {
+			t.Errorf("%s: prepared %s, want %s", tc.src, got, tc.want)
+		}
+	}
+}
+
+func TestExactCellValues(t *testing.T) {
+	inc := mustLayer(t, "incidents")
+	f := &layers.Feature{Geometry: orb.Point{116.2843, 39.8577}}
+	vals, err := layers.ExactCellValues(inc, f)
+	if err != nil || len(vals) != len(layers.ExactColumns()) || layers.ExactColumns()[0] != "h3_5" {
+		t.Fatalf("values %v, %v; columns %v", vals, err, layers.ExactColumns())
+	}
+	if v, err := layers.ExactCellValues(mustLayer(t, "communities"), f); v != nil || err != nil {
+		t.Errorf("communities: %v, %v; want none", v, err)
+	}
+	if _, err := layers.ExactCellValues(inc, &layers.Feature{Geometry: orb.LineString{{0, 0}, {1, 1}}}); err == nil {
+		t.Error("a line: no error")
+	}
+}
+
+func mustLayer(t *testing.T, name string) *layers.Layer {
+	t.Helper()
+	l, ok := layers.Fengtai().Lookup(name)
+	if !ok {
+		t.Fatalf("no layer %s", name)
+	}
+	return l
+}
