@@ -56,6 +56,13 @@ url="${admin%/*}/$db?sslmode=disable"
 echo "loading the demo ($INCIDENTS incidents)…" >&2
 "$work/minqing" demo --database-url "$url" --incidents "$INCIDENTS" >/dev/null
 
+# Incidents' points are staff-only (--public-incidents aggregates): the slow
+# readers, the OGC items in the mix and the probe read them with a staff
+# token; tiles, layers and hot spots are asked as the public.
+staff=$("$work/minqing" token add --role staff --name soak --database-url "$url")
+export MINQING_SOAK_TOKEN=$staff
+auth=(-H "Authorization: Bearer $staff")
+
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 base="http://127.0.0.1:$port"
 "$work/minqing" serve --database-url "$url" --addr "127.0.0.1:$port" --log-level warn 2>"$work/server.log" >/dev/null &
@@ -80,7 +87,7 @@ probe() {
   while :; do
     if [ $((i % 2)) = 0 ]; then t="$base/ogc/collections/incidents/items?limit=1"; else t="$base/tiles/communities,streets,incidents/14/13479/6208.mvt"; fi
     # a timed-out request counts as 30 s with status 000
-    { curl -s -o /dev/null -m 30 -w "%{time_total} %{http_code}\n" "$t" || true; } |
+    { curl -s -o /dev/null -m 30 "${auth[@]}" -w "%{time_total} %{http_code}\n" "$t" || true; } |
       awk -v now="$(date +%s.%N)" '{printf "%s %.2f %s\n", now, $1*1000, $2}' >>"$1" || true
     i=$((i + 1))
     sleep 0.05
@@ -104,7 +111,7 @@ kill "$probe_pid" 2>/dev/null || true; wait "$probe_pid" 2>/dev/null || true; pr
 
 echo "phase B: the same with $SLOW slow readers and a PostgreSQL restart in the middle…" >&2
 for _ in $(seq 1 "$SLOW"); do
-  curl -s --limit-rate 1k -o /dev/null "$base/export/incidents.geojson" & slow_pids+=($!)
+  curl -s --limit-rate 1k -o /dev/null "${auth[@]}" "$base/export/incidents.geojson" & slow_pids+=($!)
 done
 sleep 2
 probe "$work/probe-b" & probe_pid=$!
