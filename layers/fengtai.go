@@ -4,7 +4,7 @@ import "time"
 
 // Vocabularies of the 丰台街道 layers.
 var (
-	IncidentSources    = []string{"12345", "街道热线", "网格", "微信", "走访"}
+	IncidentSources    = []string{"12345", "街道热线", "网格", "微信", "走访", "网站"}
 	IncidentStatuses   = []string{"received", "dispatched", "in_progress", "resolved", "closed"}
 	IncidentLevels     = []string{"街道", "片区", "科室", "社区"}
 	IncidentCategories = []string{

@@ -186,9 +186,9 @@ var hourWeights = [3][24]float64{
 
 // Sources: 12345 brings the largest share.
 var (
-	sourceNames   = [...]string{"12345", "街道热线", "网格", "微信", "走访"}
-	sourcePrefix  = [...]string{"12345", "FTRX", "WG", "WX", "ZF"}
-	sourceWeights = [...]float64{55, 18, 15, 8, 4}
+	sourceNames   = [...]string{"12345", "街道热线", "网格", "微信", "走访", "网站"}
+	sourcePrefix  = [...]string{"12345", "FTRX", "WG", "WX", "ZF", "WZ"}
+	sourceWeights = [...]float64{55, 18, 15, 8, 4, 1}
 )
 
 // incidentReader streams the incidents day by day: it holds one day's

@@ -28,6 +28,8 @@ type Config struct {
 	Basemap      string   // optional basemap URL template for the web map
 	// ImportMaxBytes caps the body of POST /import/{layer} (default 512 MiB).
 	ImportMaxBytes int64
+	// Intake configures 接诉即办 intake, Open311 and the rates (intake_state.go).
+	Intake IntakeConfig
 }
 
 func (c *Config) defaults() {

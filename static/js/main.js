@@ -15,6 +15,7 @@ import { renderLayers, renderFilters, renderExport } from './sidebar.js';
 import { renderTimebar, windowLabel } from './timebar.js';
 import { hotspotHover } from './hover.js';
 import { h, fill } from './dom.js';
+import { intakeTool } from './intake.js';
 
 /* global maplibregl */
 
@@ -165,7 +166,9 @@ async function boot() {
     writeHash();
   });
 
+  app.intake = intakeTool(map, app);
   map.on('click', e => {
+    if (app.picking) return;
     const hits = map.queryRenderedFeatures(e.point, { layers: mapview.clickable() });
     if (!hits.length) return;
     const f = hits[0];
