@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
-
 )
 
 // maxIntakeBody bounds the JSON body of staff intake and of a recorded step.
@@ -125,4 +124,3 @@ func (s *Server) getRouting(c echo.Context) error {
 	}
 	return c.JSON(http.StatusOK, s.ext.intake.routing)
 }
-

@@ -162,4 +162,3 @@ func TestStaffIntakeAndRecord(t *testing.T) {
 		})
 	}
 }
-

@@ -115,4 +115,3 @@ func (s *Server) open311Service(c echo.Context) error {
 	}
 	return c.JSON(http.StatusOK, map[string]any{"service_code": code, "attributes": []any{}})
 }
-
