@@ -12,6 +12,7 @@ import (
 	"minqing/importers"
 	"minqing/internal/auth"
 	"minqing/internal/intake"
+	"minqing/internal/rates"
 	"minqing/layers"
 	"minqing/layers/lifecycle"
 )
@@ -62,8 +63,8 @@ func newIntakeState(s *Server) *intakeState {
 	if cfg.Open311Burst <= 0 {
 		cfg.Open311Burst = 3
 	}
-	if cfg.RateWeights == nil {
-		w := DefaultRateWeights
+	if cfg.RateWeights == nil || !cfg.RateWeights.Valid() {
+		w := rates.DefaultWeights()
 		cfg.RateWeights = &w
 	}
 	return &intakeState{routing: cfg.Routing, limiter: newRateLimiter(cfg.Open311PerMinute, cfg.Open311Burst, time.Now)}
