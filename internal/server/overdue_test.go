@@ -44,7 +44,7 @@ func TestOverdueFilter(t *testing.T) {
 			c := intakeAt(t, s, staff, "停电", 4*24*time.Hour, "dispatch", "respond")            // resolution due 3 d: overdue
 			d := intakeAt(t, s, staff, "违法建设", 2*time.Hour)                                    // due in 24 h / 15 d
 			e := intakeAt(t, s, staff, "水管爆裂", 30*time.Hour, "dispatch", "respond", "resolve") // resolved
-			_, _, _ = b, d, e // neither overdue
+			_, _, _ = b, d, e                                                                  // neither overdue
 			ids := func(target string) string {
 				t.Helper()
 				rec := get(t, s, target, staff)
