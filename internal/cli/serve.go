@@ -17,6 +17,8 @@ type serveOptions struct {
 	noDemo   bool
 	cors     string
 	logLevel string
+	routing  string // --routing: the 接诉即办 routing table and deadlines (JSON)
+	weights  string // --rate-weights
 }
 
 func runServe(ctx context.Context, env Env, args []string) error {
@@ -37,7 +39,13 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	fs.StringVar(&o.cfg.Basemap, "basemap", env.Getenv("MINQING_BASEMAP"), "optional raster basemap URL template for the web map (env MINQING_BASEMAP)")
 	fs.Int64Var(&o.cfg.ImportMaxBytes, "import-max-mb", 512, "the largest file POST /import/{layer} accepts, in MiB")
 	fs.StringVar(&o.logLevel, "log-level", "info", "debug, info, warn or error")
+	fs.StringVar(&o.routing, "routing", "", "JSON file of the 接诉即办 routing table and deadline rules (default: the built-in ones, see README)")
+	fs.StringVar(&o.cfg.Intake.Open311Source, "open311-source", "网站", "the source recorded for public Open311 submissions (网站 or 微信)")
+	fs.StringVar(&o.weights, "rate-weights", "0.2,0.4,0.4", "weights of 响应率,解决率,满意率 in the composite score")
 	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := o.intakeConfig(); err != nil { // serve_intake.go
 		return err
 	}
 	o.cfg.ImportMaxBytes <<= 20

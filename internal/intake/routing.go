@@ -81,10 +81,12 @@ type Routing struct {
 const Urgent = "urgent"
 
 // Defaults is the built-in routing: the time limits of DB11/T 2021—2022
-// (dispatch within 1 h for emergencies and safety, 2 h for water, power, gas
-// and heating, 24 h for general requests; feedback within 15 days), read as
-// the time to contact the caller, and the street office's sections (科室)
-// for the categories of the seed article.
+// (1 h for emergencies and safety — 水管爆裂, 地面塌陷, 疑似煤气异味,
+// 污水井冒污水; 2 h for water, power, gas and heating — 停电, 水电气暖, 供暖;
+// 24 h for general requests; feedback within 15 days), read as the time to
+// contact the caller, the same grouping as the demo's dispatch limits
+// (demo.DispatchLimit), and the street office's sections (科室) for the
+// categories of the seed article.
 func Defaults() *Routing {
 	const (
 		cg = "城市管理办公室"
@@ -104,11 +106,11 @@ func Defaults() *Routing {
 			"地面塌陷":     {yj, "街道", Urgent},
 			"疑似煤气异味":   {yj, "街道", Urgent},
 			"污水井冒污水":   {cg, "科室", Urgent},
-			"漏水":       {cg, "科室", "utility"},
+			"漏水":       {cg, "科室", "general"},
 			"停电":       {cg, "科室", "utility"},
 			"水电气暖":     {cg, "科室", "utility"},
 			"供暖":       {cg, "科室", "utility"},
-			"雨箅子破损":    {cg, "科室", "utility"},
+			"雨箅子破损":    {cg, "科室", "general"},
 			"施工扰民":     {zf, "科室", "general"},
 			"违法建设":     {zf, "科室", "general"},
 			"占道经营":     {zf, "科室", "general"},

@@ -45,3 +45,13 @@ func Begin(status string, receivedAt time.Time, events int) (State, error) {
 	}
 	return New(receivedAt), nil
 }
+
+// Backfiller stores whole records at once: the demo data, and records
+// reconstructed from another system. Both stores implement it.
+type Backfiller interface {
+	// PutRecords stores each incident's events (by incident id; the
+	// incidents must have no record yet) and sets each incident's state to
+	// their replay, all in one transaction: if any record does not replay
+	// (a *ConflictError or *InvalidError, wrapped), nothing is written.
+	PutRecords(ctx context.Context, records map[int64][]Event) error
+}

@@ -23,6 +23,7 @@ import (
 type Store interface {
 	layers.Source
 	lifecycle.Store
+	lifecycle.Backfiller
 }
 
 // Open returns a fresh, migrated, empty store for one test.
@@ -40,6 +41,7 @@ func Run(t *testing.T, open Open) {
 		{"ImportedOutcomeRefused", testImported},
 		{"ConcurrentAppends", testConcurrent},
 		{"ConcurrentResolveOnlyOnce", testResolveOnce},
+		{"PutRecords", testPutRecords},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })
@@ -329,5 +331,42 @@ func testResolveOnce(t *testing.T, st Store) {
 	state := CheckConsistent(t, st, id)
 	if state.Events != 2 || state.Status != lifecycle.Resolved {
 		t.Errorf("record: %d events, %s; want 2, resolved", state.Events, state.Status)
+	}
+}
+
+// testPutRecords: whole records in one go; one bad record writes nothing;
+// an incident with a record cannot be given another.
+func testPutRecords(t *testing.T, st Store) {
+	ctx := context.Background()
+	a, c := NewIncident(t, st, lifecycle.Received), NewIncident(t, st, lifecycle.Received)
+	visit := ev(60, lifecycle.Visit, "", "")
+	visit.Resolved, visit.Satisfied = b(true), b(true)
+	good := []lifecycle.Event{ev(5, lifecycle.Dispatch, "城管科", "科室"), ev(20, lifecycle.Respond, "", ""),
+		ev(50, lifecycle.Resolve, "", ""), visit, ev(70, lifecycle.Close, "", "")}
+	bad := []lifecycle.Event{ev(5, lifecycle.Dispatch, "城管科", "科室"), ev(20, lifecycle.Close, "", "")}
+	err := st.PutRecords(ctx, map[int64][]lifecycle.Event{a: good, c: bad})
+	var ce *lifecycle.ConflictError
+	if !errors.As(err, &ce) {
+		t.Fatalf("a record that does not replay: %v, want a conflict", err)
+	}
+	for _, id := range []int64{a, c} {
+		if s := CheckConsistent(t, st, id); s.Events != 0 || s.Status != lifecycle.Received {
+			t.Errorf("incident %d after a refused PutRecords: %d events, %s", id, s.Events, s.Status)
+		}
+	}
+	if err := st.PutRecords(ctx, map[int64][]lifecycle.Event{a: good, c: good[:2]}); err != nil {
+		t.Fatal(err)
+	}
+	if s := CheckConsistent(t, st, a); s.Status != lifecycle.Closed || s.Events != 5 || !*s.Satisfied {
+		t.Errorf("a: %+v", s)
+	}
+	if s := CheckConsistent(t, st, c); s.Status != lifecycle.InProgress || s.Events != 2 {
+		t.Errorf("c: %+v", s)
+	}
+	if err := st.PutRecords(ctx, map[int64][]lifecycle.Event{c: good}); err == nil {
+		t.Error("a second record for the same incident was accepted")
+	}
+	if s := CheckConsistent(t, st, c); s.Events != 2 {
+		t.Errorf("c after a refused second record: %d events", s.Events)
 	}
 }
