@@ -52,7 +52,9 @@ func Record(p map[string]any) []lifecycle.Event {
 	if hasResponse {
 		gap = responded.Sub(dispatched)
 	}
-	at := func(f float64) time.Time { return dispatched.Add(time.Duration(f * float64(gap))).Truncate(time.Second) }
+	at := func(f float64) time.Time {
+		return dispatched.Add(time.Duration(f * float64(gap))).Truncate(time.Second)
+	}
 	if hasResponse && r.Float64() < 0.03 {
 		wrong, wrongLevel := "城管科", "科室"
 		if unit == wrong {
