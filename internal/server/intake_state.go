@@ -43,6 +43,7 @@ type IntakeConfig struct {
 type intakeState struct {
 	routing *intake.Routing
 	limiter *rateLimiter
+	live    *liveHub // live.go: version changes for /live
 
 	mu        sync.Mutex
 	locator   *importers.Locator
@@ -67,7 +68,8 @@ func newIntakeState(s *Server) *intakeState {
 		w := rates.DefaultWeights()
 		cfg.RateWeights = &w
 	}
-	return &intakeState{routing: cfg.Routing, limiter: newRateLimiter(cfg.Open311PerMinute, cfg.Open311Burst, time.Now)}
+	return &intakeState{routing: cfg.Routing, limiter: newRateLimiter(cfg.Open311PerMinute, cfg.Open311Burst, time.Now),
+		live: newLiveHub(s.src.Versions)}
 }
 
 // events returns the store's record of steps, or an error if it has none.

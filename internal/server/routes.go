@@ -16,5 +16,6 @@ func (s *Server) routes(e *echo.Echo) {
 	s.intakeRoutes(e)
 	s.open311Routes(e)
 	s.rateRoutes(e)
+	s.liveRoutes(e)
 	s.staticRoutes(e)
 }

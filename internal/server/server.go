@@ -105,6 +105,7 @@ func (s *Server) Run(ctx context.Context, ready func(addr string)) error {
 		ReadHeaderTimeout: 10 * time.Second,
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
+	srv.RegisterOnShutdown(s.ext.intake.live.close) // live.go: end the /live streams
 	if ready != nil {
 		ready(ln.Addr().String())
 	}

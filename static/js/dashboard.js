@@ -5,6 +5,7 @@
 
 import * as api from './api.js';
 import { h, fill } from './dom.js';
+import { liveUpdates } from './live.js';
 
 /* global maplibregl, Chart */
 
@@ -160,6 +161,7 @@ async function boot() {
   window.minqingDashboard = { map, state, ready: false };
   await refresh();
   await Promise.all([trend(), overdue()]);
+  liveUpdates(['incidents'], () => { refresh().then(overdue).catch(show); });
 }
 
 function show(err) {

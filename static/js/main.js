@@ -16,6 +16,7 @@ import { renderTimebar, windowLabel } from './timebar.js';
 import { hotspotHover } from './hover.js';
 import { h, fill } from './dom.js';
 import { intakeTool } from './intake.js';
+import { liveUpdates } from './live.js';
 
 /* global maplibregl */
 
@@ -167,6 +168,7 @@ async function boot() {
   });
 
   app.intake = intakeTool(map, app);
+  app.live = liveUpdates(['incidents'], () => { app.liveChanges = (app.liveChanges || 0) + 1; app.filtersChanged(); });
   map.on('click', e => {
     if (app.picking) return;
     const hits = map.queryRenderedFeatures(e.point, { layers: mapview.clickable() });

@@ -15,6 +15,10 @@ after(async () => { if (browser) await browser.close(); });
 test('staff take in an incident by clicking the map, then dispatch it', async t => {
   if (!STAFF_TOKEN) { t.skip('no staff token'); return; }
   const { page, errors, context } = await openPage(browser);
+  // A second page, public, open on the map while staff take the call in.
+  const other = await openPage(browser);
+  await other.page.goto(BASE + '/');
+  await ready(other.page);
   await page.goto(BASE + '/');
   await ready(page);
   assert.equal(await page.locator('#intake-btn').count(), 0, 'no intake for the public');
@@ -42,6 +46,10 @@ test('staff take in an incident by clicking the map, then dispatch it', async t 
   assert.equal(res.status, 201);
   const item = await (await fetch(`${BASE}/ogc/collections/incidents/items/${created.id}`, { headers: auth })).text();
   assert.ok(item.includes('"dispatched"') && !item.includes('13900009999'));
+  // The second page hears of the change over /live and reloads its incidents.
+  await other.page.waitForFunction(() => (window.minqing.app.liveChanges || 0) > 0, null, { timeout: 15000 });
   assert.deepEqual(errors, []);
+  assert.deepEqual(other.errors, []);
   await context.close();
+  await other.context.close();
 });
