@@ -739,29 +739,26 @@ INSERT INTO layer_fields (layer, field, title_zh, title_en, type, access, requir
 
 -- 诉求 Incidents (incidents)
 CREATE TABLE incidents (
-    id              INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
-    geom            POINT NOT NULL,
-    external_id     TEXT UNIQUE,
-    source          TEXT NOT NULL,
-    category        TEXT NOT NULL,
-    subcategory     TEXT,
-    description     TEXT,
-    address         TEXT,
-    community       TEXT,
-    patch           TEXT,
-    status          TEXT NOT NULL,
-    received_at     DATETIME NOT NULL,
-    dispatched_at   DATETIME,
-    responded_at    DATETIME,
-    resolved_at     DATETIME,
-    closed_at       DATETIME,
-    satisfied       BOOLEAN,
-    visit_resolved  BOOLEAN,
-    unit            TEXT,
-    level           TEXT,
-    response_due    DATETIME,
-    resolution_due  DATETIME,
-    h3              INTEGER NOT NULL
+    id             INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+    geom           POINT NOT NULL,
+    external_id    TEXT UNIQUE,
+    source         TEXT NOT NULL,
+    category       TEXT NOT NULL,
+    subcategory    TEXT,
+    description    TEXT,
+    address        TEXT,
+    community      TEXT,
+    patch          TEXT,
+    status         TEXT NOT NULL,
+    received_at    DATETIME NOT NULL,
+    dispatched_at  DATETIME,
+    responded_at   DATETIME,
+    resolved_at    DATETIME,
+    closed_at      DATETIME,
+    satisfied      BOOLEAN,
+    unit           TEXT,
+    level          TEXT,
+    h3             INTEGER NOT NULL
 );
 CREATE INDEX incidents_received_at_idx ON incidents (received_at);
 CREATE INDEX incidents_category_idx ON incidents (category);
@@ -876,16 +873,10 @@ INSERT INTO gpkg_data_columns (table_name, column_name, name, title) VALUES ('in
 INSERT INTO layer_fields (layer, field, title_zh, title_en, type, access, required, vocabulary) VALUES ('incidents', 'closed_at', '关闭时间', 'Closed', 'time', 'public', 0, NULL);
 INSERT INTO gpkg_data_columns (table_name, column_name, name, title) VALUES ('incidents', 'satisfied', '是否满意', 'Satisfied');
 INSERT INTO layer_fields (layer, field, title_zh, title_en, type, access, required, vocabulary) VALUES ('incidents', 'satisfied', '是否满意', 'Satisfied', 'bool', 'public', 0, NULL);
-INSERT INTO gpkg_data_columns (table_name, column_name, name, title) VALUES ('incidents', 'visit_resolved', '回访已解决', 'Resolved at visit');
-INSERT INTO layer_fields (layer, field, title_zh, title_en, type, access, required, vocabulary) VALUES ('incidents', 'visit_resolved', '回访已解决', 'Resolved at visit', 'bool', 'public', 0, NULL);
 INSERT INTO gpkg_data_columns (table_name, column_name, name, title) VALUES ('incidents', 'unit', '承办单位', 'Responsible unit');
 INSERT INTO layer_fields (layer, field, title_zh, title_en, type, access, required, vocabulary) VALUES ('incidents', 'unit', '承办单位', 'Responsible unit', 'string', 'staff', 0, NULL);
 INSERT INTO gpkg_data_columns (table_name, column_name, name, title) VALUES ('incidents', 'level', '响应层级', 'Level');
 INSERT INTO layer_fields (layer, field, title_zh, title_en, type, access, required, vocabulary) VALUES ('incidents', 'level', '响应层级', 'Level', 'string', 'public', 0, '街道|片区|科室|社区');
-INSERT INTO gpkg_data_columns (table_name, column_name, name, title) VALUES ('incidents', 'response_due', '响应时限', 'Response due');
-INSERT INTO layer_fields (layer, field, title_zh, title_en, type, access, required, vocabulary) VALUES ('incidents', 'response_due', '响应时限', 'Response due', 'time', 'staff', 0, NULL);
-INSERT INTO gpkg_data_columns (table_name, column_name, name, title) VALUES ('incidents', 'resolution_due', '办结时限', 'Resolution due');
-INSERT INTO layer_fields (layer, field, title_zh, title_en, type, access, required, vocabulary) VALUES ('incidents', 'resolution_due', '办结时限', 'Resolution due', 'time', 'staff', 0, NULL);
 INSERT INTO gpkg_data_columns (table_name, column_name, name, title) VALUES ('incidents', 'h3', 'H3单元', 'H3 cell (res 15)');
 INSERT INTO layer_fields (layer, field, title_zh, title_en, type, access, required, vocabulary) VALUES ('incidents', 'h3', 'H3单元', 'H3 cell (res 15)', 'int', 'staff', 0, NULL);
 
