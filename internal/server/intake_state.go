@@ -81,7 +81,7 @@ func (s *Server) events() (EventStore, error) {
 	return es, nil
 }
 
-// locate assigns a point its community and patch, re-reading the
+// locator returns the community locator (point-in-polygon), re-reading the
 // communities when their layer has changed.
 func (s *Server) locator(ctx context.Context) (*importers.Locator, error) {
 	st := s.ext.intake

@@ -20,7 +20,7 @@ func open311Codes() map[string]string {
 	}
 }
 
-// open311Service is one service of services.json.
+// open311ServiceInfo is one service of services.json.
 type open311ServiceInfo struct {
 	ServiceCode string   `json:"service_code"`
 	ServiceName string   `json:"service_name"`
