@@ -4,7 +4,7 @@ import "time"
 
 // Vocabularies of the 丰台街道 layers.
 var (
-	IncidentSources    = []string{"12345", "街道热线", "网格", "微信", "走访"}
+	IncidentSources    = []string{"12345", "街道热线", "网格", "微信", "走访", "网站"}
 	IncidentStatuses   = []string{"received", "dispatched", "in_progress", "resolved", "closed"}
 	IncidentLevels     = []string{"街道", "片区", "科室", "社区"}
 	IncidentCategories = []string{
@@ -142,8 +142,11 @@ func Fengtai() *Catalog {
 				pub("resolved_at", Time, "办结时间", "Resolved"),
 				pub("closed_at", Time, "关闭时间", "Closed"),
 				pub("satisfied", Bool, "是否满意", "Satisfied"),
+				pub("visit_resolved", Bool, "回访已解决", "Resolved at visit"),
 				staff("unit", String, "承办单位", "Responsible unit"),
 				enum(pub("level", String, "响应层级", "Level"), IncidentLevels),
+				staff("response_due", Time, "响应时限", "Response due"),
+				staff("resolution_due", Time, "办结时限", "Resolution due"),
 				staff("h3", Cell, "H3单元", "H3 cell (res 15)"),
 			},
 		},

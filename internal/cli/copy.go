@@ -61,6 +61,7 @@ func runCopy(ctx context.Context, env Env, args []string) error {
 		fmt.Fprintf(env.Stdout, "%-15s %8d\n", l.Name, sum.Layers[l.Name])
 	}
 	fmt.Fprintf(env.Stdout, "%-15s %8d\n", "contacts", sum.Contacts)
+	fmt.Fprintf(env.Stdout, "%-15s %8d\n", "incident_events", sum.Events)
 	fmt.Fprintf(env.Stdout, "%-15s %8d copied, %d already there\n", "tokens", sum.Tokens, sum.TokensKept)
 	fmt.Fprintf(env.Stdout, "copied %s → %s\n", src.Kind(), dst.Kind())
 	return nil
@@ -101,6 +102,7 @@ func openAny(ctx context.Context, spec string, cat *layers.Catalog) (layers.Sour
 type copySummary struct {
 	Layers     map[string]int64
 	Contacts   int64
+	Events     int64 // incidents' records of steps (copy_records.go)
 	Tokens     int64
 	TokensKept int64
 }
@@ -130,6 +132,11 @@ func copyStore(ctx context.Context, src, dst layers.Source, cat *layers.Catalog,
 	} else {
 		return sum, fmt.Errorf("copy contacts: the %s or %s store cannot hand over callers' contacts", src.Kind(), dst.Kind())
 	}
+	events, err := copyRecords(ctx, src, dst, cat)
+	if err != nil {
+		return sum, err
+	}
+	sum.Events = events
 	toks, err := src.Tokens(ctx)
 	if err != nil {
 		return sum, fmt.Errorf("copy tokens: %w", err)

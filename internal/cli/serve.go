@@ -19,6 +19,8 @@ type serveOptions struct {
 	logLevel    string
 	importMaxMB int
 	metrics     bool
+	routing     string // --routing: the 接诉即办 routing table and deadlines (JSON)
+	weights     string // --rate-weights
 }
 
 // parseServe reads serve's configuration from the environment and args.
@@ -38,6 +40,9 @@ func parseServe(env Env, args []string) (serveOptions, error) {
 	}
 	if err := server.CheckPublicIncidents(o.cfg.PublicIncidents); err != nil {
 		return o, usageError{err.Error()}
+	}
+	if err := o.intakeConfig(); err != nil { // serve_intake.go
+		return o, err
 	}
 	return o, nil
 }

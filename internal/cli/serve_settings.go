@@ -72,6 +72,12 @@ func serveSettings(o *serveOptions) []setting {
 			val: func() flag.Value { return intVal{&c.MaxHeavy} }},
 		{name: "metrics", env: "MINQING_METRICS", def: "true", help: "serve Prometheus metrics at GET /metrics",
 			val: func() flag.Value { return boolVal{&o.metrics} }},
+		{name: "routing", env: "MINQING_ROUTING", help: "JSON file of the 接诉即办 routing table and deadline rules (default: the built-in ones, see README)",
+			val: func() flag.Value { return stringVal{&o.routing} }},
+		{name: "open311-source", env: "MINQING_OPEN311_SOURCE", def: "网站", help: "the source recorded for public Open311 submissions (网站 or 微信)",
+			val: func() flag.Value { return stringVal{&c.Intake.Open311Source} }},
+		{name: "rate-weights", env: "MINQING_RATE_WEIGHTS", def: "0.2,0.4,0.4", help: "weights of 响应率,解决率,满意率 in the composite score",
+			val: func() flag.Value { return stringVal{&o.weights} }},
 		{name: "log-level", env: "MINQING_LOG_LEVEL", def: "info", help: "debug, info, warn or error",
 			val: func() flag.Value { return stringVal{&o.logLevel} }},
 	}...)

@@ -77,6 +77,9 @@ func Check(ctx context.Context, src layers.Source, cat *layers.Catalog) error {
 			t.failf("the store counts %d %s, reading them gives %d", n, c.what, c.want)
 		}
 	}
+	if err := checkRecords(ctx, src, cat, t); err != nil { // check_records.go
+		return err
+	}
 	return t.err()
 }
 

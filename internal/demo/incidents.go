@@ -12,6 +12,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"minqing/internal/intake"
 	"minqing/layers"
 )
 
@@ -186,9 +187,9 @@ var hourWeights = [3][24]float64{
 
 // Sources: 12345 brings the largest share.
 var (
-	sourceNames   = [...]string{"12345", "街道热线", "网格", "微信", "走访"}
-	sourcePrefix  = [...]string{"12345", "FTRX", "WG", "WX", "ZF"}
-	sourceWeights = [...]float64{55, 18, 15, 8, 4}
+	sourceNames   = [...]string{"12345", "街道热线", "网格", "微信", "走访", "网站"}
+	sourcePrefix  = [...]string{"12345", "FTRX", "WG", "WX", "ZF", "WZ"}
+	sourceWeights = [...]float64{55, 18, 15, 8, 4, 1}
 )
 
 // incidentReader streams the incidents day by day: it holds one day's
@@ -201,14 +202,16 @@ type incidentReader struct {
 	di      int
 	buf     []*layers.Feature
 	bi      int
-	seq     map[string]int // source prefix + year → last number
-	dayW    []float64      // scratch: category weights of the day
-	srcW    []float64      // scratch: source weights
-	oldW    []float64      // weights of the old compounds
-	siteW   []float64      // weights of the construction sites
-	anyW    []float64      // weights of communities for background incidents
-	where   []float64      // scratch
-	unitBuf []float64      // scratch
+	seq     map[string]int  // source prefix + year → last number
+	dayW    []float64       // scratch: category weights of the day
+	srcW    []float64       // scratch: source weights
+	oldW    []float64       // weights of the old compounds
+	siteW   []float64       // weights of the construction sites
+	anyW    []float64       // weights of communities for background incidents
+	where   []float64       // scratch
+	unitBuf []float64       // scratch
+	rv      *rand.Rand      // the 回访 answers' own stream
+	routing *intake.Routing // due times
 }
 
 // dayPlan is one calendar day of the window (the first and last may be
@@ -222,6 +225,7 @@ type dayPlan struct {
 func newIncidentReader(m *model, opts Options) *incidentReader {
 	ir := &incidentReader{
 		m: m, opts: opts, r: newRand(opts.Seed, "incidents"), seq: map[string]int{},
+		rv: newRand(opts.Seed, "visits"), routing: intake.Defaults(),
 		dayW: make([]float64, len(categories)), srcW: make([]float64, len(sourceWeights)),
 		where: make([]float64, 4),
 	}
@@ -435,6 +439,14 @@ func (ir *incidentReader) incident(p dayPlan) *layers.Feature {
 		respondIn = uniDur(r, time.Hour, 48*time.Hour)
 		resolveIn = uniDur(r, 12*time.Hour, 10*24*time.Hour)
 	}
+	if !late {
+		// The unit contacts the caller (响应) within what is left of the
+		// response deadline (the dispatch limit, counted from receipt): a
+		// deterministic fraction taken from the drawn delay, so the random
+		// sequence — and every other figure — stays as it was.
+		frac := float64(respondIn%time.Hour) / float64(time.Hour)
+		respondIn = time.Duration(float64(limit-dispatchIn) * (0.05 + 0.9*frac))
+	}
 	responded := dispatched.Add(respondIn.Truncate(time.Second))
 	resolved := responded.Add(resolveIn.Truncate(time.Second))
 	closed := resolved.Add(uniDur(r, 4*time.Hour, 3*24*time.Hour).Truncate(time.Second))
@@ -446,26 +458,35 @@ func (ir *incidentReader) incident(p dayPlan) *layers.Feature {
 		satisfiedP = 0.65
 	}
 	satisfied := r.Float64() < satisfiedP
+	// 回访: whether the caller says it is resolved, from a stream of its own
+	// (so the incidents' other draws are unchanged).
+	visitResolved := ir.rv.Float64() < 0.98
+	if !satisfied {
+		visitResolved = ir.rv.Float64() < 0.55
+	}
+	due := ir.routing.DueFor(cat.name, false, received)
 
 	asOf := ir.opts.AsOf
 	props := map[string]any{
-		"external_id":   sourcePrefix[si], // numbered once the day is sorted
-		"source":        sourceNames[si],
-		"category":      cat.name,
-		"subcategory":   nil,
-		"description":   desc,
-		"address":       address,
-		"community":     comm.name,
-		"patch":         patchNames[comm.patch],
-		"status":        "received",
-		"received_at":   received,
-		"dispatched_at": nil,
-		"responded_at":  nil,
-		"resolved_at":   nil,
-		"closed_at":     nil,
-		"satisfied":     nil,
-		"unit":          unit,
-		"level":         level,
+		"external_id":    sourcePrefix[si], // numbered once the day is sorted
+		"source":         sourceNames[si],
+		"category":       cat.name,
+		"subcategory":    nil,
+		"description":    desc,
+		"address":        address,
+		"community":      comm.name,
+		"patch":          patchNames[comm.patch],
+		"status":         "received",
+		"received_at":    received,
+		"dispatched_at":  nil,
+		"responded_at":   nil,
+		"resolved_at":    nil,
+		"closed_at":      nil,
+		"satisfied":      nil,
+		"unit":           unit,
+		"level":          level,
+		"response_due":   *due.Response,
+		"resolution_due": *due.Resolution,
 	}
 	if sub != "" {
 		props["subcategory"] = sub
@@ -478,6 +499,7 @@ func (ir *incidentReader) incident(p dayPlan) *layers.Feature {
 				props["status"], props["resolved_at"] = "resolved", resolved
 				if !unclosed && !closed.After(asOf) {
 					props["status"], props["closed_at"], props["satisfied"] = "closed", closed, satisfied
+					props["visit_resolved"] = visitResolved
 				}
 			}
 		}

@@ -49,7 +49,7 @@ func TestIncidentLifecycle(t *testing.T) {
 	g := New(Options{Incidents: 20000, AsOf: testAsOf})
 	stages := []string{"dispatched_at", "responded_at", "resolved_at", "closed_at"}
 	reached := map[string]int{"received": 0, "dispatched": 1, "in_progress": 2, "resolved": 3, "closed": 4}
-	idRE := regexp.MustCompile(`^(12345|FTRX|WG|WX|ZF)-20\d\d-\d{6}$`)
+	idRE := regexp.MustCompile(`^(12345|FTRX|WG|WX|ZF|WZ)-20\d\d-\d{6}$`)
 	phoneRE := regexp.MustCompile(`^1380000\d{4}$`)
 	ids := map[string]bool{}
 	sources := map[string]int{}

@@ -37,6 +37,15 @@ func Load(ctx context.Context, src layers.Source, cat *layers.Catalog, opts Opti
 		if progress != nil {
 			progress(name, res.Inserted)
 		}
+		if name == lIncidents {
+			n, err := loadRecords(ctx, src, l) // records.go
+			if err != nil {
+				return counts, err
+			}
+			if progress != nil && n > 0 {
+				progress("incident_events", n)
+			}
+		}
 	}
 	return counts, nil
 }

@@ -7,10 +7,11 @@ import "minqing/layers"
 type extensions struct {
 	tiles    *tileState    // tile_*.go: the tile cache
 	hotspots *hotspotState // hotspot_*.go: the analysis service and its cache
+	intake   *intakeState  // intake_state.go: routing, community locator, Open311 rate limit
 }
 
 func newExtensions(s *Server) extensions {
-	return extensions{tiles: newTileState(s), hotspots: newHotspotState(s)}
+	return extensions{tiles: newTileState(s), hotspots: newHotspotState(s), intake: newIntakeState(s)}
 }
 
 // extraLayers lists derived layers (hotspots) for /layers.

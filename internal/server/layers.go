@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -97,7 +98,7 @@ func (s *Server) layerGeoJSON(c echo.Context) error {
 		return err
 	}
 	role := roleOf(c)
-	if err := checkParams(c.QueryParams(), l, role, "bbox", "datetime"); err != nil {
+	if err := checkParams(c.QueryParams(), l, role, "bbox", "datetime", "overdue"); err != nil {
 		return err
 	}
 	bbox, err := parseBBox(c.QueryParam("bbox"))
@@ -116,6 +117,9 @@ func (s *Server) layerGeoJSON(c echo.Context) error {
 		return err
 	}
 	q := layers.Query{Role: role, BBox: bbox, Time: tr, Equal: eq}
+	if q.Filter, err = overdueFilter(c.QueryParams(), l, role, nil, time.Now()); err != nil { // overdue.go
+		return err
+	}
 	return s.streamGeoJSON(c, l, q, geojson.Member{Key: "name", Value: l.Name})
 }
 

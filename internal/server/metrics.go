@@ -153,16 +153,4 @@ func (c *stateCollector) Collect(ch chan<- prometheus.Metric) {
 }
 
 // poolOf finds PoolStats on src or, through Unwrap, on a store it wraps.
-func poolOf(src layers.Source) (PoolStats, bool) {
-	for range 8 {
-		if p, ok := src.(PoolStats); ok {
-			return p, true
-		}
-		u, ok := src.(interface{ Unwrap() layers.Source })
-		if !ok {
-			return nil, false
-		}
-		src = u.Unwrap()
-	}
-	return nil, false
-}
+func poolOf(src layers.Source) (PoolStats, bool) { return layers.As[PoolStats](src) }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"time"
 
 	"minqing/internal/cql2"
 	"minqing/layers"
@@ -12,7 +13,7 @@ import (
 // filterParams are the query parameters that select features, shared by
 // OGC items and exports (besides equality on the layer's properties).
 func filterParams() []string {
-	return []string{"bbox", "bbox-crs", "datetime", "properties", "filter", "filter-lang", "filter-crs"}
+	return []string{"bbox", "bbox-crs", "datetime", "properties", "filter", "filter-lang", "filter-crs", "overdue"}
 }
 
 // parseFeatureQuery reads the selection parameters of OGC items and exports
@@ -47,6 +48,9 @@ func parseFeatureQuery(v url.Values, l *layers.Layer, role layers.Role, reserved
 		}
 	}
 	if q.Filter, err = parseFilter(v, l, role); err != nil {
+		return q, err
+	}
+	if q.Filter, err = overdueFilter(v, l, role, q.Filter, time.Now()); err != nil { // overdue.go
 		return q, err
 	}
 	skip := map[string]bool{}

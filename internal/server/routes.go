@@ -17,5 +17,9 @@ func (s *Server) routes(e *echo.Echo) {
 	s.exportRoutes(e)
 	s.hotspotRoutes(e)
 	s.importRoutes(e)
+	s.intakeRoutes(e)
+	s.open311Routes(e)
+	s.rateRoutes(e)
+	s.liveRoutes(e)
 	s.staticRoutes(e)
 }

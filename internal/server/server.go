@@ -59,6 +59,8 @@ type Config struct {
 	// PublicIncidents is what public callers get of incidents: "aggregates"
 	// (the default, also for "") or "points" (see public_incidents.go).
 	PublicIncidents string
+	// Intake configures 接诉即办 intake, Open311 and the rates (intake_state.go).
+	Intake IntakeConfig
 }
 
 func (c *Config) defaults() {
@@ -180,6 +182,7 @@ func (s *Server) Run(ctx context.Context, ready func(addr string)) error {
 		BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 		ErrorLog:    slog.NewLogLogger(s.log.Handler(), slog.LevelDebug),
 	}
+	srv.RegisterOnShutdown(s.ext.intake.live.close) // live.go: end the /live streams
 	if ready != nil {
 		ready(ln.Addr().String())
 	}

@@ -86,9 +86,10 @@ type page struct {
 // siteAssets is the whole web map: the files under /static/ by path and the
 // two pages.
 type siteAssets struct {
-	files map[string]*asset // "js/app.js" → asset
-	index *page
-	embed *page
+	files     map[string]*asset // "js/app.js" → asset
+	index     *page
+	embed     *page
+	dashboard *page // the 接诉即办 dashboard (dashboard.html)
 }
 
 // staticRef matches src="/static/…" and href="/static/…" in the pages.
@@ -122,7 +123,7 @@ func loadAssets(fsys fs.FS) (*siteAssets, error) {
 	for _, pg := range []struct {
 		name string
 		dst  **page
-	}{{"index.html", &a.index}, {"embed.html", &a.embed}} {
+	}{{"index.html", &a.index}, {"embed.html", &a.embed}, {"dashboard.html", &a.dashboard}} {
 		src, ok := a.files[pg.name]
 		if !ok {
 			return nil, fmt.Errorf("static: %s is missing", pg.name)

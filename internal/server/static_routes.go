@@ -37,6 +37,7 @@ func (s *Server) staticRoutes(e *echo.Echo) {
 		e.Add(m, "/", servePage(a.index))
 		e.Add(m, "/index.html", servePage(a.index))
 		e.Add(m, "/embed", servePage(a.embed))
+		e.Add(m, "/dashboard", servePage(a.dashboard))
 		e.Add(m, "/static/*", func(c echo.Context) error { return s.staticFile(c, a) })
 		e.Add(m, "/config.json", s.pageConfig)
 	}
@@ -51,7 +52,7 @@ func (s *Server) staticFile(c echo.Context, a *siteAssets) error {
 		name = u
 	}
 	f, ok := a.files[strings.TrimPrefix(name, "/")]
-	if !ok || name == "index.html" || name == "embed.html" {
+	if !ok || name == "index.html" || name == "embed.html" || name == "dashboard.html" {
 		return notFound("no file /static/" + name + " in the web map")
 	}
 	cache := "no-cache"

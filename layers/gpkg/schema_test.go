@@ -184,6 +184,9 @@ CREATE TABLE layer_versions (
 		p("    id %s INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,\n", pad("id", l))
 		p("    geom %s %s NOT NULL", pad("geom", l), geomType)
 		for _, f := range l.Fields {
+			if addedLater(t, f.Name) {
+				continue
+			}
 			p(",\n    %s %s %s", f.Name, pad(f.Name, l), gpkgType(f.Type))
 			if f.Required || f.Name == "h3" {
 				p(" NOT NULL")
@@ -210,6 +213,9 @@ CREATE TABLE layer_versions (
 		b.WriteString(strings.ReplaceAll(versionTriggers, "<t>", t))
 		p("INSERT INTO layer_versions (layer, version) VALUES (%s, 0);\n", sqlString(t))
 		for _, f := range l.Fields {
+			if addedLater(t, f.Name) {
+				continue
+			}
 			p("INSERT INTO gpkg_data_columns (table_name, column_name, name, title) VALUES (%s, %s, %s, %s);\n",
 				sqlString(t), sqlString(f.Name), sqlString(f.TitleZH), sqlString(f.TitleEN))
 			vocab := "NULL"
@@ -259,11 +265,21 @@ DROP TABLE incident_contacts;
 	return b.String()
 }
 
+// addedLater reports whether a later migration adds the column (ALTER
+// TABLE), so that files made before it upgrade: the first migration leaves
+// it out. 00003_incident_events.sql adds the incidents' 回访 answer and due
+// times.
+func addedLater(table, column string) bool {
+	return table == "incidents" && (column == "visit_resolved" || column == "response_due" || column == "resolution_due")
+}
+
 // pad aligns column types.
 func pad(name string, l *layers.Layer) string {
 	w := len("geom")
 	for _, f := range l.Fields {
-		w = max(w, len(f.Name))
+		if !addedLater(l.Name, f.Name) {
+			w = max(w, len(f.Name))
+		}
 	}
 	return strings.Repeat(" ", w-len(name))
 }

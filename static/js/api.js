@@ -97,3 +97,16 @@ export async function download(path, params, fallback) {
   a.remove();
   setTimeout(() => URL.revokeObjectURL(a.href), 10000);
 }
+
+/** POSTs a JSON body with the token; returns the JSON answer, throws APIError on 4xx/5xx. */
+export async function postJSON(path, body) {
+  const res = await fetch(url(path), {
+    method: 'POST',
+    headers: { ...headers(), 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  let data = null;
+  try { data = await res.json(); } catch { /* not JSON */ }
+  if (!res.ok) throw new APIError(res.status, data);
+  return data;
+}

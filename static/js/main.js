@@ -15,6 +15,8 @@ import { renderLayers, renderFilters, renderExport } from './sidebar.js';
 import { renderTimebar, windowLabel } from './timebar.js';
 import { hotspotHover } from './hover.js';
 import { h, fill } from './dom.js';
+import { intakeTool } from './intake.js';
+import { liveUpdates } from './live.js';
 
 /* global maplibregl */
 
@@ -189,7 +191,10 @@ async function boot() {
     writeHash();
   });
 
+  app.intake = intakeTool(map, app);
+  app.live = liveUpdates(['incidents'], () => { app.liveChanges = (app.liveChanges || 0) + 1; app.filtersChanged(); });
   map.on('click', e => {
+    if (app.picking) return;
     const hits = map.queryRenderedFeatures(e.point, { layers: mapview.clickable() });
     if (!hits.length) return;
     const f = hits[0];

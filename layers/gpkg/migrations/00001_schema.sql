@@ -846,7 +846,7 @@ INSERT INTO layer_versions (layer, version) VALUES ('incidents', 0);
 INSERT INTO gpkg_data_columns (table_name, column_name, name, title) VALUES ('incidents', 'external_id', '工单编号', 'Work order');
 INSERT INTO layer_fields (layer, field, title_zh, title_en, type, access, required, vocabulary) VALUES ('incidents', 'external_id', '工单编号', 'Work order', 'string', 'staff', 0, NULL);
 INSERT INTO gpkg_data_columns (table_name, column_name, name, title) VALUES ('incidents', 'source', '来源', 'Source');
-INSERT INTO layer_fields (layer, field, title_zh, title_en, type, access, required, vocabulary) VALUES ('incidents', 'source', '来源', 'Source', 'string', 'public', 1, '12345|街道热线|网格|微信|走访');
+INSERT INTO layer_fields (layer, field, title_zh, title_en, type, access, required, vocabulary) VALUES ('incidents', 'source', '来源', 'Source', 'string', 'public', 1, '12345|街道热线|网格|微信|走访|网站');
 INSERT INTO gpkg_data_columns (table_name, column_name, name, title) VALUES ('incidents', 'category', '问题分类', 'Category');
 INSERT INTO layer_fields (layer, field, title_zh, title_en, type, access, required, vocabulary) VALUES ('incidents', 'category', '问题分类', 'Category', 'string', 'public', 1, '水管爆裂|漏水|停电|雨箅子破损|地面塌陷|污水井冒污水|疑似煤气异味|施工扰民|邻里装修扰民|违法建设|老旧小区环境治理|水电气暖|上门医疗|供暖|停车管理|垃圾清运|占道经营');
 INSERT INTO gpkg_data_columns (table_name, column_name, name, title) VALUES ('incidents', 'subcategory', '子类', 'Subcategory');

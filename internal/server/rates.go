@@ -1,0 +1,253 @@
+package server
+
+import (
+	"encoding/csv"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"minqing/internal/rates"
+	"minqing/layers"
+)
+
+// RateWeights weigh 响应率, 解决率 and 满意率 in the composite score.
+type RateWeights = rates.Weights
+
+// rateGroupings are the by= values and the incident property each groups on.
+func rateGroupings() map[string]string {
+	return map[string]string{"community": "community", "patch": "patch", "unit": "unit", "category": "category"}
+}
+
+// rateDefaultWindow is the window when no datetime is given: the last 30 days.
+const rateDefaultWindow = 30 * 24 * time.Hour
+
+// rateRoutes registers the three rates.
+func (s *Server) rateRoutes(e *echo.Echo) {
+	e.GET("/rates", s.getRates)
+	e.GET("/rates.csv", s.getRates)
+}
+
+// ratesAnswer is the JSON of /rates.
+type ratesAnswer struct {
+	By       string      `json:"by"`
+	Start    time.Time   `json:"start"`
+	End      time.Time   `json:"end"`
+	AsOf     time.Time   `json:"as_of"`
+	Weights  RateWeights `json:"weights"`
+	MinCount int         `json:"min_count"`
+	Groups   any         `json:"groups"`
+	Total    any         `json:"total"` // null when withheld from public callers
+	Note     string      `json:"note,omitempty"`
+}
+
+// publicRate is what a public caller sees of a group: rates, score and
+// rank, no counts (see README).
+type publicRate struct {
+	Group            string   `json:"group"`
+	Rank             int      `json:"rank,omitempty"`
+	ResponseRate     *float64 `json:"response_rate"`
+	ResolutionRate   *float64 `json:"resolution_rate"`
+	SatisfactionRate *float64 `json:"satisfaction_rate"`
+	Score            *float64 `json:"score"`
+	Suppressed       bool     `json:"suppressed,omitempty"`
+}
+
+func toPublicRate(r rates.Row) publicRate {
+	if r.Suppressed {
+		return publicRate{Group: r.Group, Suppressed: true}
+	}
+	return publicRate{Group: r.Group, Rank: r.Rank, ResponseRate: r.ResponseRate, ResolutionRate: r.ResolutionRate,
+		SatisfactionRate: r.SatisfactionRate, Score: r.Score}
+}
+
+// getRates answers GET /rates (JSON, or CSV with f=csv or /rates.csv).
+func (s *Server) getRates(c echo.Context) error {
+	q := c.QueryParams()
+	if err := checkParams(q, nil, layers.Public, "by", "datetime", "category", "f"); err != nil {
+		return err
+	}
+	if roleOf(c) < layers.Staff && !s.publicPoints() {
+		// A group's rates over any window are counted from the raw incidents,
+		// outside the published table: differencing two windows, or a
+		// community's rates against the cells inside it, could undo the
+		// table's suppression (docs/privacy.md). So they are for staff unless
+		// the office publishes incidents' points.
+		return notFound("the three rates are for staff under the default disclosure policy (--public-incidents aggregates); see docs/privacy.md")
+	}
+	by := q.Get("by")
+	if by == "" {
+		by = "community"
+	}
+	field, ok := rateGroupings()[by]
+	if !ok {
+		return badRequest("by", "by must be community, patch, unit or category")
+	}
+	format := q.Get("f")
+	if strings.HasSuffix(c.Request().URL.Path, ".csv") {
+		format = "csv"
+	}
+	if format != "" && format != "json" && format != "csv" {
+		return badRequest("f", "f must be json or csv")
+	}
+	now := time.Now()
+	window := &layers.TimeRange{}
+	if v := q.Get("datetime"); v != "" {
+		tr, err := parseDatetime(v)
+		if err != nil {
+			return err
+		}
+		if tr != nil {
+			window = tr
+		}
+	}
+	if window.Start == nil && window.End == nil {
+		start := now.Add(-rateDefaultWindow)
+		window = &layers.TimeRange{Start: &start, End: &now}
+	}
+	l, ok := s.catalog.Lookup("incidents")
+	if !ok {
+		return notFound("no incidents layer")
+	}
+	query := layers.Query{Role: layers.Admin, Time: window, Properties: []string{
+		"community", "patch", "unit", "category", "status", "received_at", "dispatched_at", "responded_at",
+		"resolved_at", "visit_resolved", "satisfied", "response_due", "resolution_due"}}
+	if v := q.Get("category"); v != "" {
+		eq, err := parseEqual(q, l, layers.Public, map[string]bool{"by": true, "datetime": true, "f": true})
+		if err != nil {
+			return err
+		}
+		query.Equal = map[string][]any{"category": eq["category"]}
+	}
+	routing := s.ext.intake.routing
+	var incidents []rates.Incident
+	err := s.src.Features(c.Request().Context(), l, query, func(f *layers.Feature) error {
+		str := func(k string) string { v, _ := f.Props[k].(string); return v }
+		tm := func(k string) *time.Time {
+			if v, ok := f.Props[k].(time.Time); ok {
+				return &v
+			}
+			return nil
+		}
+		bl := func(k string) *bool {
+			if v, ok := f.Props[k].(bool); ok {
+				return &v
+			}
+			return nil
+		}
+		in := rates.Incident{Group: str(field), Status: str("status"), DispatchedAt: tm("dispatched_at"),
+			RespondedAt: tm("responded_at"), ResolvedAt: tm("resolved_at"), ResponseDue: tm("response_due"),
+			ResolutionDue: tm("resolution_due"), VisitResolved: bl("visit_resolved"), Satisfied: bl("satisfied")}
+		if r := tm("received_at"); r != nil {
+			in.ReceivedAt = *r
+		}
+		if in.ResponseDue == nil || in.ResolutionDue == nil {
+			d := routing.DueFor(str("category"), false, in.ReceivedAt)
+			in.ResponseDue, in.ResolutionDue = d.Response, d.Resolution
+		}
+		if in.Group == "" {
+			in.Group = "(无)"
+		}
+		incidents = append(incidents, in)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	w := *s.cfg.Intake.RateWeights
+	groups, total := rates.Compute(incidents, now, w)
+	public := roleOf(c) < layers.Staff
+	hidden := 0
+	if public {
+		for i := range groups {
+			if groups[i].Count < s.cfg.MinCount {
+				groups[i].Suppressed = true
+				hidden++
+			}
+		}
+		rates.Rank(groups)
+	}
+	ans := ratesAnswer{By: by, AsOf: now, Weights: w, MinCount: s.cfg.MinCount}
+	if window.Start != nil {
+		ans.Start = *window.Start
+	}
+	if window.End != nil {
+		ans.End = *window.End
+	}
+	if public {
+		pub := make([]publicRate, len(groups))
+		for i, g := range groups {
+			pub[i] = toPublicRate(g)
+		}
+		ans.Groups = pub
+		if hidden == 0 && total.Count >= s.cfg.MinCount {
+			ans.Total = toPublicRate(total)
+		} else {
+			ans.Note = fmt.Sprintf("groups with fewer than %d incidents are suppressed, and then the total is withheld so that it cannot be used to recover them", s.cfg.MinCount)
+		}
+	} else {
+		if groups == nil {
+			groups = []rates.Row{}
+		}
+		ans.Groups, ans.Total = groups, total
+	}
+	if format == "csv" {
+		return writeRatesCSV(c, ans, groups, public)
+	}
+	return c.JSON(http.StatusOK, ans)
+}
+
+// writeRatesCSV writes the ranking table with Chinese headers (UTF-8 with a
+// BOM, for Excel).
+func writeRatesCSV(c echo.Context, ans ratesAnswer, rows []rates.Row, public bool) error {
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentType, "text/csv; charset=utf-8")
+	stamp := ans.AsOf.In(layers.Shanghai).Format("20060102")
+	h.Set("Content-Disposition", `attachment; filename="rates-`+ans.By+"-"+stamp+`.csv"; filename*=UTF-8''`+
+		url.PathEscape("三率排名-"+ans.By+"-"+stamp+".csv"))
+	c.Response().WriteHeader(http.StatusOK)
+	w := csv.NewWriter(c.Response())
+	c.Response().Write([]byte("\ufeff")) //nolint:errcheck // a failed write fails the flush below
+	pct := func(v *float64) string {
+		if v == nil {
+			return ""
+		}
+		return strconv.FormatFloat(100**v, 'f', 2, 64)
+	}
+	num := func(v *float64) string {
+		if v == nil {
+			return ""
+		}
+		return strconv.FormatFloat(*v, 'f', -1, 64)
+	}
+	rank := func(r rates.Row) string {
+		if r.Rank == 0 {
+			return ""
+		}
+		return strconv.Itoa(r.Rank)
+	}
+	if public {
+		w.Write([]string{"排名", "分组", "响应率(%)", "解决率(%)", "满意率(%)", "综合得分", "已隐藏"}) //nolint:errcheck
+		for _, r := range rows {
+			p := toPublicRate(r)
+			w.Write([]string{rank(r), r.Group, pct(p.ResponseRate), pct(p.ResolutionRate), pct(p.SatisfactionRate), num(p.Score), strconv.FormatBool(r.Suppressed)}) //nolint:errcheck
+		}
+	} else {
+		w.Write([]string{"排名", "分组", "诉求数", "已派单", "响应应计数", "按时响应", "响应率(%)", "已办结", "已回访", "回访已解决", "回访满意", //nolint:errcheck
+			"缺回访", "响应超时", "办结超时", "解决率(%)", "满意率(%)", "综合得分", "响应时长中位数(分钟)", "办结时长中位数(小时)"})
+		for _, r := range rows {
+			w.Write([]string{rank(r), r.Group, itoa(r.Count), itoa(r.Dispatched), itoa(r.ResponseBase), itoa(r.RespondedInTime), //nolint:errcheck
+				pct(r.ResponseRate), itoa(r.Resolved), itoa(r.Visited), itoa(r.VisitResolved), itoa(r.Satisfied), itoa(r.VisitsMissing),
+				itoa(r.OverdueResponse), itoa(r.OverdueResolution), pct(r.ResolutionRate), pct(r.SatisfactionRate), num(r.Score),
+				num(r.MedianResponseMinutes), num(r.MedianResolutionHours)})
+		}
+	}
+	w.Flush()
+	return w.Error()
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

@@ -1,0 +1,70 @@
+// The 接诉即办 dashboard (/dashboard) in a real browser: the ranking table
+// and the choropleth of the communities render for the public (rates only)
+// and for staff (counts and the overdue list too); the table sorts.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, openPage, screenshot, BASE, STAFF_TOKEN } from './helpers.mjs';
+
+let browser;
+
+before(async () => { browser = await launch(); });
+after(async () => { if (browser) await browser.close(); });
+
+async function dashboard(page) {
+  await page.waitForFunction(() => (window.minqingDashboard && window.minqingDashboard.ready) || !document.querySelector('#fatal').hidden,
+    null, { timeout: 60000 });
+  const fatal = await page.evaluate(() => document.querySelector('#fatal').hidden ? null : document.querySelector('#fatal').textContent);
+  assert.equal(fatal, null);
+}
+
+test('the public dashboard says the rates are for staff under the default policy', async t => {
+  const { page, errors, context } = await openPage(browser);
+  await page.goto(BASE + '/dashboard?embed=1');
+  await page.waitForFunction(() => window.minqingDashboard && window.minqingDashboard.ready, null, { timeout: 60000 });
+  const notice = await page.locator('#fatal').textContent();
+  assert.match(notice, /工作人员/);
+  assert.equal(await page.locator('#ranking tbody tr').count(), 0, 'no ranking rows for the public');
+  t.diagnostic('screenshot: ' + await screenshot(page, 'dashboard-public.png'));
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('staff see the ranking and the choropleth', async t => {
+  if (!STAFF_TOKEN) { t.skip('no staff token'); return; }
+  const { page, errors, context } = await openPage(browser);
+  await page.goto(BASE + '/dashboard?embed=1&token=' + encodeURIComponent(STAFF_TOKEN));
+  await dashboard(page);
+  const heads = await page.$$eval('#ranking th', els => els.map(e => e.textContent));
+  assert.ok(heads.includes('响应率') && heads.includes('综合得分'), heads.join(','));
+  assert.ok(await page.locator('#ranking tbody tr').count() > 0, 'ranking rows');
+  const coloured = await page.evaluate(() => {
+    const { map } = window.minqingDashboard;
+    return map.querySourceFeatures('communities').filter(f => {
+      const s = map.getFeatureState({ source: 'communities', id: f.properties.name });
+      return s.color && s.color !== '#e9ecef';
+    }).length;
+  });
+  assert.ok(coloured > 0, 'communities coloured by their rate');
+  t.diagnostic('screenshot: ' + await screenshot(page, 'dashboard-rates.png'));
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('staff see counts and the overdue list; the table sorts by a column', async t => {
+  if (!STAFF_TOKEN) { t.skip('no staff token'); return; }
+  const { page, errors, context } = await openPage(browser);
+  await page.goto(BASE + '/');
+  await page.evaluate(token => sessionStorage.setItem('minqing.token', token), STAFF_TOKEN);
+  await page.goto(BASE + '/dashboard');
+  await dashboard(page);
+  const heads = await page.$$eval('#ranking th', els => els.map(e => e.textContent));
+  assert.ok(heads.includes('诉求数'), heads.join(','));
+  await page.locator('#ranking th[data-key="count"]').click();
+  const counts = await page.$$eval('#ranking tbody tr td:nth-child(3)', els => els.map(e => Number(e.textContent)));
+  assert.ok(counts.length > 1 && counts.every((c, i) => i === 0 || counts[i - 1] >= c), 'sorted by count, descending: ' + counts);
+  await page.locator('#overdue-box').waitFor({ state: 'visible', timeout: 30000 });
+  t.diagnostic('screenshot: ' + await screenshot(page, 'dashboard-staff.png'));
+  assert.deepEqual(errors, []);
+  await context.close();
+});
