@@ -56,9 +56,9 @@ func TestCSVPoints(t *testing.T) {
 		role    layers.Role
 		header  []string
 	}{
-		{"", layers.Public, []string{"id", "来源", "问题分类", "子类", "社区", "片区", "状态", "受理时间", "派单时间", "响应时间", "办结时间", "关闭时间", "是否满意", "响应层级", "经度", "纬度"}},
-		{HeadersEN, layers.Public, []string{"id", "Source", "Category", "Subcategory", "Community", "Patch", "Status", "Received", "Dispatched", "Responded", "Resolved", "Closed", "Satisfied", "Level", "lon", "lat"}},
-		{HeadersName, layers.Staff, []string{"id", "external_id", "source", "category", "subcategory", "description", "address", "community", "patch", "status", "received_at", "dispatched_at", "responded_at", "resolved_at", "closed_at", "satisfied", "unit", "level", "h3", "lon", "lat"}},
+		{"", layers.Public, []string{"id", "来源", "问题分类", "子类", "社区", "片区", "状态", "受理时间", "派单时间", "响应时间", "办结时间", "关闭时间", "是否满意", "回访已解决", "响应层级", "经度", "纬度"}},
+		{HeadersEN, layers.Public, []string{"id", "Source", "Category", "Subcategory", "Community", "Patch", "Status", "Received", "Dispatched", "Responded", "Resolved", "Closed", "Satisfied", "Resolved at visit", "Level", "lon", "lat"}},
+		{HeadersName, layers.Staff, []string{"id", "external_id", "source", "category", "subcategory", "description", "address", "community", "patch", "status", "received_at", "dispatched_at", "responded_at", "resolved_at", "closed_at", "satisfied", "visit_resolved", "unit", "level", "response_due", "resolution_due", "h3", "lon", "lat"}},
 	}
 	for _, tc := range tests {
 		o := Options{Layer: l, Columns: l.VisibleFields(tc.role), Headers: tc.headers}

@@ -116,6 +116,18 @@ func toOpen311(f *layers.Feature, role layers.Role) open311Request {
 	return r
 }
 
+// open311MayRead refuses public lookups of requests under the default
+// disclosure policy: a request, however coarse (its category, status and
+// day), is one incident, and the public sees incidents only as the
+// published table (docs/privacy.md). Ids are sequential, so even a lookup
+// by id would list them all. Submitting stays public.
+func (s *Server) open311MayRead(role layers.Role) error {
+	if role >= layers.Staff || s.publicPoints() {
+		return nil
+	}
+	return open311Fail(http.StatusForbidden, "looking up service requests needs an api_key: this office publishes incidents only as monthly counts per grid cell (keep your service_request_id and quote it when you call 12345)")
+}
+
 // open311Request answers requests/{id}.json: a list of one request.
 func (s *Server) open311Request(c echo.Context) error {
 	name, err := jsonFile(c)
@@ -124,6 +136,9 @@ func (s *Server) open311Request(c echo.Context) error {
 	}
 	role, _, err := s.open311Role(c, c.QueryParam("api_key"))
 	if err != nil {
+		return err
+	}
+	if err := s.open311MayRead(role); err != nil {
 		return err
 	}
 	id, err := strconv.ParseInt(name, 10, 64)
@@ -153,6 +168,9 @@ func (s *Server) open311Requests(c echo.Context) error {
 	}
 	role, _, err := s.open311Role(c, q.Get("api_key"))
 	if err != nil {
+		return err
+	}
+	if err := s.open311MayRead(role); err != nil {
 		return err
 	}
 	ctx := c.Request().Context()

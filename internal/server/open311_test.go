@@ -42,7 +42,9 @@ func TestOpen311Client(t *testing.T) {
 			seedAreas(t, src)
 			// A burst large enough for every submission of this test (the
 			// limit itself is TestOpen311RateLimit's).
-			s := New(Config{Intake: IntakeConfig{Open311Burst: 1000}}, src, layers.Fengtai(), quietLog())
+			// Public look-ups are allowed only where the office publishes
+			// incidents' points; the default policy's refusal is checked below.
+			s := New(Config{Intake: IntakeConfig{Open311Burst: 1000}, PublicIncidents: PublicPoints}, src, layers.Fengtai(), quietLog())
 			staff := token(t, src, layers.Staff)
 
 			rec := get(t, s, "/open311/v2/discovery.json", "")
@@ -104,6 +106,15 @@ func TestOpen311Client(t *testing.T) {
 			decode(t, rec, &one)
 			if one[0].Lat == nil || one[0].Description != "楼道漏水" || one[0].Source != "网站" || one[0].Community == "" {
 				t.Errorf("staff look-up: %s", rec.Body)
+			}
+			// Under the default policy (aggregates) the public may submit but
+			// not look requests up: ids are sequential, a look-up would list them.
+			agg := New(Config{Intake: IntakeConfig{Open311Burst: 1000}}, src, layers.Fengtai(), quietLog())
+			for _, path := range []string{"/open311/v2/requests/" + id + ".json", "/open311/v2/requests.json", "/open311/v2/requests.json?service_code=water_leak"} {
+				wantOpen311Error(t, get(t, agg, path, ""), http.StatusForbidden)
+				if rec := get(t, agg, path, staff); rec.Code != http.StatusOK {
+					t.Errorf("staff %s under aggregates: %d", path, rec.Code)
+				}
 			}
 			wantOpen311Error(t, get(t, s, "/open311/v2/requests/424242.json", ""), 404)
 			wantOpen311Error(t, get(t, s, "/open311/v2/requests/"+id+".json?api_key=mq_nope", ""), 401)
