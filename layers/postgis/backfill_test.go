@@ -47,8 +47,8 @@ func TestMigrateBackfillsCells(t *testing.T) {
 		}
 	}
 	n, err := s.Migrate(ctx)
-	if err != nil || n != 1 {
-		t.Fatalf("migrate: %d applied, %v; want 1", n, err)
+	if err != nil || n < 1 {
+		t.Fatalf("migrate: %d applied, %v; want 00002 and any later ones", n, err)
 	}
 	check := func() {
 		t.Helper()
