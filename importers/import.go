@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"minqing/layers"
@@ -55,31 +56,54 @@ func Import(ctx context.Context, src layers.Source, cat *layers.Catalog, l *laye
 	if err := CheckEncoding(opts.Encoding); err != nil {
 		return finish(err)
 	}
+	r, opts.Format = sniffInput(r, opts.Format)
+	rep.Format = opts.Format
 	cnt := &counter{r: r}
-	dec, err := decodeInput(cnt, opts.Encoding, opts.Format)
-	if err != nil {
-		return reject(err)
-	}
-	rep.Encoding = dec.name
-
 	var rr recordReader
 	var header []string
-	switch opts.Format {
-	case CSV:
-		cr, err := newCSVReader(dec.r, opts.MaxRecordBytes)
+	var sheet string
+	if isBinary(opts.Format) {
+		bin, err := openBinary(r, cnt, &opts, res)
 		if err != nil {
 			return reject(err)
 		}
-		if msg := checkCSVHeader(cr.header, res); msg != "" {
-			return reject(errors.New(msg))
+		defer bin.close()
+		rr, header, sheet = bin.rr, bin.header, bin.sheet
+		opts.Format, rep.Format, rep.Encoding, rep.Sheet, rep.Table = bin.format, bin.format, bin.encoding, bin.sheet, bin.table
+		if bin.crs != "" { // the file's own coordinate system wins
+			opts.CRS, rep.CRS = bin.crs, string(bin.crs)
 		}
-		rr, header = cr, cr.header
-	case GeoJSON:
-		rr = newGeoJSONReader(dec.r, opts.MaxRecordBytes, opts.MaxCoordinates)
-	case KML:
-		rr = newKMLReader(dec.r, !dec.xmlDeclared, opts.MaxRecordBytes, opts.MaxCoordinates)
-	default:
-		return finish(fmt.Errorf("importers: unknown format %q (use geojson, csv or kml)", opts.Format))
+		for _, w := range bin.warnings {
+			rep.addWarning(w)
+		}
+	} else {
+		dec, err := decodeInput(cnt, opts.Encoding, opts.Format)
+		if err != nil {
+			return reject(err)
+		}
+		rep.Encoding = dec.name
+		switch opts.Format {
+		case CSV:
+			cr, err := newCSVReader(dec.r, opts.MaxRecordBytes)
+			if err != nil {
+				return reject(err)
+			}
+			if msg := checkCSVHeader(cr.header, res); msg != "" {
+				return reject(errors.New(msg))
+			}
+			rr, header = cr, cr.header
+		case GeoJSON:
+			rr = newGeoJSONReader(dec.r, opts.MaxRecordBytes, opts.MaxCoordinates)
+		case KML:
+			rr = newKMLReader(dec.r, !dec.xmlDeclared, opts.MaxRecordBytes, opts.MaxCoordinates)
+		default:
+			return finish(fmt.Errorf("importers: unknown format %q (use geojson, csv, kml, xlsx, shapefile, kmz or gpkg)", opts.Format))
+		}
+	}
+	if opts.Format == XLSX {
+		if msg := checkCSVHeader(header, res); msg != "" {
+			return reject(fmt.Errorf("sheet %s: %s", sheet, strings.Replace(msg, "the CSV has", "the sheet has", 1)))
+		}
 	}
 
 	var comm *communityIndex
@@ -94,7 +118,7 @@ func Import(ctx context.Context, src layers.Source, cat *layers.Catalog, l *laye
 			return finish(fmt.Errorf("importers: read existing keys of %s: %w", l.Name, err))
 		}
 	}
-	fr := &featureReader{ctx: ctx, rr: rr, conv: conv, rep: rep, opts: &opts, cnt: cnt, start: start,
+	fr := &featureReader{ctx: ctx, rr: rr, conv: conv, rep: rep, opts: &opts, cnt: cnt, start: start, sheet: sheet,
 		rejects: newRejectWriter(opts.Rejects, opts.Format, header)}
 	if !opts.SkipInvalid {
 		fr.rejects = nil
@@ -172,7 +196,8 @@ type featureReader struct {
 	rejects rejectWriter
 	start   time.Time
 	lastP   time.Time
-	fatal   error // set when the reader stopped the import
+	sheet   string // XLSX: the sheet, named in every problem
+	fatal   error  // set when the reader stopped the import
 	done    bool
 }
 
@@ -207,6 +232,14 @@ func (fr *featureReader) Next() (*layers.Feature, error) {
 			fr.progress(false)
 		}
 		f, probs, warns := fr.conv.convert(rec)
+		if fr.sheet != "" {
+			for i := range probs {
+				probs[i].Sheet = fr.sheet
+			}
+			for i := range warns {
+				warns[i].Sheet = fr.sheet
+			}
+		}
 		for _, w := range warns {
 			fr.rep.addWarning(w)
 		}
