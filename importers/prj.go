@@ -261,14 +261,14 @@ func parsePRJ(text string) (*srs, error) {
 		return fmt.Errorf("the coordinate system %q is not supported (%s): %s", name, why, supportedCRS)
 	}
 	var geog geo.CRS
-	datum := squash(root.find("DATUM", "GEODETICDATUM", "TRF").str())
+	datum := squash(root.find("DATUM", "GEODETICDATUM", "TRF", "ENSEMBLE").str())
 	switch {
 	case strings.Contains(datum, "china2000") || strings.Contains(datum, "cgcs2000") || strings.Contains(datum, "chinageodeticcoordinatesystem2000"):
 		geog = geo.CGCS2000
 	case strings.Contains(datum, "wgs1984") || strings.Contains(datum, "wgs84") || strings.Contains(datum, "worldgeodeticsystem1984"):
 		geog = geo.WGS84
 	default:
-		return nil, unsupported(fmt.Sprintf("datum %q", root.find("DATUM", "GEODETICDATUM", "TRF").str()))
+		return nil, unsupported(fmt.Sprintf("datum %q", root.find("DATUM", "GEODETICDATUM", "TRF", "ENSEMBLE").str()))
 	}
 	a, invf := grs80A, grs80InvF
 	if geog == geo.WGS84 {
