@@ -32,6 +32,7 @@ type dbfReader struct {
 	ldid    byte
 	buf     []byte
 	dec     *encoding.Decoder // nil: the text is UTF-8
+	badText bool              // the last record read had text that is not UTF-8
 }
 
 // maxDBFFields bounds the header (dBASE allows 255 fields).
@@ -93,6 +94,7 @@ func (d *dbfReader) next() (vals []string, deleted bool, err error) {
 		return nil, false, fmt.Errorf("the .dbf ends at record %d of the %d its header announces: %w", d.read+1, d.records, err)
 	}
 	d.read++
+	d.badText = false
 	vals = make([]string, len(d.fields))
 	off := 1
 	for i, f := range d.fields {
@@ -124,6 +126,9 @@ func (d *dbfReader) next() (vals []string, deleted bool, err error) {
 
 func (d *dbfReader) text(b []byte) string {
 	if d.dec == nil {
+		if !utf8.Valid(b) {
+			d.badText = true
+		}
 		return string(b)
 	}
 	s, err := d.dec.Bytes(b)

@@ -118,7 +118,14 @@ func (r *Report) Summary(w io.Writer, max int) error {
 	case !r.Written:
 		verb = "NOT written: nothing was changed"
 	}
-	fmt.Fprintf(&b, "%s ← %s (%s, %s, %s): %s\n", r.Layer, r.Format, r.Encoding, r.CRS, r.Mode, verb)
+	from := string(r.Format)
+	switch {
+	case r.Sheet != "":
+		from += " sheet " + r.Sheet
+	case r.Table != "":
+		from += " " + r.Table
+	}
+	fmt.Fprintf(&b, "%s ← %s (%s, %s, %s): %s\n", r.Layer, from, r.Encoding, r.CRS, r.Mode, verb)
 	fmt.Fprintf(&b, "  rows read %d, valid %d, rejected %d", r.Read, r.Valid, r.Rejected)
 	if r.Written {
 		fmt.Fprintf(&b, "; inserted %d, updated %d, deleted %d", r.Inserted, r.Updated, r.Deleted)

@@ -145,6 +145,9 @@ func openShapefile(in *binaryInput, zr *zip.Reader, opts *Options) error {
 		return err
 	}
 	s.names = s.dbf.names()
+	if s.dbf.badText {
+		return fmt.Errorf("the .dbf's column names are not valid %s text (%s): give --encoding gbk, or add a .cpg naming the encoding", strings.ToUpper(encName), shorten(strings.Join(s.names, ", ")))
+	}
 
 	sr, err := zr.Open(shpName)
 	if err != nil {
@@ -189,6 +192,9 @@ func (s *shpReader) next() (*record, error) {
 			if s.names[i] != "" {
 				rec.vals = append(rec.vals, keyVal{key: s.names[i], val: v})
 			}
+		}
+		if s.dbf.badText {
+			rec.errs = append(rec.errs, Problem{Row: s.n, Reason: "the .dbf row " + errEncoding})
 		}
 		switch {
 		case gerr != nil:
