@@ -20,7 +20,7 @@ import (
 // importParams are the query parameters (or multipart fields before the
 // file) of POST /import/{layer}.
 func importParams() []string {
-	return []string{"format", "crs", "encoding", "mode", "dry_run", "skip_invalid", "repair"}
+	return []string{"format", "crs", "encoding", "mode", "dry_run", "skip_invalid", "repair", "sheet", "table"}
 }
 
 // maxFormField bounds a multipart text field.
@@ -181,6 +181,7 @@ func importOptions(q url.Values, name, ctype string) (importers.Options, error) 
 		return opts, err
 	}
 	opts.NoRepair = !repair
+	opts.Sheet, opts.Table = q.Get("sheet"), q.Get("table")
 	return opts, nil
 }
 

@@ -22,13 +22,13 @@ import (
 //	POST /import/{layer}/rejects  a dry run's rejected rows as a file to download
 //
 // Both take the file as POST /import/{layer} does (multipart "file", or the
-// raw body) with its parameters, plus sheet (XLSX) and table (GeoPackage, or
-// the .shp of a zip holding several) in the query; preview also takes rows
-// (1–100, default 20). Only admins may call them.
+// raw body) with its parameters (sheet picks an XLSX worksheet, table a
+// GeoPackage table or the .shp of a zip holding several); preview also takes
+// rows (1–100, default 20). Only admins may call them.
 
 // previewParams are the query parameters of the two helpers.
 func previewParams() []string {
-	return append(importParams(), "sheet", "table", "rows")
+	return append(importParams(), "rows")
 }
 
 // importPreviewRoutes registers the helpers.
@@ -65,7 +65,6 @@ func (s *Server) importAdmin(c echo.Context) (*layers.Layer, io.Reader, importer
 	if opts, err = importOptions(q, name, ctype); err != nil {
 		return nil, nil, opts, "", err
 	}
-	opts.Sheet, opts.Table = q.Get("sheet"), q.Get("table")
 	return l, in, opts, name, nil
 }
 

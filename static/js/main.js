@@ -15,6 +15,7 @@ import { renderLayers, renderFilters, renderExport } from './sidebar.js';
 import { renderTimebar, windowLabel } from './timebar.js';
 import { hotspotHover } from './hover.js';
 import { h, fill } from './dom.js';
+import { mountImport } from './importer.js';
 
 /* global maplibregl */
 
@@ -117,6 +118,7 @@ async function boot() {
     $('#lang-btn').textContent = t('lang');
     $('#basemap-note').hidden = !config.basemap;
     $('#version').textContent = 'minqing ' + config.version;
+    if (role === 'admin') mountImport(catalog);
   }
   renderChrome();
   if (layersResp.tokenDropped) $('#login-msg').textContent = t('tokenBad');
