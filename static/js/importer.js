@@ -201,9 +201,11 @@ class ImportPanel {
     if (xhr.status !== 200) throw new Error(p.message);
     this.status.textContent = [p.format, p.sheet && `${tr('sheet')} ${p.sheet}`, p.table, p.encoding, p.crs].filter(Boolean).join(' · ');
     const cols = p.columns;
-    const head = h('tr', null, h('th', null, tr('row')), cols.map(c => h('th', { class: c.field ? '' : 'unmapped' },
-      h('div', null, c.column), h('div', { class: 'map-to' }, '→ ' + (c.field || (c.ignored ? tr('ignored') : tr('notImported'))))))),
-    h('th', null, tr('problems')));
+    const mapTo = c => '→ ' + (c.field || (c.ignored ? tr('ignored') : tr('notImported')));
+    const head = h('tr', null,
+      h('th', null, tr('row')),
+      cols.map(c => h('th', { class: c.field ? '' : 'unmapped' }, h('div', null, c.column), h('div', { class: 'map-to' }, mapTo(c)))),
+      h('th', null, tr('problems')));
     const rows = p.rows.map(r => h('tr', { class: r.errors.length ? 'bad' : '' },
       h('td', null, String(r.row)), cols.map(c => h('td', null, r.values[c.column] ?? '')),
       h('td', { class: 'problems' }, r.errors.map(e => e.reason && `${e.field || ''} ${e.reason}`.trim()).join('；'))));
