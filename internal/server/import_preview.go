@@ -130,7 +130,7 @@ func (s *Server) importRejects(c echo.Context) error {
 		ext, ctype = ".rejects.geojson", "application/geo+json"
 	}
 	h := c.Response().Header()
-	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="rejects%s"; filename*=UTF-8''%s`, ext, urlPathEscape(base+ext)))
+	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s%s"; filename*=UTF-8''%s`, l.Name, ext, urlPathEscape(base+ext)))
 	h.Set("X-Rejected-Rows", strconv.FormatInt(rep.Rejected, 10))
 	return c.Stream(http.StatusOK, ctype, tmp)
 }

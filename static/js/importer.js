@@ -254,8 +254,9 @@ class ImportPanel {
     if (xhr.status === 204) { this.status.textContent = tr('noRejects'); return; }
     if (xhr.status !== 200) throw new Error((await this.json(xhr)).message || `HTTP ${xhr.status}`);
     const cd = xhr.getResponseHeader('Content-Disposition') || '';
-    const m = /filename\*=UTF-8''([^;]+)|filename="?([^";]+)"?/i.exec(cd);
-    const name = m ? decodeURIComponent(m[1] || m[2]) : 'rejects.csv';
+    const star = /filename\*=UTF-8''([^;]+)/i.exec(cd);
+    const plain = /filename="?([^";]+)"?/i.exec(cd);
+    const name = star ? decodeURIComponent(star[1]) : plain ? plain[1] : 'rejects.csv';
     const a = h('a', { href: URL.createObjectURL(xhr.response), download: name, id: 'import-rejects-link' }, name);
     this.status.textContent = '';
     fill(this.status, `${xhr.getResponseHeader('X-Rejected-Rows')} · `, a);
