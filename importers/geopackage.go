@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -31,7 +32,11 @@ type gpkgReader struct {
 // openGeoPackage opens the GeoPackage at path read-only and picks its feature
 // table (Options.Table, else the only one), honouring the table's SRS.
 func openGeoPackage(in *binaryInput, path string, opts *Options) error {
-	u := url.URL{Scheme: "file", Opaque: path, RawQuery: "mode=ro&immutable=1"}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return fmt.Errorf("the GeoPackage cannot be opened: %w", err)
+	}
+	u := url.URL{Scheme: "file", Path: filepath.ToSlash(abs), RawQuery: "mode=ro&immutable=1"} // escaped: SQLite decodes %XX
 	db, err := sql.Open("sqlite3", u.String())
 	if err != nil {
 		return fmt.Errorf("the GeoPackage cannot be opened: %w", err)
