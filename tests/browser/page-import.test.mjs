@@ -96,7 +96,11 @@ describe('import panel', () => {
     const posts = requests.filter(r => r.url.includes('/import/incidents'));
     assert.ok(posts.length >= 4, 'preview, dry run, rejects and import went to /import/incidents');
     assert.ok(posts.every(r => r.headers.authorization === 'Bearer ' + ADMIN_TOKEN && !r.url.includes(ADMIN_TOKEN)), 'the token goes in a header');
-    assert.deepEqual(errors, []);
+    // The dry run of a file with bad rows is answered 422 (by design), which
+    // Chromium logs as a failed resource; nothing else may go wrong.
+    const unexpected = errors.filter(e => !/status of 422/.test(e));
+    assert.equal(errors.length - unexpected.length, 1, 'exactly one 422: the dry run');
+    assert.deepEqual(unexpected, []);
     await context.close();
   });
 });
