@@ -1,8 +1,12 @@
 // Package importers loads files into a layer: GeoJSON (a FeatureCollection,
 // a single Feature or newline-delimited Features), CSV (longitude/latitude
 // columns or a WKT column, with the Chinese headers of 12345 work-order
-// exports understood) and KML (Placemarks with Point, LineString, Polygon
-// and MultiGeometry, as exported by 奥维地图 and Google Earth).
+// exports understood), KML (Placemarks with Point, LineString, Polygon
+// and MultiGeometry, as exported by 奥维地图 and Google Earth) and, read from
+// a file rather than a stream (see formats.go), XLSX workbooks (xlsx.go),
+// zipped Shapefiles with their .prj and .cpg (shapefile.go, dbf.go, prj.go,
+// tmerc.go), KMZ (kmz.go) and GeoPackages (geopackage.go). [PreviewFile]
+// shows a file's first rows and column mapping without importing.
 //
 // [Import] streams the file through a reader for its format, converts every
 // record into a [layers.Feature] and hands the valid ones to one

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"minqing/layers"
@@ -55,32 +56,17 @@ func Import(ctx context.Context, src layers.Source, cat *layers.Catalog, l *laye
 	if err := CheckEncoding(opts.Encoding); err != nil {
 		return finish(err)
 	}
-	cnt := &counter{r: r}
-	dec, err := decodeInput(cnt, opts.Encoding, opts.Format)
+	switch opts.Format {
+	case CSV, GeoJSON, KML, XLSX, Shapefile, KMZ, GeoPackage, Zip:
+	default:
+		return finish(fmt.Errorf("importers: unknown format %q (use geojson, csv, kml, xlsx, shapefile, kmz or gpkg)", opts.Format))
+	}
+	in, err := openInput(r, &opts, res, rep)
 	if err != nil {
 		return reject(err)
 	}
-	rep.Encoding = dec.name
-
-	var rr recordReader
-	var header []string
-	switch opts.Format {
-	case CSV:
-		cr, err := newCSVReader(dec.r, opts.MaxRecordBytes)
-		if err != nil {
-			return reject(err)
-		}
-		if msg := checkCSVHeader(cr.header, res); msg != "" {
-			return reject(errors.New(msg))
-		}
-		rr, header = cr, cr.header
-	case GeoJSON:
-		rr = newGeoJSONReader(dec.r, opts.MaxRecordBytes, opts.MaxCoordinates)
-	case KML:
-		rr = newKMLReader(dec.r, !dec.xmlDeclared, opts.MaxRecordBytes, opts.MaxCoordinates)
-	default:
-		return finish(fmt.Errorf("importers: unknown format %q (use geojson, csv or kml)", opts.Format))
-	}
+	defer in.close()
+	rr, header, sheet, cnt := in.rr, in.header, in.sheet, in.cnt
 
 	var comm *communityIndex
 	if _, ok := l.Field("community"); ok && l.Geometry == "Point" {
@@ -94,7 +80,7 @@ func Import(ctx context.Context, src layers.Source, cat *layers.Catalog, l *laye
 			return finish(fmt.Errorf("importers: read existing keys of %s: %w", l.Name, err))
 		}
 	}
-	fr := &featureReader{ctx: ctx, rr: rr, conv: conv, rep: rep, opts: &opts, cnt: cnt, start: start,
+	fr := &featureReader{ctx: ctx, rr: rr, conv: conv, rep: rep, opts: &opts, cnt: cnt, start: start, sheet: sheet,
 		rejects: newRejectWriter(opts.Rejects, opts.Format, header)}
 	if !opts.SkipInvalid {
 		fr.rejects = nil
@@ -172,7 +158,8 @@ type featureReader struct {
 	rejects rejectWriter
 	start   time.Time
 	lastP   time.Time
-	fatal   error // set when the reader stopped the import
+	sheet   string // XLSX: the sheet, named in every problem
+	fatal   error  // set when the reader stopped the import
 	done    bool
 }
 
@@ -207,6 +194,14 @@ func (fr *featureReader) Next() (*layers.Feature, error) {
 			fr.progress(false)
 		}
 		f, probs, warns := fr.conv.convert(rec)
+		if fr.sheet != "" {
+			for i := range probs {
+				probs[i].Sheet = fr.sheet
+			}
+			for i := range warns {
+				warns[i].Sheet = fr.sheet
+			}
+		}
 		for _, w := range warns {
 			fr.rep.addWarning(w)
 		}
@@ -263,4 +258,68 @@ func (fr *featureReader) closeRejects() error {
 		return nil
 	}
 	return fr.rejects.close()
+}
+
+// input is an opened file: its records, ready to convert.
+type input struct {
+	rr     recordReader
+	header []string // the columns (CSV, XLSX, Shapefile, GeoPackage), for rejects and previews
+	sheet  string
+	cnt    *counter
+	close  func()
+}
+
+// openInput detects the format (by content for zip and SQLite files), opens
+// the reader and fills the report's format, encoding, CRS, sheet and table.
+// opts.Format and opts.CRS are updated to what the file says.
+func openInput(r io.Reader, opts *Options, res *resolver, rep *Report) (*input, error) {
+	in := &input{close: func() {}}
+	r, opts.Format = sniffInput(r, opts.Format)
+	rep.Format = opts.Format
+	in.cnt = &counter{r: r}
+	if isBinary(opts.Format) {
+		bin, err := openBinary(r, in.cnt, opts, res)
+		if err != nil {
+			return nil, err
+		}
+		in.close = bin.close
+		in.rr, in.header, in.sheet = bin.rr, bin.header, bin.sheet
+		opts.Format, rep.Format, rep.Encoding, rep.Sheet, rep.Table = bin.format, bin.format, bin.encoding, bin.sheet, bin.table
+		if bin.crs != "" { // the file's own coordinate system wins
+			opts.CRS, rep.CRS = bin.crs, string(bin.crs)
+		}
+		for _, w := range bin.warnings {
+			rep.addWarning(w)
+		}
+		if opts.Format == XLSX {
+			if msg := checkCSVHeader(in.header, res); msg != "" {
+				in.close()
+				return nil, fmt.Errorf("sheet %s: %s", in.sheet, strings.Replace(msg, "the CSV has", "the sheet has", 1))
+			}
+		}
+		return in, nil
+	}
+	dec, err := decodeInput(in.cnt, opts.Encoding, opts.Format)
+	if err != nil {
+		return nil, err
+	}
+	rep.Encoding = dec.name
+	switch opts.Format {
+	case CSV:
+		cr, err := newCSVReader(dec.r, opts.MaxRecordBytes)
+		if err != nil {
+			return nil, err
+		}
+		if msg := checkCSVHeader(cr.header, res); msg != "" {
+			return nil, errors.New(msg)
+		}
+		in.rr, in.header = cr, cr.header
+	case GeoJSON:
+		in.rr = newGeoJSONReader(dec.r, opts.MaxRecordBytes, opts.MaxCoordinates)
+	case KML:
+		in.rr = newKMLReader(dec.r, !dec.xmlDeclared, opts.MaxRecordBytes, opts.MaxCoordinates)
+	default:
+		return nil, fmt.Errorf("importers: unknown format %q (use geojson, csv, kml, xlsx, shapefile, kmz or gpkg)", opts.Format)
+	}
+	return in, nil
 }

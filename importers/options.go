@@ -20,6 +20,13 @@ const (
 	GeoJSON Format = "geojson" // FeatureCollection, Feature or newline-delimited Features
 	CSV     Format = "csv"     // comma- or tab-separated, with a header row
 	KML     Format = "kml"     // Placemarks (not zipped KMZ)
+	// The binary formats (see formats.go) are read from a seekable file.
+	XLSX       Format = "xlsx"      // an Excel workbook: one sheet, a header row, then records
+	Shapefile  Format = "shapefile" // a zip of .shp, .shx, .dbf, .prj and .cpg
+	KMZ        Format = "kmz"       // a zipped KML (doc.kml and icons)
+	GeoPackage Format = "gpkg"      // a GeoPackage: one feature table
+	// Zip is a .zip whose contents decide: a Shapefile, a KMZ or a workbook.
+	Zip Format = "zip"
 )
 
 // ParseFormat parses a format name ("geojson", "json", "ndjson", "csv",
@@ -32,17 +39,18 @@ func ParseFormat(s string) (Format, error) {
 		return CSV, nil
 	case "kml":
 		return KML, nil
-	case "kmz":
-		return "", fmt.Errorf("importers: KMZ is a zipped KML: unzip it and import doc.kml")
 	}
-	return "", fmt.Errorf("importers: unknown format %q (use geojson, csv or kml)", s)
+	if f, ok := parseBinaryFormat(s); ok {
+		return f, nil
+	}
+	return "", fmt.Errorf("importers: unknown format %q (use geojson, csv, kml, xlsx, shapefile, kmz or gpkg)", s)
 }
 
 // FormatFromName guesses the format from a file name's extension.
 func FormatFromName(name string) (Format, error) {
 	ext := path.Ext(strings.ToLower(name))
 	if ext == "" {
-		return "", fmt.Errorf("importers: cannot tell the format of %q: give --format geojson, csv or kml", name)
+		return "", fmt.Errorf("importers: cannot tell the format of %q: give --format geojson, csv, kml, xlsx, shapefile, kmz or gpkg", name)
 	}
 	return ParseFormat(ext)
 }
@@ -58,7 +66,7 @@ func FormatFromContentType(ct string) Format {
 	case "application/vnd.google-earth.kml+xml", "application/xml", "text/xml":
 		return KML
 	}
-	return ""
+	return binaryContentType(ct)
 }
 
 // Beijing returns the default region every coordinate must fall in: lon
@@ -76,7 +84,7 @@ const (
 // Options tune an import. The zero value imports UTF-8-or-GB18030 WGS 84 data
 // in insert mode, all or nothing, repairing rings, within Beijing.
 type Options struct {
-	Format   Format  // required (see ParseFormat, FormatFromName)
+	Format   Format  // required (see ParseFormat, FormatFromName, SniffFormat)
 	CRS      geo.CRS // the input's coordinate system; "" is WGS 84
 	Encoding string  // "utf-8", "gbk", "gb18030", "utf-16", "auto" or ""; other WHATWG names work too
 	Mapping  Mapping // extra column → field names and value synonyms
@@ -95,6 +103,12 @@ type Options struct {
 	Region *orb.Bound
 	// DefaultSource fills an empty source field (incidents); "" means "12345".
 	DefaultSource string
+	// Sheet picks the worksheet of an XLSX by name or 1-based number; ""
+	// takes the first sheet with a header row.
+	Sheet string
+	// Table picks the feature table of a GeoPackage, or the .shp of a zip
+	// holding several; "" takes the only one.
+	Table string
 	// Size is the input's size in bytes if known (for the progress percent).
 	Size int64
 	// Progress, if set, is called now and then (at most every 200 ms) and

@@ -25,7 +25,7 @@ func newRejectWriter(w io.Writer, format Format, header []string) rejectWriter {
 	switch format {
 	case GeoJSON:
 		return &geojsonRejects{w: bufio.NewWriter(w)}
-	case KML:
+	case KML, KMZ:
 		return newCSVRejects(w, []string{"name", "description", "wkt", "data"})
 	}
 	return newCSVRejects(w, header)

@@ -16,6 +16,7 @@ var ErrRejected = errors.New("importers: rejected")
 
 // Problem is one thing wrong (an error) or repaired (a warning) in one record.
 type Problem struct {
+	Sheet  string `json:"sheet,omitempty"`  // XLSX: the worksheet
 	Row    int64  `json:"row"`              // CSV: line in the file; GeoJSON, KML: feature number; 0: the whole file
 	Field  string `json:"field,omitempty"`  // the layer field (or "geometry", "lon", "lat" …)
 	Column string `json:"column,omitempty"` // the file's column or property, when it differs from Field
@@ -25,8 +26,13 @@ type Problem struct {
 
 func (p Problem) String() string {
 	var b strings.Builder
+	if p.Sheet != "" {
+		fmt.Fprintf(&b, "sheet %s ", p.Sheet)
+	}
 	if p.Row > 0 {
 		fmt.Fprintf(&b, "row %d: ", p.Row)
+	} else if p.Sheet != "" {
+		b.WriteString(": ")
 	}
 	if p.Field != "" {
 		b.WriteString(p.Field)
@@ -53,6 +59,8 @@ type Report struct {
 	CRS      string `json:"crs"`
 	Mode     string `json:"mode"`
 	DryRun   bool   `json:"dry_run,omitempty"`
+	Sheet    string `json:"sheet,omitempty"` // XLSX: the worksheet read
+	Table    string `json:"table,omitempty"` // GeoPackage table, .shp or .kml read
 
 	Read     int64 `json:"rows_read"`
 	Valid    int64 `json:"valid"`
@@ -110,7 +118,14 @@ func (r *Report) Summary(w io.Writer, max int) error {
 	case !r.Written:
 		verb = "NOT written: nothing was changed"
 	}
-	fmt.Fprintf(&b, "%s ← %s (%s, %s, %s): %s\n", r.Layer, r.Format, r.Encoding, r.CRS, r.Mode, verb)
+	from := string(r.Format)
+	switch {
+	case r.Sheet != "":
+		from += " sheet " + r.Sheet
+	case r.Table != "":
+		from += " " + r.Table
+	}
+	fmt.Fprintf(&b, "%s ← %s (%s, %s, %s): %s\n", r.Layer, from, r.Encoding, r.CRS, r.Mode, verb)
 	fmt.Fprintf(&b, "  rows read %d, valid %d, rejected %d", r.Read, r.Valid, r.Rejected)
 	if r.Written {
 		fmt.Fprintf(&b, "; inserted %d, updated %d, deleted %d", r.Inserted, r.Updated, r.Deleted)

@@ -2,7 +2,8 @@
 # What the tests need from Debian, installed when missing:
 #   source scripts/deps.sh && deps_install
 # PostgreSQL + PostGIS (the PostGIS tests), GDAL's ogrinfo/ogr2ogr (output
-# checks), sqlite3 (GeoPackage checks), Chromium, node and npm (browser tests)
+# checks), sqlite3 (GeoPackage checks), PROJ's cs2cs (the Gauss–Krüger
+# importer is checked against it), Chromium, node and npm (browser tests)
 # and a CJK font (readable screenshots). It runs apt-get directly as root,
 # otherwise through sudo; it does nothing when everything is there.
 # MINQING_NO_INSTALL=1 turns it off (then missing tools fail their tests).
@@ -12,6 +13,7 @@ deps_missing() {
   ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1 || need+=(postgresql postgresql-postgis)
   command -v ogrinfo >/dev/null 2>&1 || need+=(gdal-bin)
   command -v sqlite3 >/dev/null 2>&1 || need+=(sqlite3)
+  command -v cs2cs >/dev/null 2>&1 || need+=(proj-bin)
   [ -x /usr/bin/chromium ] || need+=(chromium)
   command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
   fc-list :lang=zh 2>/dev/null | grep -q . || need+=(fonts-wqy-microhei)

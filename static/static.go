@@ -15,7 +15,7 @@ import (
 	"io/fs"
 )
 
-//go:embed index.html embed.html dashboard.html dashboard.css style.css favicon.svg js vendor
+//go:embed index.html embed.html dashboard.html dashboard.css style.css import.css favicon.svg js vendor
 var files embed.FS
 
 // Files returns the web map's files: index.html, embed.html, style.css, js/…

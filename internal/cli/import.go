@@ -24,6 +24,8 @@ type importFlags struct {
 	store       storeFlags
 	layer       string
 	format      string
+	sheet       string
+	table       string
 	crs         string
 	encoding    string
 	mapping     string
@@ -43,9 +45,11 @@ func (f *importFlags) register(fs interface {
 	BoolVar(*bool, string, bool, string)
 }) {
 	fs.StringVar(&f.layer, "layer", "", "the layer to load (required): patches, communities, streets, demolitions, greening, service_points, incidents, care_targets")
-	fs.StringVar(&f.format, "format", "", "geojson, csv or kml (default: from the file's extension)")
-	fs.StringVar(&f.crs, "crs", "wgs84", "the file's coordinates: wgs84, cgcs2000 (天地图), gcj02 (高德, 腾讯) or bd09 (百度)")
-	fs.StringVar(&f.encoding, "encoding", "auto", "utf-8, gbk, gb18030 or auto (a byte-order mark; else UTF-8 if the start is valid UTF-8; else GB18030)")
+	fs.StringVar(&f.format, "format", "", "geojson, csv, kml, xlsx, shapefile (a .zip), kmz or gpkg (default: from the file's extension; zip and SQLite files are recognised by their contents)")
+	fs.StringVar(&f.sheet, "sheet", "", "xlsx: the worksheet, by name or number (default: the first with a header row)")
+	fs.StringVar(&f.table, "table", "", "gpkg: the feature table; zip: the .shp, when the file holds several (default: the only one)")
+	fs.StringVar(&f.crs, "crs", "wgs84", "the file's coordinates: wgs84, cgcs2000 (天地图), gcj02 (高德, 腾讯) or bd09 (百度); a Shapefile's .prj or a GeoPackage's SRS wins over it")
+	fs.StringVar(&f.encoding, "encoding", "auto", "utf-8, gbk, gb18030 or auto (a byte-order mark; else UTF-8 if the start is valid UTF-8; else GB18030). A Shapefile's .cpg wins over it; without one, auto reads the .dbf as GBK or UTF-8 only when that is unambiguous")
 	fs.StringVar(&f.mapping, "mapping", "", "a file naming what other columns mean: JSON or 源列=字段 lines")
 	fs.StringVar(&f.mode, "mode", "insert", "insert, upsert (match the layer's key, e.g. 工单编号 for incidents) or replace (empty the layer first)")
 	fs.BoolVar(&f.dryRun, "dry-run", false, "check the file and report; write nothing")
@@ -67,7 +71,7 @@ func runImport(ctx context.Context, env Env, args []string) error {
 	f.store.register(fs, env)
 	f.register(fs)
 	fs.Usage = func() {
-		fmt.Fprintln(env.Stderr, "Usage: minqing import --layer LAYER [flags] FILE|-\n\nLoads a GeoJSON, CSV or KML file into a layer in one transaction: every bad row is\nreported, and nothing is written unless every row is valid (or --skip-invalid).\n\nFlags:")
+		fmt.Fprintln(env.Stderr, "Usage: minqing import --layer LAYER [flags] FILE|-\n\nLoads a GeoJSON, CSV, KML, XLSX, zipped Shapefile, KMZ or GeoPackage file into a layer in one transaction: every bad row is\nreported, and nothing is written unless every row is valid (or --skip-invalid).\n\nFlags:")
 		fs.PrintDefaults()
 	}
 	// Flags may come before or after the file name.
@@ -183,7 +187,7 @@ func (f *importFlags) options(file string) (importers.Options, error) {
 	if f.format != "" {
 		opts.Format, err = importers.ParseFormat(f.format)
 	} else if file == "-" {
-		err = errors.New("reading standard input: give --format geojson, csv or kml")
+		err = errors.New("reading standard input: give --format geojson, csv, kml, xlsx, shapefile, kmz or gpkg")
 	} else {
 		opts.Format, err = importers.FormatFromName(file)
 	}
@@ -200,6 +204,7 @@ func (f *importFlags) options(file string) (importers.Options, error) {
 		return opts, usageError{fmt.Sprintf("--encoding %q: use utf-8, gbk, gb18030 or auto", f.encoding)}
 	}
 	opts.Encoding = f.encoding
+	opts.Sheet, opts.Table = f.sheet, f.table
 	if f.region != "" {
 		b, err := parseRegion(f.region)
 		if err != nil {

@@ -35,7 +35,7 @@ func TestImportUsage(t *testing.T) {
 	}{
 		{[]string{"import", "--layer", "incidents"}, "give one file"},
 		{[]string{"import", "--layer", "nope", "x.csv"}, `--layer "nope"`},
-		{[]string{"import", "--layer", "incidents", "x.xlsx"}, "unknown format"},
+		{[]string{"import", "--layer", "incidents", "x.dbf"}, "unknown format"},
 		{[]string{"import", "--layer", "incidents", "-"}, "give --format"},
 		{[]string{"import", "--layer", "incidents", "--crs", "utm", "x.csv"}, "--crs"},
 		{[]string{"import", "--layer", "incidents", "--mode", "merge", "x.csv"}, "--mode"},

@@ -21,7 +21,7 @@ import (
 // importParams are the query parameters (or multipart fields before the
 // file) of POST /import/{layer}.
 func importParams() []string {
-	return []string{"format", "crs", "encoding", "mode", "dry_run", "skip_invalid", "repair"}
+	return []string{"format", "crs", "encoding", "mode", "dry_run", "skip_invalid", "repair", "sheet", "table"}
 }
 
 // maxFormField bounds a multipart text field.
@@ -199,15 +199,15 @@ func importOptions(q url.Values, name, ctype string) (importers.Options, error) 
 	switch {
 	case q.Get("format") != "":
 		if opts.Format, err = importers.ParseFormat(q.Get("format")); err != nil {
-			return opts, badRequest("format", "format must be geojson, csv or kml")
+			return opts, badRequest("format", "format must be geojson, csv, kml, xlsx, shapefile, kmz or gpkg")
 		}
 	case name != "":
 		if opts.Format, err = importers.FormatFromName(name); err != nil {
-			return opts, badRequest("format", fmt.Sprintf("cannot tell the format of %q: add ?format=geojson, csv or kml", name))
+			return opts, badRequest("format", fmt.Sprintf("cannot tell the format of %q: add ?format=geojson, csv, kml, xlsx, shapefile, kmz or gpkg", name))
 		}
 	default:
 		if opts.Format = importers.FormatFromContentType(ctype); opts.Format == "" {
-			return opts, badRequest("format", "cannot tell the format of the body: add ?format=geojson, csv or kml, or send a Content-Type such as text/csv")
+			return opts, badRequest("format", "cannot tell the format of the body: add ?format=geojson, csv, kml, xlsx, shapefile, kmz or gpkg, or send a Content-Type such as text/csv")
 		}
 	}
 	if v := q.Get("crs"); v != "" {
@@ -246,6 +246,7 @@ func importOptions(q url.Values, name, ctype string) (importers.Options, error) 
 		return opts, err
 	}
 	opts.NoRepair = !repair
+	opts.Sheet, opts.Table = q.Get("sheet"), q.Get("table")
 	return opts, nil
 }
 

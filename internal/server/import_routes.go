@@ -12,4 +12,5 @@ import "github.com/labstack/echo/v4"
 // caller without a token gets 401 and a staff token 403: only admins import.
 func (s *Server) importRoutes(e *echo.Echo) {
 	e.POST("/import/:layer", s.importLayer)
+	s.importPreviewRoutes(e)
 }

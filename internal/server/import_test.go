@@ -194,7 +194,7 @@ func TestImportBadRequests(t *testing.T) {
 		param            string
 	}{
 		{"unknown parameter", "/import/service_points?format=csv&fast=1", "text/csv", csv, 400, "fast"},
-		{"bad format", "/import/service_points?format=xlsx", "", csv, 400, "format"},
+		{"bad format", "/import/service_points?format=dbf", "", csv, 400, "format"},
 		{"no format", "/import/service_points", "text/plain", csv, 400, "format"},
 		{"bad crs", "/import/service_points?format=csv&crs=utm50", "", csv, 400, "crs"},
 		{"bad mode", "/import/service_points?format=csv&mode=merge", "", csv, 400, "mode"},

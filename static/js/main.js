@@ -17,6 +17,7 @@ import { hotspotHover } from './hover.js';
 import { h, fill } from './dom.js';
 import { intakeTool } from './intake.js';
 import { liveUpdates } from './live.js';
+import { mountImport } from './importer.js';
 
 /* global maplibregl */
 
@@ -143,6 +144,7 @@ async function boot() {
     $('#lang-btn').textContent = t('lang');
     $('#basemap-note').hidden = !config.basemap;
     $('#version').textContent = 'minqing ' + config.version;
+    if (role === 'admin') mountImport(catalog);
   }
   renderChrome();
   if (layersResp.tokenDropped) $('#login-msg').textContent = t('tokenBad');
