@@ -6,13 +6,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 
 	"minqing/internal/export"
-	"minqing/internal/server"
+	"minqing/internal/selection"
 	"minqing/layers"
 )
 
@@ -77,13 +76,9 @@ func runExport(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return usageError{fmt.Sprintf("--layer %q: no such layer for role %s (layers: %s)", o.layer, role, strings.Join(cat.Names(role), ", "))}
 	}
-	v, err := o.values(format)
+	q, opts, err := o.selection(l, role, format)
 	if err != nil {
 		return err
-	}
-	q, opts, err := server.ExportQuery(v, l, role, format)
-	if err != nil {
-		return flagError(err)
 	}
 	src, _, err := openStore(ctx, o.store, cat)
 	if err != nil {
@@ -108,47 +103,60 @@ func runExport(ctx context.Context, env Env, args []string) error {
 	return nil
 }
 
-// values turns the filter flags into the query parameters of the HTTP export.
-func (o exportOptions) values(f export.Format) (url.Values, error) {
-	v := url.Values{}
-	set := func(k, val string) {
-		if val != "" {
-			v.Set(k, val)
+// selection reads the filter flags with the grammar of the HTTP export
+// (package selection), wording each refusal as the flag that caused it.
+func (o exportOptions) selection(l *layers.Layer, role layers.Role, f export.Format) (layers.Query, export.Options, error) {
+	q := layers.Query{Role: role}
+	var opts export.Options
+	var err error
+	if o.headers != "" && f != export.CSV {
+		return q, opts, usageError{"--headers applies to --format csv only"}
+	}
+	if opts.Headers, err = selection.Headers(o.headers); err != nil {
+		return q, opts, flagError("--headers", err)
+	}
+	if q.BBox, err = selection.BBox(o.bbox); err != nil {
+		return q, opts, flagError("--bbox", err)
+	}
+	if q.Time, err = selection.LayerDatetime(o.datetime, l); err != nil {
+		return q, opts, flagError("--datetime", err)
+	}
+	if o.filter != "" {
+		if q.Filter, err = selection.Filter(o.filter, l, role); err != nil {
+			return q, opts, flagError("--filter", err)
 		}
 	}
-	set("bbox", o.bbox)
-	set("datetime", o.datetime)
-	set("filter", o.filter)
-	set("properties", o.properties)
-	if o.headers != "" {
-		if f != export.CSV {
-			return nil, usageError{"--headers applies to --format csv only"}
+	if o.properties != "" {
+		if q.Properties, err = selection.Properties(o.properties, l, role); err != nil {
+			return q, opts, flagError("--properties", err)
 		}
-		v.Set("headers", o.headers)
 	}
+	where := map[string][]string{}
 	for _, w := range o.where {
 		k, val, ok := strings.Cut(w, "=")
 		if !ok || strings.TrimSpace(k) == "" {
-			return nil, usageError{fmt.Sprintf("--where %q: use PROPERTY=VALUE", w)}
+			return q, opts, usageError{fmt.Sprintf("--where %q: use PROPERTY=VALUE", w)}
 		}
-		v.Add(strings.TrimSpace(k), val)
+		k = strings.TrimSpace(k)
+		where[k] = append(where[k], val)
 	}
-	return v, nil
+	if q.Equal, err = selection.Where(where, l, role); err != nil {
+		var inv *layers.InvalidError
+		if errors.As(err, &inv) {
+			return q, opts, flagError("--where "+inv.Param, err)
+		}
+		return q, opts, err
+	}
+	return q, opts, nil
 }
 
-// flagError words a parameter error in terms of the flag that caused it.
-func flagError(err error) error {
+// flagError words a refusal of the selection grammar as a refusal of flag.
+func flagError(flag string, err error) error {
 	var inv *layers.InvalidError
 	if !errors.As(err, &inv) {
 		return err
 	}
-	switch inv.Param {
-	case "bbox", "datetime", "filter", "properties", "headers":
-		return usageError{fmt.Sprintf("--%s: %s", inv.Param, inv.Message)}
-	case "", "bbox-crs", "filter-crs", "filter-lang":
-		return usageError{inv.Message}
-	}
-	return usageError{fmt.Sprintf("--where %s: %s", inv.Param, inv.Message)}
+	return usageError{fmt.Sprintf("%s: %s", flag, inv.Message)}
 }
 
 // writeFileAtomic writes a file through a temporary file in the same

@@ -117,6 +117,11 @@ func TestExportCommand(t *testing.T) {
 		{[]string{"--layer", "incidents", "--datetime", "2026-02-30"}, "--datetime:"},
 		{[]string{"--layer", "incidents", "--where", "colour=red"}, "--where colour"},
 		{[]string{"--layer", "incidents", "--where", "category"}, "PROPERTY=VALUE"},
+		{[]string{"--layer", "incidents", "--where", "bbox=1,2,3,4"}, "--where bbox: layer incidents has no property bbox"},
+		{[]string{"--layer", "incidents", "--where", "description=x"}, "--where description"},
+		{[]string{"--layer", "incidents", "--bbox", "1,2,3"}, "--bbox: bbox must be four numbers"},
+		{[]string{"--layer", "incidents", "--filter", "  "}, "--filter: filter is empty"},
+		{[]string{"--layer", "incidents", "--properties", "colour"}, "--properties: layer incidents has no property colour"},
 		{[]string{"--layer", "incidents", "--format", "kml", "--headers", "en"}, "--headers"},
 		{[]string{"--layer", "communities", "--datetime", "2026-01-01"}, "no time field"},
 	} {

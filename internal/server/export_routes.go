@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"minqing/internal/export"
+	"minqing/internal/selection"
 	"minqing/layers"
 )
 
@@ -31,7 +32,7 @@ func (s *Server) exportLayer(c echo.Context) error {
 		return err
 	}
 	role := roleOf(c)
-	q, opts, err := parseExport(c.QueryParams(), l, role, format)
+	q, opts, err := selection.Export(c.QueryParams(), l, role, format, time.Now())
 	if err != nil {
 		return err
 	}

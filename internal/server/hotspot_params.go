@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"minqing/internal/hotspot"
+	"minqing/internal/selection"
 	"minqing/layers"
 )
 
@@ -28,7 +29,7 @@ func (s *Server) hotspotParams(c echo.Context, extra ...string) (hotspot.Params,
 		return hotspot.Params{}, notFound("this server has no incidents layer to find hotspots in")
 	}
 	allowed := append(hotspotParamNames(), extra...)
-	if err := checkParams(q, inc, role, allowed...); err != nil {
+	if err := selection.Check(q, inc, role, allowed...); err != nil {
 		return hotspot.Params{}, err
 	}
 	var p hotspot.Params
@@ -62,7 +63,7 @@ func (s *Server) hotspotParams(c echo.Context, extra ...string) (hotspot.Params,
 	for _, k := range allowed {
 		reserved[k] = true
 	}
-	eq, err := parseEqual(q, inc, role, reserved)
+	eq, err := selection.Equal(q, inc, role, reserved)
 	if err != nil {
 		return p, err
 	}

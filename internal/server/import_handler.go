@@ -15,6 +15,7 @@ import (
 
 	"minqing/geo"
 	"minqing/importers"
+	"minqing/internal/selection"
 	"minqing/layers"
 )
 
@@ -52,7 +53,7 @@ func (s *Server) importLayer(c echo.Context) error {
 	}
 	req := c.Request()
 	q := req.URL.Query()
-	if err := checkParams(q, nil, layers.Admin, importParams()...); err != nil {
+	if err := selection.Check(q, nil, layers.Admin, importParams()...); err != nil {
 		return refuse(err)
 	}
 	req.Body = http.MaxBytesReader(c.Response(), req.Body, s.cfg.ImportMaxBytes)

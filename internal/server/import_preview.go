@@ -13,6 +13,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"minqing/importers"
+	"minqing/internal/selection"
 	"minqing/layers"
 )
 
@@ -54,7 +55,7 @@ func (s *Server) importAdmin(c echo.Context) (*layers.Layer, io.Reader, importer
 	}
 	req := c.Request()
 	q := req.URL.Query()
-	if err := checkParams(q, nil, layers.Admin, previewParams()...); err != nil {
+	if err := selection.Check(q, nil, layers.Admin, previewParams()...); err != nil {
 		return nil, nil, opts, "", err
 	}
 	req.Body = http.MaxBytesReader(c.Response(), req.Body, s.cfg.ImportMaxBytes)

@@ -10,6 +10,7 @@ import (
 
 	"minqing/geo/hex"
 	"minqing/internal/export"
+	"minqing/internal/selection"
 	"minqing/layers"
 )
 
@@ -50,7 +51,7 @@ func (s *Server) incidentCounts(c echo.Context) error {
 		}
 		format = f
 	}
-	if err := checkParams(c.QueryParams(), nil, roleOf(c), "datetime", "category", "source", "status", "community", "patch", "headers"); err != nil {
+	if err := selection.Check(c.QueryParams(), nil, roleOf(c), "datetime", "category", "source", "status", "community", "patch", "headers"); err != nil {
 		return err
 	}
 	headers, err := export.ParseHeaders(c.QueryParam("headers"))

@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"minqing/internal/disclose"
+	"minqing/internal/selection"
 )
 
 // incidentSummary is GET /incidents/summary: the published incident figures
@@ -39,7 +40,7 @@ type categoryCount struct {
 // community panel shows the public. Counts leave out suppressed atoms and
 // say so with partial; categories with no shown atom are not listed.
 func (s *Server) incidentSummaryHandler(c echo.Context) error {
-	if err := checkParams(c.QueryParams(), nil, roleOf(c), "datetime", "category", "source", "status", "community", "patch"); err != nil {
+	if err := selection.Check(c.QueryParams(), nil, roleOf(c), "datetime", "category", "source", "status", "community", "patch"); err != nil {
 		return err
 	}
 	ctx := c.Request().Context()

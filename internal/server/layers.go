@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"minqing/internal/geojson"
+	"minqing/internal/selection"
 	"minqing/layers"
 )
 
@@ -63,7 +64,7 @@ func describe(l *layers.Layer, role layers.Role) layerInfo {
 
 // listLayers answers GET /layers: the layers the caller may see.
 func (s *Server) listLayers(c echo.Context) error {
-	if err := checkParams(c.QueryParams(), nil, layers.Public); err != nil {
+	if err := selection.Check(c.QueryParams(), nil, layers.Public); err != nil {
 		return err
 	}
 	role := roleOf(c)
@@ -98,26 +99,26 @@ func (s *Server) layerGeoJSON(c echo.Context) error {
 		return err
 	}
 	role := roleOf(c)
-	if err := checkParams(c.QueryParams(), l, role, "bbox", "datetime", "overdue"); err != nil {
+	if err := selection.Check(c.QueryParams(), l, role, "bbox", "datetime", "overdue"); err != nil {
 		return err
 	}
-	bbox, err := parseBBox(c.QueryParam("bbox"))
+	bbox, err := selection.BBox(c.QueryParam("bbox"))
 	if err != nil {
 		return err
 	}
-	tr, err := parseDatetime(c.QueryParam("datetime"))
+	tr, err := selection.Datetime(c.QueryParam("datetime"))
 	if err != nil {
 		return err
 	}
 	if tr != nil && l.TimeField == "" {
 		return badRequest("datetime", fmt.Sprintf("layer %s has no time field to filter by datetime", l.Name))
 	}
-	eq, err := parseEqual(c.QueryParams(), l, role, map[string]bool{"bbox": true, "datetime": true})
+	eq, err := selection.Equal(c.QueryParams(), l, role, map[string]bool{"bbox": true, "datetime": true})
 	if err != nil {
 		return err
 	}
 	q := layers.Query{Role: role, BBox: bbox, Time: tr, Equal: eq}
-	if q.Filter, err = overdueFilter(c.QueryParams(), l, role, nil, time.Now()); err != nil { // overdue.go
+	if q.Filter, err = selection.Overdue(c.QueryParams(), l, role, nil, time.Now()); err != nil { // overdue.go
 		return err
 	}
 	return s.streamGeoJSON(c, l, q, geojson.Member{Key: "name", Value: l.Name})

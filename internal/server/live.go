@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+
+	"minqing/internal/selection"
 )
 
 // livePoll is how often the live hub reads the layers' versions while
@@ -108,7 +110,7 @@ func (s *Server) liveRoutes(e *echo.Echo) {
 // layer whose counter moved. Versions say only that something changed, so
 // the stream is public.
 func (s *Server) live(c echo.Context) error {
-	if err := checkParams(c.QueryParams(), nil, roleOf(c)); err != nil {
+	if err := selection.Check(c.QueryParams(), nil, roleOf(c)); err != nil {
 		return err
 	}
 	w := c.Response()

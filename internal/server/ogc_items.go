@@ -12,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"minqing/internal/geojson"
+	"minqing/internal/selection"
 	"minqing/layers"
 )
 
@@ -27,7 +28,7 @@ func (s *Server) ogcItems(c echo.Context) error {
 	}
 	role := roleOf(c)
 	v := c.QueryParams()
-	if err := checkParams(v, l, role, append(itemsParams(), filterParams()...)...); err != nil {
+	if err := selection.Check(v, l, role, append(itemsParams(), selection.FilterParams()...)...); err != nil {
 		return err
 	}
 	if err := checkF(c); err != nil {
@@ -42,7 +43,7 @@ func (s *Server) ogcItems(c echo.Context) error {
 		return badRequest("cursor", err.Error())
 	}
 	reserved := map[string]bool{"f": true, "limit": true, "cursor": true}
-	q, err := parseFeatureQuery(v, l, role, reserved)
+	q, err := selection.Features(v, l, role, reserved, time.Now())
 	if err != nil {
 		return err
 	}
@@ -153,7 +154,7 @@ func (s *Server) ogcItem(c echo.Context) error {
 	}
 	role := roleOf(c)
 	v := c.QueryParams()
-	if err := checkParams(v, nil, role, "f", "properties"); err != nil {
+	if err := selection.Check(v, nil, role, "f", "properties"); err != nil {
 		return err
 	}
 	if err := checkF(c); err != nil {
@@ -161,7 +162,7 @@ func (s *Server) ogcItem(c echo.Context) error {
 	}
 	cols := l.VisibleFields(role)
 	if v.Has("properties") {
-		props, err := parseProperties(v.Get("properties"), l, role)
+		props, err := selection.Properties(v.Get("properties"), l, role)
 		if err != nil {
 			return err
 		}

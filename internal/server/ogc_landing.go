@@ -5,6 +5,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"minqing/internal/selection"
 	"minqing/layers"
 )
 
@@ -45,7 +46,7 @@ func checkF(c echo.Context) error {
 }
 
 func (s *Server) ogcDoc(c echo.Context) (string, error) {
-	if err := checkParams(c.QueryParams(), nil, layers.Public, ogcDocParams()...); err != nil {
+	if err := selection.Check(c.QueryParams(), nil, layers.Public, ogcDocParams()...); err != nil {
 		return "", err
 	}
 	if err := checkF(c); err != nil {

@@ -4,7 +4,9 @@ import (
 	"errors"
 	"net/url"
 	"testing"
+	"time"
 
+	"minqing/internal/selection"
 	"minqing/layers"
 )
 
@@ -36,7 +38,7 @@ func FuzzFeatureQuery(f *testing.F) {
 					t.Fatalf("%q: error %v is not a 400 naming a parameter", raw, err)
 				}
 			}
-			q, err := parseFeatureQuery(v, l, role, map[string]bool{"limit": true, "cursor": true})
+			q, err := selection.Features(v, l, role, map[string]bool{"limit": true, "cursor": true}, time.Now())
 			check(err)
 			if err == nil {
 				for _, c := range q.Columns(l) {

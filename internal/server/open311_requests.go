@@ -13,6 +13,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"minqing/internal/auth"
+	"minqing/internal/selection"
 	"minqing/layers"
 )
 
@@ -162,7 +163,7 @@ func (s *Server) open311Request(c echo.Context) error {
 // time; the last 90 days by default) and status (open, closed).
 func (s *Server) open311Requests(c echo.Context) error {
 	q := c.QueryParams()
-	if err := checkParams(q, nil, layers.Public, "service_request_id", "service_code", "start_date", "end_date",
+	if err := selection.Check(q, nil, layers.Public, "service_request_id", "service_code", "start_date", "end_date",
 		"status", "api_key", "jurisdiction_id"); err != nil {
 		return err
 	}

@@ -8,7 +8,7 @@ import (
 )
 
 // TestHotspotDatetime checks the month spellings of datetime next to the
-// ones parseDatetime takes.
+// ones selection.Datetime takes.
 func TestHotspotDatetime(t *testing.T) {
 	d := func(s string) time.Time {
 		v, err := time.ParseInLocation("2006-01-02 15:04:05.999999999", s, layers.Shanghai)

@@ -11,6 +11,7 @@ import (
 	"minqing/geo/hex"
 	"minqing/internal/disclose"
 	"minqing/internal/hotspot"
+	"minqing/internal/selection"
 	"minqing/layers"
 )
 
@@ -24,7 +25,7 @@ var monthForm = regexp.MustCompile(`^\d{4}-\d{2}$`)
 func hotspotDatetime(v string) (*layers.TimeRange, error) {
 	parts := strings.SplitN(v, "/", 2)
 	if !slices.ContainsFunc(parts, monthForm.MatchString) {
-		return parseDatetime(v)
+		return selection.Datetime(v)
 	}
 	r := &layers.TimeRange{}
 	for i, p := range parts {
@@ -43,7 +44,7 @@ func hotspotDatetime(v string) (*layers.TimeRange, error) {
 				r.End = mr.End
 			}
 		default:
-			sub, err := parseDatetime(p)
+			sub, err := selection.Datetime(p)
 			if err != nil {
 				return nil, err
 			}
@@ -91,7 +92,7 @@ func (s *Server) parsePublicQuery(ctx context.Context, v url.Values, selectors b
 			eqParams[k] = vs
 		}
 	}
-	eq, err := parseEqual(eqParams, inc, layers.Public, nil)
+	eq, err := selection.Equal(eqParams, inc, layers.Public, nil)
 	if err != nil {
 		return pq, err
 	}

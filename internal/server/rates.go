@@ -12,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"minqing/internal/rates"
+	"minqing/internal/selection"
 	"minqing/layers"
 )
 
@@ -68,7 +69,7 @@ func toPublicRate(r rates.Row) publicRate {
 // getRates answers GET /rates (JSON, or CSV with f=csv or /rates.csv).
 func (s *Server) getRates(c echo.Context) error {
 	q := c.QueryParams()
-	if err := checkParams(q, nil, layers.Public, "by", "datetime", "category", "f"); err != nil {
+	if err := selection.Check(q, nil, layers.Public, "by", "datetime", "category", "f"); err != nil {
 		return err
 	}
 	if roleOf(c) < layers.Staff && !s.publicPoints() {
@@ -97,7 +98,7 @@ func (s *Server) getRates(c echo.Context) error {
 	now := time.Now()
 	window := &layers.TimeRange{}
 	if v := q.Get("datetime"); v != "" {
-		tr, err := parseDatetime(v)
+		tr, err := selection.Datetime(v)
 		if err != nil {
 			return err
 		}
@@ -117,7 +118,7 @@ func (s *Server) getRates(c echo.Context) error {
 		"community", "patch", "unit", "category", "status", "received_at", "dispatched_at", "responded_at",
 		"resolved_at", "visit_resolved", "satisfied", "response_due", "resolution_due"}}
 	if v := q.Get("category"); v != "" {
-		eq, err := parseEqual(q, l, layers.Public, map[string]bool{"by": true, "datetime": true, "f": true})
+		eq, err := selection.Equal(q, l, layers.Public, map[string]bool{"by": true, "datetime": true, "f": true})
 		if err != nil {
 			return err
 		}

@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/paulmach/orb"
 
+	"minqing/internal/selection"
 	"minqing/layers"
 )
 
@@ -35,7 +36,7 @@ type basemapInfo struct {
 }
 
 func (s *Server) pageConfig(c echo.Context) error {
-	if err := checkParams(c.QueryParams(), nil, roleOf(c)); err != nil {
+	if err := selection.Check(c.QueryParams(), nil, roleOf(c)); err != nil {
 		return err
 	}
 	b := fengtaiBound

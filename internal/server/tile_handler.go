@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/paulmach/orb/maptile"
 
+	"minqing/internal/selection"
 	"minqing/layers"
 	"minqing/tiles"
 )
@@ -35,7 +36,7 @@ func (s *Server) tile(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := checkParams(c.QueryParams(), nil, role, tileFilterParams()...); err != nil {
+	if err := selection.Check(c.QueryParams(), nil, role, tileFilterParams()...); err != nil {
 		return err
 	}
 	queries, filterKey, err := tileFilters(c.QueryParams(), ls, role)

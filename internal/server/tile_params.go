@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"minqing/internal/selection"
 	"minqing/layers"
 	"minqing/tiles"
 )
@@ -122,7 +123,7 @@ func tileFilters(q url.Values, ls []*layers.Layer, role layers.Role) (map[string
 			lq.Time = tr
 			used["datetime"] = true
 		}
-		eq, err := parseEqual(eqParams, l, role, nil)
+		eq, err := selection.Equal(eqParams, l, role, nil)
 		if err != nil {
 			return nil, "", err
 		}

@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/paulmach/orb"
 
+	"minqing/internal/selection"
 	"minqing/tiles"
 )
 
@@ -29,7 +30,7 @@ func (s *Server) tileJSON(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := checkParams(c.QueryParams(), nil, role, tileFilterParams()...); err != nil {
+	if err := selection.Check(c.QueryParams(), nil, role, tileFilterParams()...); err != nil {
 		return err
 	}
 	if _, _, err := tileFilters(c.QueryParams(), ls, role); err != nil {
