@@ -1,49 +1,19 @@
 package hotspot
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"math"
 	"math/rand/v2"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/paulmach/orb"
 
 	"minqing/geo/hex"
-	"minqing/internal/pgtest"
+	"minqing/internal/storetest"
 	"minqing/layers"
-	"minqing/layers/gpkg"
-	"minqing/layers/postgis"
 )
-
-// stores are the real stores the service is tested on.
-var stores = []struct {
-	name string
-	open func(t *testing.T) layers.Source
-}{
-	{"postgis", func(t *testing.T) layers.Source {
-		st, err := postgis.Open(context.Background(), pgtest.New(t), layers.Fengtai())
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { st.Close() })
-		if _, err := st.Migrate(context.Background()); err != nil {
-			t.Fatal(err)
-		}
-		return st
-	}},
-	{"gpkg", func(t *testing.T) layers.Source {
-		st, err := gpkg.Open(context.Background(), filepath.Join(t.TempDir(), "hotspot.gpkg"), layers.Fengtai())
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { st.Close() })
-		return st
-	}},
-}
 
 // sliceReader is a FeatureReader over a slice.
 type sliceReader struct{ fs []*layers.Feature }
@@ -128,9 +98,9 @@ func recount(t *testing.T, src layers.Source, res int, q layers.Query) (exact ma
 // resolution and with filters; and that every study cell without incidents
 // counts 0.
 func TestCountsEqualRecount(t *testing.T) {
-	for _, st := range stores {
-		t.Run(st.name, func(t *testing.T) {
-			src := st.open(t)
+	for _, st := range storetest.Kinds() {
+		t.Run(st.Name, func(t *testing.T) {
+			src := st.Open(t)
 			randomStreet(t, src, 3000)
 			svc := NewService(src, layers.Fengtai(), Config{})
 			from := t0.AddDate(0, 3, 0)
@@ -169,7 +139,7 @@ func TestCountsEqualRecount(t *testing.T) {
 							t.Errorf("total %d, sum %d", a.Total, total)
 						}
 						if qc.name == "all" {
-							t.Logf("%s res %d: %d of %d incidents lie in another cell than their res-15 cell's parent", st.name, res, moved, total)
+							t.Logf("%s res %d: %d of %d incidents lie in another cell than their res-15 cell's parent", st.Name, res, moved, total)
 						}
 					})
 				}
@@ -181,9 +151,9 @@ func TestCountsEqualRecount(t *testing.T) {
 // TestHandGridOnStores runs the hand-computed 7-cell grid through each real
 // store (the server test does it through the endpoint).
 func TestHandGridOnStores(t *testing.T) {
-	for _, st := range stores {
-		t.Run(st.name, func(t *testing.T) {
-			src := st.open(t)
+	for _, st := range storetest.Kinds() {
+		t.Run(st.Name, func(t *testing.T) {
+			src := st.Open(t)
 			c0 := centreCell(t)
 			write(t, src, "patches", []*layers.Feature{patch("P1", diskArea(t, c0, 1))})
 			ring := ringOf(c0)

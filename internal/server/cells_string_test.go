@@ -11,6 +11,7 @@ import (
 	"github.com/paulmach/orb/maptile"
 
 	"minqing/geo/hex"
+	"minqing/internal/storetest"
 	"minqing/layers"
 	"minqing/layers/sourcetest"
 )
@@ -24,9 +25,9 @@ func TestCellsAreStrings(t *testing.T) {
 	pt := orb.Point{116.2843, 39.8577}
 	cell, _ := hex.FromPoint(pt, hex.StoreRes)
 	want := hex.String(cell)
-	for _, st := range tileStores() {
-		t.Run(st.name, func(t *testing.T) {
-			src := st.open(t)
+	for _, st := range storetest.Kinds() {
+		t.Run(st.Name, func(t *testing.T) {
+			src := st.Open(t)
 			writeLayer(t, src, "incidents", []*layers.Feature{
 				sourcetest.Incident(1, pt, "停电"),
 				sourcetest.Incident(2, orb.Point{116.29, 39.86}, "停电"),

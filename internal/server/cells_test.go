@@ -12,6 +12,7 @@ import (
 	"github.com/uber/h3-go/v4"
 
 	"minqing/internal/demo"
+	"minqing/internal/storetest"
 	"minqing/layers"
 )
 
@@ -64,60 +65,57 @@ func recountCells(pts []orb.Point, res int) (counts map[int64]int64, parentDiffe
 // and of the staff /hotspots?res=r response equals a per-point recount with
 // H3's LatLngToCell, and that /hotspots names cells as strings.
 func TestHotspotCountsEqualRecount(t *testing.T) {
-	for _, st := range tileStores() {
-		t.Run(st.name, func(t *testing.T) {
-			src := st.open(t)
-			pts := demoPoints(t, src)
-			s := newTestServer(t, src)
-			staff := token(t, src, layers.Staff)
-			inc, _ := layers.Fengtai().Lookup("incidents")
-			for res := 7; res <= 11; res++ {
-				t.Run(fmt.Sprintf("res%d", res), func(t *testing.T) {
-					want, differs := recountCells(pts, res)
-					if differs == 0 {
-						t.Fatalf("no demo point has another res-%d cell than its res-15 parent: nothing tested", res)
-					}
-					t.Logf("%d of %d points lie in another res-%d cell than their res-15 cell's parent", differs, len(pts), res)
+	storetest.Each(t, func(t *testing.T, src layers.Source) {
+		pts := demoPoints(t, src)
+		s := newTestServer(t, src)
+		staff := token(t, src, layers.Staff)
+		inc, _ := layers.Fengtai().Lookup("incidents")
+		for res := 7; res <= 11; res++ {
+			t.Run(fmt.Sprintf("res%d", res), func(t *testing.T) {
+				want, differs := recountCells(pts, res)
+				if differs == 0 {
+					t.Fatalf("no demo point has another res-%d cell than its res-15 parent: nothing tested", res)
+				}
+				t.Logf("%d of %d points lie in another res-%d cell than their res-15 cell's parent", differs, len(pts), res)
 
-					ccs, err := src.CellCounts(context.Background(), inc, res, layers.Query{Role: layers.Staff}, "")
-					if err != nil {
-						t.Fatal(err)
-					}
-					got := map[int64]int64{}
-					for _, c := range ccs {
-						got[c.Cell] += c.Count
-					}
-					compareCounts(t, "CellCounts", got, want)
+				ccs, err := src.CellCounts(context.Background(), inc, res, layers.Query{Role: layers.Staff}, "")
+				if err != nil {
+					t.Fatal(err)
+				}
+				got := map[int64]int64{}
+				for _, c := range ccs {
+					got[c.Cell] += c.Count
+				}
+				compareCounts(t, "CellCounts", got, want)
 
-					rec := get(t, s, fmt.Sprintf("/hotspots?res=%d", res), staff)
-					if rec.Code != http.StatusOK {
-						t.Fatalf("/hotspots: status %d: %s", rec.Code, rec.Body)
+				rec := get(t, s, fmt.Sprintf("/hotspots?res=%d", res), staff)
+				if rec.Code != http.StatusOK {
+					t.Fatalf("/hotspots: status %d: %s", rec.Code, rec.Body)
+				}
+				var fc struct {
+					Features []struct {
+						Properties map[string]any `json:"properties"`
+					} `json:"features"`
+				}
+				decode(t, rec, &fc)
+				got = map[int64]int64{}
+				for _, f := range fc.Features {
+					s, ok := f.Properties["h3"].(string)
+					if !ok {
+						t.Fatalf("/hotspots: h3 is %T %v, want a string", f.Properties["h3"], f.Properties["h3"])
 					}
-					var fc struct {
-						Features []struct {
-							Properties map[string]any `json:"properties"`
-						} `json:"features"`
+					c := h3.Cell(h3.IndexFromString(s))
+					if !c.IsValid() || c.Resolution() != res || c.String() != s {
+						t.Fatalf("/hotspots: h3 %q is not a res-%d cell", s, res)
 					}
-					decode(t, rec, &fc)
-					got = map[int64]int64{}
-					for _, f := range fc.Features {
-						s, ok := f.Properties["h3"].(string)
-						if !ok {
-							t.Fatalf("/hotspots: h3 is %T %v, want a string", f.Properties["h3"], f.Properties["h3"])
-						}
-						c := h3.Cell(h3.IndexFromString(s))
-						if !c.IsValid() || c.Resolution() != res || c.String() != s {
-							t.Fatalf("/hotspots: h3 %q is not a res-%d cell", s, res)
-						}
-						if n, ok := f.Properties["count"].(float64); ok && n > 0 {
-							got[int64(c)] = int64(n)
-						}
+					if n, ok := f.Properties["count"].(float64); ok && n > 0 {
+						got[int64(c)] = int64(n)
 					}
-					compareCounts(t, "/hotspots", got, want)
-				})
-			}
-		})
-	}
+				}
+				compareCounts(t, "/hotspots", got, want)
+			})
+		}
+	})
 }
 
 // TestTileClustersEqualRecount checks that the incident clusters of the
@@ -125,63 +123,60 @@ func TestHotspotCountsEqualRecount(t *testing.T) {
 // of ClusterRes(z): each cluster's count equals the recount of the points
 // LatLngToCell puts in its cell, and every cell shows once.
 func TestTileClustersEqualRecount(t *testing.T) {
-	for _, st := range tileStores() {
-		t.Run(st.name, func(t *testing.T) {
-			src := st.open(t)
-			pts := demoPoints(t, src)
-			s := newTestServer(t, src)
-			bound := orb.MultiPoint(pts).Bound()
-			for z := maptile.Zoom(12); z <= 14; z++ {
-				t.Run(fmt.Sprintf("z%d", z), func(t *testing.T) {
-					res := int(z) - 5
-					want, differs := recountCells(pts, res)
-					if differs == 0 {
-						t.Fatalf("no point has another res-%d cell than its res-15 parent: nothing tested", res)
+	storetest.Each(t, func(t *testing.T, src layers.Source) {
+		pts := demoPoints(t, src)
+		s := newTestServer(t, src)
+		bound := orb.MultiPoint(pts).Bound()
+		for z := maptile.Zoom(12); z <= 14; z++ {
+			t.Run(fmt.Sprintf("z%d", z), func(t *testing.T) {
+				res := int(z) - 5
+				want, differs := recountCells(pts, res)
+				if differs == 0 {
+					t.Fatalf("no point has another res-%d cell than its res-15 parent: nothing tested", res)
+				}
+				// Tile ids are whole numbers the decoder reads as float64:
+				// exact enough to tell cells of res ≤ 9 apart.
+				byID := map[float64]int64{}
+				for c := range want {
+					if _, dup := byID[float64(c)]; dup {
+						t.Fatalf("two cells share the float64 id %v", float64(c))
 					}
-					// Tile ids are whole numbers the decoder reads as float64:
-					// exact enough to tell cells of res ≤ 9 apart.
-					byID := map[float64]int64{}
-					for c := range want {
-						if _, dup := byID[float64(c)]; dup {
-							t.Fatalf("two cells share the float64 id %v", float64(c))
+					byID[float64(c)] = c
+				}
+				got := map[int64]int64{}
+				min, max := maptile.At(orb.Point{bound.Min[0], bound.Max[1]}, z), maptile.At(orb.Point{bound.Max[0], bound.Min[1]}, z)
+				for x := min.X; x <= max.X; x++ {
+					for y := min.Y; y <= max.Y; y++ {
+						rec := get(t, s, tilePath("incidents", maptile.New(x, y, z)), "")
+						if rec.Code == http.StatusNoContent {
+							continue
 						}
-						byID[float64(c)] = c
-					}
-					got := map[int64]int64{}
-					min, max := maptile.At(orb.Point{bound.Min[0], bound.Max[1]}, z), maptile.At(orb.Point{bound.Max[0], bound.Min[1]}, z)
-					for x := min.X; x <= max.X; x++ {
-						for y := min.Y; y <= max.Y; y++ {
-							rec := get(t, s, tilePath("incidents", maptile.New(x, y, z)), "")
-							if rec.Code == http.StatusNoContent {
+						if rec.Code != http.StatusOK {
+							t.Fatalf("tile %d/%d/%d: status %d: %s", z, x, y, rec.Code, rec.Body)
+						}
+						l := decodeMVT(t, rec.Body.Bytes())["incidents"]
+						if l == nil {
+							continue
+						}
+						for _, f := range l.Features {
+							id, _ := f.ID.(float64)
+							c, ok := byID[id]
+							if !ok {
+								t.Errorf("tile %d/%d/%d: cluster id %v is no cell with points", z, x, y, f.ID)
 								continue
 							}
-							if rec.Code != http.StatusOK {
-								t.Fatalf("tile %d/%d/%d: status %d: %s", z, x, y, rec.Code, rec.Body)
+							if _, seen := got[c]; seen {
+								t.Errorf("cell %s shows in two tiles", h3.Cell(c))
 							}
-							l := decodeMVT(t, rec.Body.Bytes())["incidents"]
-							if l == nil {
-								continue
-							}
-							for _, f := range l.Features {
-								id, _ := f.ID.(float64)
-								c, ok := byID[id]
-								if !ok {
-									t.Errorf("tile %d/%d/%d: cluster id %v is no cell with points", z, x, y, f.ID)
-									continue
-								}
-								if _, seen := got[c]; seen {
-									t.Errorf("cell %s shows in two tiles", h3.Cell(c))
-								}
-								n, _ := f.Properties["count"].(float64)
-								got[c] = int64(n)
-							}
+							n, _ := f.Properties["count"].(float64)
+							got[c] = int64(n)
 						}
 					}
-					compareCounts(t, fmt.Sprintf("z%d clusters", z), got, want)
-				})
-			}
-		})
-	}
+				}
+				compareCounts(t, fmt.Sprintf("z%d clusters", z), got, want)
+			})
+		}
+	})
 }
 
 // compareCounts reports every cell whose count differs from the recount.

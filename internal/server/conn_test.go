@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"minqing/internal/storetest"
 	"minqing/layers"
 )
 
@@ -20,35 +21,32 @@ import (
 // after the stall time (and counted), its stream slot and store work are
 // released, and other requests are served meanwhile; on both stores.
 func TestWriteStall(t *testing.T) {
-	for _, st := range ogcStores() {
-		t.Run(st.name, func(t *testing.T) {
-			src := st.open(t)
-			ogcSeed(t, src, 50)
-			s := newTestServer(t, &faultySource{Source: src, repeat: 1 << 30})
-			s.cfg.WriteStall = 300 * time.Millisecond
-			addr := serveTCP(t, s)
-			conn := rawGET(t, addr, "/layers/incidents.geojson")
-			res, err := http.Get("http://" + addr + "/layers")
-			if err != nil || res.StatusCode != 200 {
-				t.Fatalf("a fast request beside the stalled one: %v %v", err, res)
-			}
-			res.Body.Close()
-			waitFor(t, "the stalled client to be dropped", func() bool { return aborts(s, "write") == 1 })
-			waitFor(t, "the stream slot to be released", func() bool { return len(s.streams) == 0 })
-			// The server closed the connection: reading drains to EOF.
-			_ = conn.SetReadDeadline(time.Now().Add(time.Minute))
-			if _, err := io.Copy(io.Discard, conn); err != nil {
-				t.Errorf("reading the dropped connection: %v, want EOF", err)
-			}
-		})
-	}
+	storetest.Each(t, func(t *testing.T, src layers.Source) {
+		ogcSeed(t, src, 50)
+		s := newTestServer(t, &faultySource{Source: src, repeat: 1 << 30})
+		s.cfg.WriteStall = 300 * time.Millisecond
+		addr := serveTCP(t, s)
+		conn := rawGET(t, addr, "/layers/incidents.geojson")
+		res, err := http.Get("http://" + addr + "/layers")
+		if err != nil || res.StatusCode != 200 {
+			t.Fatalf("a fast request beside the stalled one: %v %v", err, res)
+		}
+		res.Body.Close()
+		waitFor(t, "the stalled client to be dropped", func() bool { return aborts(s, "write") == 1 })
+		waitFor(t, "the stream slot to be released", func() bool { return len(s.streams) == 0 })
+		// The server closed the connection: reading drains to EOF.
+		_ = conn.SetReadDeadline(time.Now().Add(time.Minute))
+		if _, err := io.Copy(io.Discard, conn); err != nil {
+			t.Errorf("reading the dropped connection: %v, want EOF", err)
+		}
+	})
 }
 
 // TestSlowReaderIsServed: a client that reads slowly but keeps reading gets
 // the whole of a stream far larger than the socket buffers, although the
 // stream lasts longer than the stall time.
 func TestSlowReaderIsServed(t *testing.T) {
-	src := ogcStores()[1].open(t)
+	src := storetest.GPKG(t)
 	ogcSeed(t, src, 100)
 	const repeat = 150 // 15,000 features, several MB
 	s := newTestServer(t, &faultySource{Source: src, repeat: repeat})
@@ -86,31 +84,28 @@ func TestSlowReaderIsServed(t *testing.T) {
 // TestReadStall: an upload whose body stops arriving is closed after the
 // stall time and counted; nothing is written.
 func TestReadStall(t *testing.T) {
-	for _, st := range ogcStores() {
-		t.Run(st.name, func(t *testing.T) {
-			src := st.open(t)
-			admin := token(t, src, layers.Admin)
-			s := newTestServer(t, src)
-			s.cfg.ReadStall = 300 * time.Millisecond
-			addr := serveTCP(t, s)
-			conn, err := net.Dial("tcp", addr)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer conn.Close()
-			fmt.Fprintf(conn, "POST /import/service_points?format=csv HTTP/1.1\r\nHost: test\r\nAuthorization: Bearer %s\r\n"+
-				"Content-Type: text/csv\r\nContent-Length: 1000000\r\n\r\nname,kind,lon,lat\n便民点,便民服务,116.28,39.85\n", admin)
-			waitFor(t, "the stalled upload to be dropped", func() bool { return aborts(s, "read") == 1 })
-			_ = conn.SetReadDeadline(time.Now().Add(time.Minute))
-			if _, err := io.Copy(io.Discard, conn); err != nil {
-				t.Errorf("reading the dropped connection: %v, want EOF", err)
-			}
-			l, _ := layers.Fengtai().Lookup("service_points")
-			if n, err := src.Count(context.Background(), l, layers.Query{Role: layers.Admin}); err != nil || n != 0 {
-				t.Errorf("%d service points after a stalled upload (%v), want 0", n, err)
-			}
-		})
-	}
+	storetest.Each(t, func(t *testing.T, src layers.Source) {
+		admin := token(t, src, layers.Admin)
+		s := newTestServer(t, src)
+		s.cfg.ReadStall = 300 * time.Millisecond
+		addr := serveTCP(t, s)
+		conn, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		fmt.Fprintf(conn, "POST /import/service_points?format=csv HTTP/1.1\r\nHost: test\r\nAuthorization: Bearer %s\r\n"+
+			"Content-Type: text/csv\r\nContent-Length: 1000000\r\n\r\nname,kind,lon,lat\n便民点,便民服务,116.28,39.85\n", admin)
+		waitFor(t, "the stalled upload to be dropped", func() bool { return aborts(s, "read") == 1 })
+		_ = conn.SetReadDeadline(time.Now().Add(time.Minute))
+		if _, err := io.Copy(io.Discard, conn); err != nil {
+			t.Errorf("reading the dropped connection: %v, want EOF", err)
+		}
+		l, _ := layers.Fengtai().Lookup("service_points")
+		if n, err := src.Count(context.Background(), l, layers.Query{Role: layers.Admin}); err != nil || n != 0 {
+			t.Errorf("%d service points after a stalled upload (%v), want 0", n, err)
+		}
+	})
 }
 
 // TestIdleKeepAlive: a keep-alive connection left idle is closed.
@@ -133,7 +128,7 @@ func TestIdleKeepAlive(t *testing.T) {
 // heavy requests, a request is refused at once with 503, Retry-After and a
 // sentence (no queue); other routes are not limited.
 func TestConcurrencyLimit(t *testing.T) {
-	src := ogcStores()[1].open(t)
+	src := storetest.GPKG(t)
 	ogcSeed(t, src, 10)
 	fs := &faultySource{Source: src, gate: make(chan struct{}), entered: make(chan struct{}, 16)}
 	s := newTestServer(t, fs)
@@ -192,7 +187,7 @@ func TestConcurrencyLimit(t *testing.T) {
 // TestGracefulShutdown: on cancel (SIGTERM), the server stops accepting,
 // lets the in-flight request finish, then Run returns.
 func TestGracefulShutdown(t *testing.T) {
-	src := ogcStores()[1].open(t)
+	src := storetest.GPKG(t)
 	ogcSeed(t, src, 10)
 	fs := &faultySource{Source: src, gate: make(chan struct{}), entered: make(chan struct{}, 1)}
 	s := newTestServer(t, fs)

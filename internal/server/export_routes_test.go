@@ -14,15 +14,16 @@ import (
 
 	"github.com/paulmach/orb/geojson"
 
+	"minqing/internal/storetest"
 	"minqing/layers"
 )
 
 // TestExportFormats exports filtered incidents in every format and reads
 // each back with a standard parser.
 func TestExportFormats(t *testing.T) {
-	for _, st := range ogcStores() {
-		t.Run(st.name, func(t *testing.T) {
-			fx := ogcSeed(t, st.open(t), 60)
+	for _, st := range storetest.Kinds() {
+		t.Run(st.Name, func(t *testing.T) {
+			fx := ogcSeed(t, st.Open(t), 60)
 			s := ogcServer(fx.src, Config{})
 			// 停电 or 漏水 received on 2026-03-06 (Beijing): what every format must hold.
 			var want []int64
@@ -166,68 +167,64 @@ func csvIDs(t *testing.T, rows [][]string) []int64 {
 // TestExportErrors checks that a bad export is a 400 or 404 JSON error
 // with no download headers, and that care_targets do not exist for the public.
 func TestExportErrors(t *testing.T) {
-	for _, st := range ogcStores() {
-		t.Run(st.name, func(t *testing.T) {
-			fx := ogcSeed(t, st.open(t), 5)
-			s := ogcServer(fx.src, Config{})
-			for _, tc := range []struct{ target, param string }{
-				{"/export/incidents.csv?filter=" + ogcEscape("nope = 1"), "filter"},
-				{"/export/incidents.csv?filter=" + ogcEscape("unit = '社区居委会'"), "filter"}, // staff-only
-				{"/export/incidents.kml?datetime=2026-02-30", "datetime"},
-				{"/export/incidents.geojson?limit=10", "limit"},
-				{"/export/incidents.kml?headers=name", "headers"},
-				{"/export/incidents.csv?headers=fr", "headers"},
-				{"/export/incidents.csv?bbox=1,2", "bbox"},
-				{"/export/communities.csv?datetime=2026-03-05", "datetime"},
-			} {
-				ogcBad(t, s, tc.target, "", tc.param)
+	storetest.Each(t, func(t *testing.T, src layers.Source) {
+		fx := ogcSeed(t, src, 5)
+		s := ogcServer(fx.src, Config{})
+		for _, tc := range []struct{ target, param string }{
+			{"/export/incidents.csv?filter=" + ogcEscape("nope = 1"), "filter"},
+			{"/export/incidents.csv?filter=" + ogcEscape("unit = '社区居委会'"), "filter"}, // staff-only
+			{"/export/incidents.kml?datetime=2026-02-30", "datetime"},
+			{"/export/incidents.geojson?limit=10", "limit"},
+			{"/export/incidents.kml?headers=name", "headers"},
+			{"/export/incidents.csv?headers=fr", "headers"},
+			{"/export/incidents.csv?bbox=1,2", "bbox"},
+			{"/export/communities.csv?datetime=2026-03-05", "datetime"},
+		} {
+			ogcBad(t, s, tc.target, "", tc.param)
+		}
+		for _, target := range []string{"/export/care_targets.csv", "/export/care_targets.kml", "/export/nope.csv", "/export/incidents.xlsx", "/export/incidents", "/export/incidents.json"} {
+			rec := get(t, s, target, "")
+			if rec.Code != http.StatusNotFound || rec.Header().Get("Content-Disposition") != "" {
+				t.Errorf("public GET %s: %d %v, want a plain 404", target, rec.Code, rec.Header())
 			}
-			for _, target := range []string{"/export/care_targets.csv", "/export/care_targets.kml", "/export/nope.csv", "/export/incidents.xlsx", "/export/incidents", "/export/incidents.json"} {
-				rec := get(t, s, target, "")
-				if rec.Code != http.StatusNotFound || rec.Header().Get("Content-Disposition") != "" {
-					t.Errorf("public GET %s: %d %v, want a plain 404", target, rec.Code, rec.Header())
-				}
-			}
-			rec := get(t, s, "/export/care_targets.csv", fx.staff)
-			if rec.Code != http.StatusOK || rec.Header().Get("Cache-Control") != "no-store" {
-				t.Errorf("staff care_targets export: %d %v", rec.Code, rec.Header())
-			}
-			if rows := exportCSV(t, rec.Body.Bytes()); len(rows) != 3 {
-				t.Errorf("staff care_targets export: %d rows", len(rows))
-			}
-		})
-	}
+		}
+		rec := get(t, s, "/export/care_targets.csv", fx.staff)
+		if rec.Code != http.StatusOK || rec.Header().Get("Cache-Control") != "no-store" {
+			t.Errorf("staff care_targets export: %d %v", rec.Code, rec.Header())
+		}
+		if rows := exportCSV(t, rec.Body.Bytes()); len(rows) != 3 {
+			t.Errorf("staff care_targets export: %d rows", len(rows))
+		}
+	})
 }
 
 // TestNoContactsAnywhere writes incidents with callers' names and phones
 // and checks that no export, page or feature, for any role, contains them.
 func TestNoContactsAnywhere(t *testing.T) {
-	for _, st := range ogcStores() {
-		t.Run(st.name, func(t *testing.T) {
-			fx := ogcSeed(t, st.open(t), 25)
-			s := ogcServer(fx.src, Config{})
-			var targets []string
-			for _, f := range []string{"geojson", "csv", "kml"} {
-				targets = append(targets, "/export/incidents."+f, "/export/incidents."+f+"?filter="+ogcEscape("status <> 'x'"))
-			}
-			targets = append(targets, "/ogc/collections/incidents/items?limit=1000", "/layers/incidents.geojson")
-			for _, f := range fx.incidents {
-				targets = append(targets, "/ogc/collections/incidents/items/"+strconv.FormatInt(f.ID, 10))
-			}
-			for _, secret := range []string{"", fx.staff} {
-				for _, target := range targets {
-					rec := get(t, s, target, secret)
-					if rec.Code != http.StatusOK {
-						t.Fatalf("GET %s: %d %s", target, rec.Code, rec.Body)
-					}
-					body := rec.Body.String()
-					for i, phone := range fx.phones {
-						if strings.Contains(body, phone) || strings.Contains(body, "来电人"+strconv.Itoa(i)) {
-							t.Fatalf("GET %s (staff %v) leaks caller %d's contact", target, secret != "", i)
-						}
+	storetest.Each(t, func(t *testing.T, src layers.Source) {
+		fx := ogcSeed(t, src, 25)
+		s := ogcServer(fx.src, Config{})
+		var targets []string
+		for _, f := range []string{"geojson", "csv", "kml"} {
+			targets = append(targets, "/export/incidents."+f, "/export/incidents."+f+"?filter="+ogcEscape("status <> 'x'"))
+		}
+		targets = append(targets, "/ogc/collections/incidents/items?limit=1000", "/layers/incidents.geojson")
+		for _, f := range fx.incidents {
+			targets = append(targets, "/ogc/collections/incidents/items/"+strconv.FormatInt(f.ID, 10))
+		}
+		for _, secret := range []string{"", fx.staff} {
+			for _, target := range targets {
+				rec := get(t, s, target, secret)
+				if rec.Code != http.StatusOK {
+					t.Fatalf("GET %s: %d %s", target, rec.Code, rec.Body)
+				}
+				body := rec.Body.String()
+				for i, phone := range fx.phones {
+					if strings.Contains(body, phone) || strings.Contains(body, "来电人"+strconv.Itoa(i)) {
+						t.Fatalf("GET %s (staff %v) leaks caller %d's contact", target, secret != "", i)
 					}
 				}
 			}
-		})
-	}
+		}
+	})
 }

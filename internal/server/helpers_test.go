@@ -11,29 +11,18 @@ import (
 
 	"minqing/internal/auth"
 	"minqing/internal/pgtest"
+	"minqing/internal/storetest"
 	"minqing/layers"
 	"minqing/layers/postgis"
 )
 
 // newPostGIS returns a migrated PostGIS store on a fresh database.
-func newPostGIS(t *testing.T) *postgis.Store {
-	t.Helper()
-	return openPostGIS(t, pgtest.New(t))
-}
+func newPostGIS(t *testing.T) *postgis.Store { return storetest.PostGIS(t) }
 
-func openPostGIS(t *testing.T, url string) *postgis.Store {
-	t.Helper()
-	st, err := postgis.Open(context.Background(), url, layers.Fengtai())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if _, err := st.Migrate(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	return st
-}
+// openPostGIS opens and migrates the PostGIS store at url.
+func openPostGIS(t *testing.T, url string) *postgis.Store { return storetest.OpenPostGIS(t, url) }
 
+// newTestServer returns a server on src with the Fengtai catalog.
 // It publishes incidents' points to the public (--public-incidents points),
 // so that the tests of the raw-feature endpoints can play a public caller;
 // the default policy (aggregates) is tested with newAggregateServer.

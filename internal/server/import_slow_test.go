@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"minqing/internal/storetest"
 	"minqing/layers"
 	"minqing/layers/gpkg"
 	"minqing/layers/postgis"
@@ -103,11 +104,11 @@ func TestImportRefusedBeforeTheBody(t *testing.T) {
 // transaction starts), the upload still imports once complete, and no
 // spool file is left behind on any path.
 func TestSlowUploadHoldsNoWriteLock(t *testing.T) {
-	for _, st := range tileStores() {
-		t.Run(st.name, func(t *testing.T) {
+	for _, st := range storetest.Kinds() {
+		t.Run(st.Name, func(t *testing.T) {
 			spool := t.TempDir()
 			t.Setenv("TMPDIR", spool)
-			src := st.open(t)
+			src := st.Open(t)
 			admin := token(t, src, layers.Admin)
 			s := New(Config{ImportMaxBytes: 1 << 20}, src, layers.Fengtai(), slog.New(slog.NewTextHandler(io.Discard, nil)))
 			hs := httptest.NewServer(s.Handler())

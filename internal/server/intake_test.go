@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"minqing/internal/demo"
+	"minqing/internal/storetest"
 	"minqing/layers"
 )
 
@@ -65,9 +66,9 @@ func wantError(t *testing.T, rec *httptest.ResponseRecorder, status int, param s
 }
 
 func TestStaffIntakeAndRecord(t *testing.T) {
-	for _, st := range ogcStores() {
-		t.Run(st.name, func(t *testing.T) {
-			src := st.open(t)
+	for _, st := range storetest.Kinds() {
+		t.Run(st.Name, func(t *testing.T) {
+			src := st.Open(t)
 			seedAreas(t, src)
 			s := newTestServer(t, src)
 			staff := token(t, src, layers.Staff)

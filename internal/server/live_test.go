@@ -10,14 +10,15 @@ import (
 	"testing"
 	"time"
 
+	"minqing/internal/storetest"
 	"minqing/layers"
 )
 
 // TestLiveVersions: a client of /live is told when an incident is taken in.
 func TestLiveVersions(t *testing.T) {
-	for _, st := range ogcStores() {
-		t.Run(st.name, func(t *testing.T) {
-			src := st.open(t)
+	for _, st := range storetest.Kinds() {
+		t.Run(st.Name, func(t *testing.T) {
+			src := st.Open(t)
 			seedAreas(t, src)
 			s := newTestServer(t, src)
 			staff := token(t, src, layers.Staff)

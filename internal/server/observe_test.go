@@ -12,13 +12,14 @@ import (
 	"testing"
 	"time"
 
+	"minqing/internal/storetest"
 	"minqing/layers"
 )
 
 // TestMetricsScrape: GET /metrics shows the series of every part of the
 // server after traffic, and is gone with NoMetrics.
 func TestMetricsScrape(t *testing.T) {
-	src := ogcStores()[1].open(t)
+	src := storetest.GPKG(t)
 	ogcSeed(t, src, 20)
 	s := newTestServer(t, pooled{&faultySource{Source: src, pool: [3]int64{3, 2, 1}}})
 	for _, p := range []string{"/layers", "/layers", "/tiles/incidents/14/13479/6208.mvt", "/tiles/incidents/14/13479/6208.mvt", "/nope"} {
@@ -70,7 +71,7 @@ func TestMetricsScrape(t *testing.T) {
 // TestAccessLog: one info line per request with method, route template,
 // status, bytes and duration, and neither the token nor query values.
 func TestAccessLog(t *testing.T) {
-	src := ogcStores()[1].open(t)
+	src := storetest.GPKG(t)
 	fx := ogcSeed(t, src, 5)
 	s, buf := newLoggedServer(t, Config{}, src)
 	get(t, s, "/ogc/collections/incidents/items/"+itoa64(fx.incidents[0].ID)+"?token="+fx.staff+"&f=json", "")
@@ -95,7 +96,7 @@ func TestAccessLog(t *testing.T) {
 // TestPrivateCaching: a response that depended on a token is never
 // publicly cacheable; the same request without one keeps its public policy.
 func TestPrivateCaching(t *testing.T) {
-	src := ogcStores()[1].open(t)
+	src := storetest.GPKG(t)
 	fx := ogcSeed(t, src, 5)
 	s := newTestServer(t, src)
 	for _, path := range []string{
@@ -126,7 +127,7 @@ func TestPrivateCaching(t *testing.T) {
 // /readyz; a client's own cancel is a 499 that is not logged; and an outage
 // under load writes one aggregated line, not one per request.
 func TestStoreFaults(t *testing.T) {
-	src := ogcStores()[1].open(t)
+	src := storetest.GPKG(t)
 	ogcSeed(t, src, 5)
 	tests := []struct {
 		name   string
@@ -223,7 +224,7 @@ func TestClientGoneNotLogged(t *testing.T) {
 // TestTokenNeverInBody: a ?token= secret is never copied into a response
 // (links, tile URLs), whatever the route.
 func TestTokenNeverInBody(t *testing.T) {
-	src := ogcStores()[1].open(t)
+	src := storetest.GPKG(t)
 	fx := ogcSeed(t, src, 5)
 	s := newTestServer(t, src)
 	for _, path := range []string{

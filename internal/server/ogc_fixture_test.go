@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -16,30 +15,8 @@ import (
 	"github.com/paulmach/orb"
 
 	"minqing/layers"
-	"minqing/layers/gpkg"
 	"minqing/layers/sourcetest"
 )
-
-// ogcStore opens one kind of store for the OGC and export tests, which run
-// against every store.
-type ogcStore struct {
-	name string
-	open func(t *testing.T) layers.Source
-}
-
-func ogcStores() []ogcStore {
-	return []ogcStore{
-		{"postgis", func(t *testing.T) layers.Source { return newPostGIS(t) }},
-		{"gpkg", func(t *testing.T) layers.Source {
-			st, err := gpkg.Open(context.Background(), filepath.Join(t.TempDir(), "minqing.gpkg"), layers.Fengtai())
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { st.Close() })
-			return st
-		}},
-	}
-}
 
 // ogcBaseTime is when fixture incident 0 was received; incident i came i
 // hours later.

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"minqing/internal/demo"
+	"minqing/internal/storetest"
 	"minqing/layers"
 )
 
@@ -25,9 +26,9 @@ import (
 func TestOGCWithGDAL(t *testing.T) {
 	ogrinfo := needTool(t, "ogrinfo")
 	ogr2ogr := needTool(t, "ogr2ogr")
-	for _, st := range ogcStores() {
-		t.Run(st.name, func(t *testing.T) {
-			src := st.open(t)
+	for _, st := range storetest.Kinds() {
+		t.Run(st.Name, func(t *testing.T) {
+			src := st.Open(t)
 			if _, err := demo.Load(context.Background(), src, layers.Fengtai(), demo.Options{Incidents: 300, AsOf: time.Date(2026, 3, 1, 0, 0, 0, 0, layers.Shanghai)}, nil); err != nil {
 				t.Fatal(err)
 			}

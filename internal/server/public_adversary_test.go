@@ -12,6 +12,7 @@ import (
 	"github.com/paulmach/orb/maptile"
 
 	"minqing/geo/hex"
+	"minqing/internal/storetest"
 	"minqing/layers"
 )
 
@@ -420,54 +421,51 @@ func (a *adversary) check() {
 // a sum of the shown atoms of the published table (recomputed here from the
 // raw incidents), and no difference of nested answers may be 1..k−1.
 func TestPublicAdversary(t *testing.T) {
-	for _, st := range tileStores() {
-		t.Run(st.name, func(t *testing.T) {
-			src := st.open(t)
-			loadPrivacyDemo(t, src)
-			s := newAggregateServer(t, src)
-			recs := readIncidents(t, src)
-			tr := storeTruth(t, s, src, recs)
-			a := &adversary{t: t, s: s, tr: tr, comms: communityCells(t, src, tr)}
+	storetest.Each(t, func(t *testing.T, src layers.Source) {
+		loadPrivacyDemo(t, src)
+		s := newAggregateServer(t, src)
+		recs := readIncidents(t, src)
+		tr := storeTruth(t, s, src, recs)
+		a := &adversary{t: t, s: s, tr: tr, comms: communityCells(t, src, tr)}
 
-			small := 0
-			for _, ms := range tr.fams {
-				for _, f := range ms {
-					if f.total.n > 0 && !f.total.shown {
-						small++
-					}
+		small := 0
+		for _, ms := range tr.fams {
+			for _, f := range ms {
+				if f.total.n > 0 && !f.total.shown {
+					small++
 				}
 			}
-			if small == 0 {
-				t.Fatal("the demo has no small cell-month: the attacks would prove nothing")
-			}
+		}
+		if small == 0 {
+			t.Fatal("the demo has no small cell-month: the attacks would prove nothing")
+		}
 
-			ws := adversaryWindows()
-			for _, w := range ws {
-				for _, f := range adversaryFilters() {
-					a.hotspots(w, f)
-				}
-				a.summary(w, filter{})
-				a.hotspotTiles(w)
-				a.counts(w, filter{})
+		ws := adversaryWindows()
+		for _, w := range ws {
+			for _, f := range adversaryFilters() {
+				a.hotspots(w, f)
 			}
-			some := []window{ws[0], ws[10], ws[24], ws[len(ws)-4], ws[len(ws)-1]}
-			for _, w := range some {
-				for _, f := range []filter{{}, {"category", []string{layers.IncidentCategories[1]}}, {"source", []string{"12345"}}} {
-					for _, z := range []int{10, 13, 14, 16} {
-						a.tiles(z, w, f)
-					}
-					a.summary(w, f)
-					a.counts(w, f)
+			a.summary(w, filter{})
+			a.hotspotTiles(w)
+			a.counts(w, filter{})
+		}
+		some := []window{ws[0], ws[10], ws[24], ws[len(ws)-4], ws[len(ws)-1]}
+		for _, w := range some {
+			for _, f := range []filter{{}, {"category", []string{layers.IncidentCategories[1]}}, {"source", []string{"12345"}}} {
+				for _, z := range []int{10, 13, 14, 16} {
+					a.tiles(z, w, f)
 				}
-				for name := range a.comms {
-					for _, f := range []filter{{}, {"category", []string{layers.IncidentCategories[1]}}, {"source", layers.IncidentSources[:2]}} {
-						a.community(name, w, f)
-					}
+				a.summary(w, f)
+				a.counts(w, f)
+			}
+			for name := range a.comms {
+				for _, f := range []filter{{}, {"category", []string{layers.IncidentCategories[1]}}, {"source", layers.IncidentSources[:2]}} {
+					a.community(name, w, f)
 				}
 			}
-			a.check()
-		})
-	}
+		}
+		a.check()
+	})
 }
 
 // storeTruth returns the truth under the cell assignment the store counts

@@ -15,6 +15,7 @@ import (
 	"github.com/paulmach/orb/geo"
 	"github.com/paulmach/orb/maptile"
 
+	"minqing/internal/storetest"
 	"minqing/layers"
 )
 
@@ -170,9 +171,9 @@ func publicGet(t *testing.T, s *Server, target string, want ...int) []byte {
 // timestamp; the raw incidents endpoints are 404. With --public-incidents
 // points, the points come back.
 func TestNoExactPointInPublicResponses(t *testing.T) {
-	for _, st := range tileStores() {
-		t.Run(st.name, func(t *testing.T) {
-			src := st.open(t)
+	for _, st := range storetest.Kinds() {
+		t.Run(st.Name, func(t *testing.T) {
+			src := st.Open(t)
 			loadPrivacyDemo(t, src)
 			recs := readIncidents(t, src)
 			lc := newLeakChecker(t, recs)

@@ -13,6 +13,7 @@ import (
 
 	"minqing/internal/demo"
 	"minqing/internal/rates"
+	"minqing/internal/storetest"
 	"minqing/layers"
 )
 
@@ -104,9 +105,9 @@ func TestRates(t *testing.T) {
 			MedianResponseMinutes: f64(75), MedianResolutionHours: f64(24)},
 	}
 	results := map[string]string{}
-	for _, st := range ogcStores() {
-		t.Run(st.name, func(t *testing.T) {
-			src := st.open(t)
+	for _, st := range storetest.Kinds() {
+		t.Run(st.Name, func(t *testing.T) {
+			src := st.Open(t)
 			seedAreas(t, src)
 			s := New(Config{MinCount: 3, PublicIncidents: PublicPoints}, src, layers.Fengtai(), quietLog())
 			staff := token(t, src, layers.Staff)
@@ -129,7 +130,7 @@ func TestRates(t *testing.T) {
 			if ans.Total.Count != 6 || *ans.Total.ResponseRate != 0.6667 || *ans.Total.SatisfactionRate != 0.75 {
 				t.Errorf("total %+v", ans.Total)
 			}
-			results[st.name] = string(got)
+			results[st.Name] = string(got)
 
 			// By unit: I4 counts for the unit it was re-dispatched to; a
 			// unit without a visit has no score and no rank.

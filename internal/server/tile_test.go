@@ -21,31 +21,10 @@ import (
 	"github.com/paulmach/orb/maptile"
 
 	"minqing/internal/demo"
+	"minqing/internal/storetest"
 	"minqing/layers"
-	"minqing/layers/gpkg"
 	"minqing/tiles"
 )
-
-// tileStores are the stores every tile test runs against.
-func tileStores() []struct {
-	name string
-	open func(t *testing.T) layers.Source
-} {
-	return []struct {
-		name string
-		open func(t *testing.T) layers.Source
-	}{
-		{"postgis", func(t *testing.T) layers.Source { return newPostGIS(t) }},
-		{"gpkg", func(t *testing.T) layers.Source {
-			st, err := gpkg.Open(context.Background(), filepath.Join(t.TempDir(), "tiles.gpkg"), layers.Fengtai())
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { st.Close() })
-			return st
-		}},
-	}
-}
 
 // loadTileDemo loads the demo with a few hundred incidents.
 func loadTileDemo(t *testing.T, src layers.Source) {
@@ -102,22 +81,19 @@ func getWith(t *testing.T, s *Server, target string, header map[string]string) *
 }
 
 func TestTiles(t *testing.T) {
-	for _, st := range tileStores() {
-		t.Run(st.name, func(t *testing.T) {
-			src := st.open(t)
-			loadTileDemo(t, src)
-			s := newTestServer(t, src)
-			staff := token(t, src, layers.Staff)
-			t.Run("LayersFeaturesAndIDs", func(t *testing.T) { testTileContent(t, s, src, staff) })
-			t.Run("Access", func(t *testing.T) { testTileAccess(t, s, staff) })
-			t.Run("ETagGzipCacheControl", func(t *testing.T) { testTileHTTP(t, s) })
-			t.Run("Filters", func(t *testing.T) { testTileFilters(t, s) })
-			t.Run("BadInput", func(t *testing.T) { testTileBadInput(t, s) })
-			t.Run("TileJSON", func(t *testing.T) { testTileJSON(t, s, staff) })
-			t.Run("GDAL", func(t *testing.T) { testTileGDAL(t, s) })
-			t.Run("WriteInvalidates", func(t *testing.T) { testTileInvalidation(t, s, src) })
-		})
-	}
+	storetest.Each(t, func(t *testing.T, src layers.Source) {
+		loadTileDemo(t, src)
+		s := newTestServer(t, src)
+		staff := token(t, src, layers.Staff)
+		t.Run("LayersFeaturesAndIDs", func(t *testing.T) { testTileContent(t, s, src, staff) })
+		t.Run("Access", func(t *testing.T) { testTileAccess(t, s, staff) })
+		t.Run("ETagGzipCacheControl", func(t *testing.T) { testTileHTTP(t, s) })
+		t.Run("Filters", func(t *testing.T) { testTileFilters(t, s) })
+		t.Run("BadInput", func(t *testing.T) { testTileBadInput(t, s) })
+		t.Run("TileJSON", func(t *testing.T) { testTileJSON(t, s, staff) })
+		t.Run("GDAL", func(t *testing.T) { testTileGDAL(t, s) })
+		t.Run("WriteInvalidates", func(t *testing.T) { testTileInvalidation(t, s, src) })
+	})
 }
 
 // testTileContent: the tile holds one MVT layer per requested layer, with
