@@ -15,6 +15,7 @@ import (
 
 	"minqing/geo"
 	"minqing/importers"
+	"minqing/internal/storetest"
 	"minqing/layers"
 )
 
@@ -109,7 +110,7 @@ func matchRing(t *testing.T, what string, got orb.Ring, want []orb.Point) {
 func TestXLSXRoundTrip(t *testing.T) {
 	data := fixture(t, "workorders.xlsx")
 	sh := time.FixedZone("CST", 8*3600)
-	eachStore(t, func(t *testing.T, src layers.Source) {
+	storetest.Each(t, func(t *testing.T, src layers.Source) {
 		rep := mustRun(t, src, "incidents", data, importers.Options{Format: importers.XLSX})
 		if rep.Sheet != "工单明细" || rep.Inserted != 5 || rep.Format != importers.XLSX {
 			t.Fatalf("sheet %q format %s inserted %d, want 工单明细 xlsx 5", rep.Sheet, rep.Format, rep.Inserted)
@@ -147,7 +148,7 @@ func TestXLSXRoundTrip(t *testing.T) {
 
 func TestXLSXRejectsNameSheetAndRow(t *testing.T) {
 	data := fixture(t, "workorders_bad.xlsx")
-	eachStore(t, func(t *testing.T, src layers.Source) {
+	storetest.Each(t, func(t *testing.T, src layers.Source) {
 		rep, err := run(t, src, "incidents", data, importers.Options{Format: importers.XLSX})
 		if !errors.Is(err, importers.ErrRejected) {
 			t.Fatalf("err %v, want rejected", err)
@@ -186,7 +187,7 @@ func TestShapefileGaussKrugerRoundTrip(t *testing.T) {
 		}
 	}
 	truth := cs2cs(t, 4527, all0)
-	eachStore(t, func(t *testing.T, src layers.Source) {
+	storetest.Each(t, func(t *testing.T, src layers.Source) {
 		rep := mustRun(t, src, "communities", data, importers.Options{Format: importers.Zip})
 		if rep.Format != importers.Shapefile || rep.Encoding != "gbk" || rep.CRS != string(geo.CGCS2000) || rep.Inserted != 3 {
 			t.Fatalf("format %s encoding %s crs %s inserted %d, want shapefile gbk cgcs2000 3", rep.Format, rep.Encoding, rep.CRS, rep.Inserted)
@@ -227,7 +228,7 @@ func TestShapefileGaussKrugerRoundTrip(t *testing.T) {
 
 func TestKMZRoundTrip(t *testing.T) {
 	data := fixture(t, "ovital.kmz")
-	eachStore(t, func(t *testing.T, src layers.Source) {
+	storetest.Each(t, func(t *testing.T, src layers.Source) {
 		rep := mustRun(t, src, "service_points", data, importers.Options{Format: importers.KMZ})
 		if rep.Inserted != 3 || rep.Table != "doc.kml" {
 			t.Fatalf("inserted %d from %q, want 3 from doc.kml", rep.Inserted, rep.Table)
@@ -254,7 +255,7 @@ func TestGeoPackageRoundTrip(t *testing.T) {
 		pts = append(pts, a.ring...)
 	}
 	truth := cs2cs(t, 4548, pts)
-	eachStore(t, func(t *testing.T, src layers.Source) {
+	storetest.Each(t, func(t *testing.T, src layers.Source) {
 		rep := mustRun(t, src, "greening", data, importers.Options{Format: importers.GeoPackage})
 		if rep.Inserted != 2 || rep.Table != "绿地" || rep.CRS != string(geo.CGCS2000) {
 			t.Fatalf("inserted %d from %q crs %s, want 2 from 绿地 in cgcs2000", rep.Inserted, rep.Table, rep.CRS)

@@ -16,6 +16,7 @@ import (
 
 	"minqing/geo"
 	"minqing/importers"
+	"minqing/internal/storetest"
 	"minqing/layers"
 )
 
@@ -124,7 +125,7 @@ func TestWorkOrders(t *testing.T) {
 // TestManyBadRows: every bad row is reported with its line and field, and
 // nothing is written (nor the layer version bumped).
 func TestManyBadRows(t *testing.T) {
-	eachStore(t, func(t *testing.T, src layers.Source) {
+	storetest.Each(t, func(t *testing.T, src layers.Source) {
 		before, err := src.Versions(testCtx(t))
 		if err != nil {
 			t.Fatal(err)
@@ -174,7 +175,7 @@ func TestManyBadRows(t *testing.T) {
 // TestSkipInvalid loads the good rows and writes the rejects, with their
 // rows and reasons, as CSV.
 func TestSkipInvalid(t *testing.T) {
-	eachStore(t, func(t *testing.T, src layers.Source) {
+	storetest.Each(t, func(t *testing.T, src layers.Source) {
 		var rejects bytes.Buffer
 		rep := mustRun(t, src, "incidents", readTestdata(t, "bad_rows.csv"), importers.Options{Format: importers.CSV, SkipInvalid: true, Rejects: &rejects})
 		if rep.Inserted != 2 || rep.Rejected != 9 || !rep.Written {
@@ -209,7 +210,7 @@ func TestSkipInvalid(t *testing.T) {
 // TestUpsertIdempotent: importing the same sheet twice by 工单编号 changes
 // nothing; a changed row is updated in place.
 func TestUpsertIdempotent(t *testing.T) {
-	eachStore(t, func(t *testing.T, src layers.Source) {
+	storetest.Each(t, func(t *testing.T, src layers.Source) {
 		seedCommunities(t, src)
 		data := readTestdata(t, "workorders_gbk.csv")
 		opts := importers.Options{Format: importers.CSV, Mode: layers.Upsert}
@@ -268,7 +269,7 @@ func snapshot(t *testing.T, src layers.Source) string {
 // TestInsertExistingKeys: an insert of work orders already loaded names
 // each on its row instead of failing in the store.
 func TestInsertExistingKeys(t *testing.T) {
-	eachStore(t, func(t *testing.T, src layers.Source) {
+	storetest.Each(t, func(t *testing.T, src layers.Source) {
 		data := readTestdata(t, "workorders_gbk.csv")
 		mustRun(t, src, "incidents", data, importers.Options{Format: importers.CSV})
 		rep, err := run(t, src, "incidents", data, importers.Options{Format: importers.CSV})
@@ -287,7 +288,7 @@ func TestInsertExistingKeys(t *testing.T) {
 // TestVersionsGrow: a committed import bumps the layer's version (tile caches
 // key on it); a dry run and a rejected import do not.
 func TestVersionsGrow(t *testing.T) {
-	eachStore(t, func(t *testing.T, src layers.Source) {
+	storetest.Each(t, func(t *testing.T, src layers.Source) {
 		version := func() int64 {
 			v, err := src.Versions(testCtx(t))
 			if err != nil {
@@ -353,7 +354,7 @@ func TestCRSAccuracy(t *testing.T) {
 // TestKML loads a 奥维地图-style KML: folders, ExtendedData (Data and
 // SimpleData), altitudes, a MultiGeometry of one point.
 func TestKML(t *testing.T) {
-	eachStore(t, func(t *testing.T, src layers.Source) {
+	storetest.Each(t, func(t *testing.T, src layers.Source) {
 		seedCommunities(t, src)
 		rep := mustRun(t, src, "service_points", readTestdata(t, "ovital.kml"), importers.Options{Format: importers.KML})
 		if rep.Inserted != 3 {
@@ -386,7 +387,7 @@ func TestKML(t *testing.T) {
 // TestInvalidPolygons: all or nothing rejects the file; with skip-invalid
 // the repaired polygons are written and the bad ones go to a GeoJSON side file.
 func TestInvalidPolygons(t *testing.T) {
-	eachStore(t, func(t *testing.T, src layers.Source) {
+	storetest.Each(t, func(t *testing.T, src layers.Source) {
 		data := readTestdata(t, "invalid_polygon.geojson")
 		rep, err := run(t, src, "greening", data, importers.Options{Format: importers.GeoJSON})
 		if !errors.Is(err, importers.ErrRejected) || rep.Rejected != 2 || count(t, src, "greening") != 0 {
@@ -467,7 +468,7 @@ func TestGeoJSONForms(t *testing.T) {
 
 // TestReplace empties the layer and loads the file; an empty file is refused.
 func TestReplace(t *testing.T) {
-	eachStore(t, func(t *testing.T, src layers.Source) {
+	storetest.Each(t, func(t *testing.T, src layers.Source) {
 		mustRun(t, src, "incidents", readTestdata(t, "workorders_gbk.csv"), importers.Options{Format: importers.CSV})
 		rep := mustRun(t, src, "incidents", readTestdata(t, "bad_rows.csv"), importers.Options{Format: importers.CSV, Mode: layers.Replace, SkipInvalid: true})
 		if rep.Deleted != 8 || rep.Inserted != 2 || count(t, src, "incidents") != 2 {

@@ -16,6 +16,7 @@ import (
 
 	"minqing/importers"
 	"minqing/internal/pgtest"
+	"minqing/internal/storetest"
 	"minqing/layers"
 	"minqing/layers/gpkg"
 	"minqing/layers/postgis"
@@ -75,11 +76,11 @@ func TestKilledMidImport(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a child process")
 	}
-	for _, s := range stores() {
-		t.Run(s.name, func(t *testing.T) {
+	for _, s := range storetest.Kinds() {
+		t.Run(s.Name, func(t *testing.T) {
 			var store string
 			var src layers.Source
-			if s.name == "postgis" {
+			if s.Name == "postgis" {
 				store = pgtest.New(t)
 				st, err := postgis.Open(testCtx(t), store, layers.Fengtai())
 				if err != nil {
@@ -105,7 +106,7 @@ func TestKilledMidImport(t *testing.T) {
 			}
 
 			cmd := exec.Command(os.Args[0], "-test.run=^TestKilledMidImport$", "-test.count=1")
-			cmd.Env = append(os.Environ(), childEnv+"="+s.name, childStoreEnv+"="+store)
+			cmd.Env = append(os.Environ(), childEnv+"="+s.Name, childStoreEnv+"="+store)
 			cmd.Stderr = os.Stderr
 			out, err := cmd.StdoutPipe()
 			if err != nil {
@@ -127,14 +128,14 @@ func TestKilledMidImport(t *testing.T) {
 			if !reached {
 				t.Fatal("the child stopped before streaming 50,000 rows")
 			}
-			if s.name == "postgis" {
+			if s.Name == "postgis" {
 				waitForCopy(t, store)
 			}
 			if err := cmd.Process.Kill(); err != nil { // SIGKILL: no cleanup in the child
 				t.Fatal(err)
 			}
 			_ = cmd.Wait()
-			if s.name == "postgis" {
+			if s.Name == "postgis" {
 				waitForNoOtherBackends(t, store)
 			}
 			if n := count(t, src, "incidents"); n != 0 {

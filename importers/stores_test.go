@@ -3,69 +3,23 @@ package importers_test
 import (
 	"bytes"
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/paulmach/orb"
 
 	"minqing/importers"
-	"minqing/internal/pgtest"
+	"minqing/internal/storetest"
 	"minqing/layers"
-	"minqing/layers/gpkg"
-	"minqing/layers/postgis"
 	"minqing/layers/sourcetest"
 )
-
-// store opens a fresh, migrated, empty store of one kind.
-type store struct {
-	name string
-	open func(t *testing.T) layers.Source
-}
-
-// stores are the stores every import test runs on.
-func stores() []store {
-	return []store{
-		{"postgis", func(t *testing.T) layers.Source {
-			t.Helper()
-			st, err := postgis.Open(context.Background(), pgtest.New(t), layers.Fengtai())
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { st.Close() })
-			if _, err := st.Migrate(context.Background()); err != nil {
-				t.Fatal(err)
-			}
-			return st
-		}},
-		{"gpkg", func(t *testing.T) layers.Source {
-			t.Helper()
-			st, err := gpkg.Open(context.Background(), filepath.Join(t.TempDir(), "test.gpkg"), layers.Fengtai())
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { st.Close() })
-			return st
-		}},
-	}
-}
-
-// eachStore runs fn as a subtest on every store.
-func eachStore(t *testing.T, fn func(t *testing.T, src layers.Source)) {
-	t.Helper()
-	for _, s := range stores() {
-		t.Run(s.name, func(t *testing.T) {
-			fn(t, s.open(t))
-		})
-	}
-}
 
 // eachStoreKind runs fn as a subtest per store kind, handing it the opener
 // (for tests that need several fresh stores of one kind).
 func eachStoreKind(t *testing.T, fn func(t *testing.T, open func(*testing.T) layers.Source)) {
 	t.Helper()
-	for _, s := range stores() {
-		t.Run(s.name, func(t *testing.T) { fn(t, s.open) })
+	for _, s := range storetest.Kinds() {
+		t.Run(s.Name, func(t *testing.T) { fn(t, s.Open) })
 	}
 }
 

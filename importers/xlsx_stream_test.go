@@ -17,6 +17,7 @@ import (
 
 	"minqing/importers"
 	"minqing/internal/pgtest"
+	"minqing/internal/storetest"
 	"minqing/layers"
 	"minqing/layers/gpkg"
 	"minqing/layers/postgis"
@@ -150,11 +151,11 @@ func TestKilledMidXLSXImport(t *testing.T) {
 		t.Skip("starts a child process")
 	}
 	file := bigWorkOrdersXLSX(t, t.TempDir(), 80000)
-	for _, s := range stores() {
-		t.Run(s.name, func(t *testing.T) {
+	for _, s := range storetest.Kinds() {
+		t.Run(s.Name, func(t *testing.T) {
 			var store string
 			var src layers.Source
-			if s.name == "postgis" {
+			if s.Name == "postgis" {
 				store = pgtest.New(t)
 				st, err := postgis.Open(testCtx(t), store, layers.Fengtai())
 				if err != nil {
@@ -175,7 +176,7 @@ func TestKilledMidXLSXImport(t *testing.T) {
 				src = st
 			}
 			cmd := exec.Command(os.Args[0], "-test.run=^TestKilledMidXLSXImport$", "-test.count=1")
-			cmd.Env = append(os.Environ(), xlsxChildEnv+"="+s.name, xlsxStoreEnv+"="+store, xlsxFileEnv+"="+file)
+			cmd.Env = append(os.Environ(), xlsxChildEnv+"="+s.Name, xlsxStoreEnv+"="+store, xlsxFileEnv+"="+file)
 			cmd.Stderr = os.Stderr
 			out, err := cmd.StdoutPipe()
 			if err != nil {
@@ -198,14 +199,14 @@ func TestKilledMidXLSXImport(t *testing.T) {
 				t.Fatal("the child ended before importing 20,000 rows")
 			}
 			go io.Copy(io.Discard, out)
-			if s.name == "postgis" {
+			if s.Name == "postgis" {
 				waitForCopy(t, store)
 			}
 			if err := cmd.Process.Kill(); err != nil { // SIGKILL
 				t.Fatal(err)
 			}
 			_ = cmd.Wait()
-			if s.name == "postgis" {
+			if s.Name == "postgis" {
 				waitForNoOtherBackends(t, store)
 			}
 			if n := count(t, src, "incidents"); n != 0 {
