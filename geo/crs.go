@@ -7,6 +7,7 @@ import (
 
 	"github.com/paulmach/orb"
 	orbgeo "github.com/paulmach/orb/geo"
+	"github.com/paulmach/orb/project"
 )
 
 // CRS names a geographic coordinate reference system accepted by importers.
@@ -260,85 +261,25 @@ func Distance(a, b orb.Point) float64 {
 	return orbgeo.DistanceHaversine(a, b)
 }
 
-// TransformGeometry returns a copy of g with f applied to every point. It
-// handles every orb geometry type, recursing into collections; the input is
-// not modified, and nil slices stay nil. A [orb.Bound] is mapped to the
-// bounding box of its four transformed corners. A nil geometry yields nil.
+// TransformGeometry returns a copy of g with f applied to every point: orb's
+// project.Geometry on a clone (the input is not modified, nil slices stay
+// nil), except that an [orb.Bound] is mapped to the bounding box of its four
+// transformed corners (project.Bound maps only two, wrong for a non-linear
+// f such as GCJ-02). A nil geometry yields nil.
 func TransformGeometry(g orb.Geometry, f func(orb.Point) orb.Point) orb.Geometry {
 	switch g := g.(type) {
 	case nil:
 		return nil
-	case orb.Point:
-		return f(g)
-	case orb.MultiPoint:
-		return orb.MultiPoint(transformPoints(g, f))
-	case orb.LineString:
-		return orb.LineString(transformPoints(g, f))
-	case orb.Ring:
-		return orb.Ring(transformPoints(g, f))
-	case orb.MultiLineString:
-		if g == nil {
-			return g
-		}
-		out := make(orb.MultiLineString, len(g))
-		for i, ls := range g {
-			out[i] = transformPoints(ls, f)
-		}
-		return out
-	case orb.Polygon:
-		return transformPolygon(g, f)
-	case orb.MultiPolygon:
-		if g == nil {
-			return g
-		}
-		out := make(orb.MultiPolygon, len(g))
-		for i, poly := range g {
-			out[i] = transformPolygon(poly, f)
-		}
-		return out
-	case orb.Collection:
-		if g == nil {
-			return g
-		}
-		out := make(orb.Collection, len(g))
-		for i, member := range g {
-			out[i] = TransformGeometry(member, f)
-		}
-		return out
 	case orb.Bound:
 		b := orb.Bound{Min: f(g.Min), Max: f(g.Min)}
 		for _, corner := range []orb.Point{g.Max, g.LeftTop(), g.RightBottom()} {
 			b = b.Extend(f(corner))
 		}
 		return b
-	default:
-		// orb.Geometry is a closed interface: every implementation is
-		// handled above.
-		panic(fmt.Sprintf("geo: unsupported geometry type %T", g))
 	}
-}
-
-// transformPoints returns a new slice holding f applied to each point of
-// pts, or nil if pts is nil.
-func transformPoints[S ~[]orb.Point](pts S, f func(orb.Point) orb.Point) S {
-	if pts == nil {
-		return nil
+	c := orb.Clone(g)
+	if c == nil { // a nil slice: orb.Clone drops its type
+		return g
 	}
-	out := make(S, len(pts))
-	for i, p := range pts {
-		out[i] = f(p)
-	}
-	return out
-}
-
-// transformPolygon applies f to every ring of poly, returning a new polygon.
-func transformPolygon(poly orb.Polygon, f func(orb.Point) orb.Point) orb.Polygon {
-	if poly == nil {
-		return nil
-	}
-	out := make(orb.Polygon, len(poly))
-	for i, r := range poly {
-		out[i] = transformPoints(r, f)
-	}
-	return out
+	return project.Geometry(c, f)
 }

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/paulmach/orb"
+
+	"minqing/geo"
 )
 
 // Type is the type of a queryable property.
@@ -371,77 +373,15 @@ func quoteIdent(name string) string {
 	return `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
 }
 
-// formatGeometry writes a query geometry as BBOX(...) or 2D WKT. It is also
-// the WKT ToSQL binds for ST_GeomFromText.
+// formatGeometry writes a query geometry as BBOX(...) or 2D WKT (geo.WKT,
+// exact coordinates). It is also the WKT ToSQL binds for ST_GeomFromText.
 func formatGeometry(g orb.Geometry) string {
-	var b strings.Builder
-	switch g := g.(type) {
-	case orb.Bound:
-		b.WriteString("BBOX(" + formatFloat(g.Min[0]) + ", " + formatFloat(g.Min[1]) + ", " +
-			formatFloat(g.Max[0]) + ", " + formatFloat(g.Max[1]) + ")")
-	case orb.Point:
-		b.WriteString("POINT")
-		writePoints(&b, []orb.Point{g})
-	case orb.MultiPoint:
-		b.WriteString("MULTIPOINT(")
-		for i, p := range g {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			writePoints(&b, []orb.Point{p})
-		}
-		b.WriteString(")")
-	case orb.LineString:
-		b.WriteString("LINESTRING")
-		writePoints(&b, g)
-	case orb.MultiLineString:
-		b.WriteString("MULTILINESTRING(")
-		for i, l := range g {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			writePoints(&b, l)
-		}
-		b.WriteString(")")
-	case orb.Ring:
-		b.WriteString("POLYGON")
-		writePolygon(&b, orb.Polygon{g})
-	case orb.Polygon:
-		b.WriteString("POLYGON")
-		writePolygon(&b, g)
-	case orb.MultiPolygon:
-		b.WriteString("MULTIPOLYGON(")
-		for i, p := range g {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			writePolygon(&b, p)
-		}
-		b.WriteString(")")
-	default:
-		return fmt.Sprintf("<unsupported geometry %T>", g)
+	if b, ok := g.(orb.Bound); ok {
+		return "BBOX(" + formatFloat(b.Min[0]) + ", " + formatFloat(b.Min[1]) + ", " +
+			formatFloat(b.Max[0]) + ", " + formatFloat(b.Max[1]) + ")"
 	}
-	return b.String()
-}
-
-func writePolygon(b *strings.Builder, p orb.Polygon) {
-	b.WriteString("(")
-	for i, r := range p {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		writePoints(b, r)
+	if g == nil {
+		return "<no geometry>"
 	}
-	b.WriteString(")")
-}
-
-func writePoints[P ~[]orb.Point](b *strings.Builder, pts P) {
-	b.WriteString("(")
-	for i, p := range pts {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(formatFloat(p[0]) + " " + formatFloat(p[1]))
-	}
-	b.WriteString(")")
+	return geo.WKT{Prec: -1, Spaced: true}.String(g)
 }
