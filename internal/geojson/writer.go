@@ -13,6 +13,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"minqing/geo"
 	"minqing/layers"
 )
 
@@ -206,9 +207,9 @@ func AppendGeometry(b []byte, g orb.Geometry, precision int) []byte {
 
 func appendPoint(b []byte, p orb.Point, prec int) []byte {
 	b = append(b, '[')
-	b = strconv.AppendFloat(b, round(p[0], prec), 'f', -1, 64)
+	b = strconv.AppendFloat(b, geo.Round(p[0], prec), 'f', -1, 64)
 	b = append(b, ',')
-	b = strconv.AppendFloat(b, round(p[1], prec), 'f', -1, 64)
+	b = strconv.AppendFloat(b, geo.Round(p[1], prec), 'f', -1, 64)
 	return append(b, ']')
 }
 
@@ -232,9 +233,4 @@ func appendPolygon(b []byte, p orb.Polygon, prec int) []byte {
 		b = appendPoints(b, r, prec)
 	}
 	return append(b, ']')
-}
-
-func round(x float64, prec int) float64 {
-	p := math.Pow10(prec)
-	return math.Round(x*p) / p
 }

@@ -2,9 +2,10 @@ package rates
 
 import (
 	"cmp"
-	"math"
 	"slices"
 	"time"
+
+	"minqing/geo"
 )
 
 // Incident is what the rates need of one incident (its current state).
@@ -175,7 +176,7 @@ func (t *tally) finish(w Weights) Row {
 	r.SatisfactionRate = ratio(r.Satisfied, r.Visited)
 	if r.ResponseRate != nil && r.ResolutionRate != nil && r.SatisfactionRate != nil {
 		sum := w.Response + w.Resolution + w.Satisfaction
-		s := round(100*(w.Response**r.ResponseRate+w.Resolution**r.ResolutionRate+w.Satisfaction**r.SatisfactionRate)/sum, 2)
+		s := geo.Round(100*(w.Response**r.ResponseRate+w.Resolution**r.ResolutionRate+w.Satisfaction**r.SatisfactionRate)/sum, 2)
 		r.Score = &s
 	}
 	r.MedianResponseMinutes = median(t.respMin, 1)
@@ -188,13 +189,8 @@ func ratio(n, d int) *float64 {
 	if d == 0 {
 		return nil
 	}
-	v := round(float64(n)/float64(d), 4)
+	v := geo.Round(float64(n)/float64(d), 4)
 	return &v
-}
-
-func round(v float64, places int) float64 {
-	p := math.Pow(10, float64(places))
-	return math.Round(v*p) / p
 }
 
 // median is the middle value (the mean of the two middle ones for an even
@@ -208,6 +204,6 @@ func median(v []float64, places int) *float64 {
 	if len(v)%2 == 0 {
 		m = (v[len(v)/2-1] + v[len(v)/2]) / 2
 	}
-	m = round(m, places)
+	m = geo.Round(m, places)
 	return &m
 }
