@@ -39,7 +39,7 @@ func seed(t *testing.T, src layers.Source) {
 }
 
 func TestLayersListAndAccess(t *testing.T) {
-	src := newPostGIS(t)
+	src := newEmbedded(t)
 	seed(t, src)
 	s := newTestServer(t, src)
 	staff := token(t, src, layers.Staff)

@@ -19,6 +19,10 @@ import (
 // newPostGIS returns a migrated PostGIS store on a fresh database.
 func newPostGIS(t *testing.T) *postgis.Store { return storetest.PostGIS(t) }
 
+// newEmbedded returns a fresh GeoPackage store: the default for tests of
+// HTTP behaviour only (parameters, access, routing), which need no PostGIS.
+func newEmbedded(t *testing.T) layers.Source { return storetest.GPKG(t) }
+
 // openPostGIS opens and migrates the PostGIS store at url.
 func openPostGIS(t *testing.T, url string) *postgis.Store { return storetest.OpenPostGIS(t, url) }
 

@@ -253,7 +253,7 @@ func TestHotspotsByHandThroughTheEndpoint(t *testing.T) {
 }
 
 func TestHotspotsBadParams(t *testing.T) {
-	src := newPostGIS(t)
+	src := newEmbedded(t)
 	s := newTestServer(t, src)
 	staff := token(t, src, layers.Staff)
 	tests := []struct {
@@ -438,7 +438,7 @@ func TestHotspotSummaryEndpoint(t *testing.T) {
 }
 
 func TestLayersListsHotspots(t *testing.T) {
-	src := newPostGIS(t)
+	src := newEmbedded(t)
 	s := newTestServer(t, src)
 	rec := get(t, s, "/layers", "")
 	var body struct {
@@ -555,7 +555,7 @@ func TestHotspotTiles(t *testing.T) {
 // /tiles/hotspots/… and /tiles/hotspots.json to the hotspot handlers, and
 // everything else under /tiles to the tile engine.
 func TestHotspotRoutesArePreferredToTileParams(t *testing.T) {
-	src := newPostGIS(t)
+	src := newEmbedded(t)
 	g := loadHandGrid(t, src)
 	s := newTestServer(t, src)
 	tile := maptile.At(hex.Center(g.c0), 15)

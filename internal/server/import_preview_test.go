@@ -1,92 +1,73 @@
 package server
 
 import (
-	"path/filepath"
 	"strings"
 	"testing"
 
+	"minqing/internal/storetest"
 	"minqing/layers"
-	"minqing/layers/gpkg"
 )
-
-// importStores are the stores the import page's API is tested on.
-func importStores(t *testing.T) map[string]func(*testing.T) layers.Source {
-	return map[string]func(*testing.T) layers.Source{
-		"postgis": func(t *testing.T) layers.Source { return newPostGIS(t) },
-		"gpkg": func(t *testing.T) layers.Source {
-			st, err := gpkg.Open(t.Context(), filepath.Join(t.TempDir(), "s.gpkg"), layers.Fengtai())
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { st.Close() })
-			return st
-		},
-	}
-}
 
 // TestImportPageAPI walks the import page's calls on both stores: preview,
 // a dry run listing the rejected rows, the rejects file, then the import.
 func TestImportPageAPI(t *testing.T) {
-	for name, open := range importStores(t) {
-		t.Run(name, func(t *testing.T) {
-			src := open(t)
-			s := newTestServer(t, src)
-			admin := token(t, src, layers.Admin)
-			bad := importTestdata(t, "workorders_bad.xlsx")
+	storetest.Each(t, func(t *testing.T, src layers.Source) {
+		s := newTestServer(t, src)
+		admin := token(t, src, layers.Admin)
+		bad := importTestdata(t, "workorders_bad.xlsx")
 
-			ct, body := form(t, nil, "12345工单.xlsx", bad)
-			rec := post(t, s, "/import/incidents/preview?rows=3", admin, ct, body)
-			var p struct {
-				Format, Sheet string
-				More          bool
-				Columns       []struct{ Column, Field string }
-				Rows          []struct {
-					Row    int64
-					Values map[string]string
-				}
+		ct, body := form(t, nil, "12345工单.xlsx", bad)
+		rec := post(t, s, "/import/incidents/preview?rows=3", admin, ct, body)
+		var p struct {
+			Format, Sheet string
+			More          bool
+			Columns       []struct{ Column, Field string }
+			Rows          []struct {
+				Row    int64
+				Values map[string]string
 			}
-			if rec.Code != 200 {
-				t.Fatalf("preview: %d %s", rec.Code, rec.Body)
-			}
-			decode(t, rec, &p)
-			fields := map[string]string{}
-			for _, c := range p.Columns {
-				fields[c.Column] = c.Field
-			}
-			if p.Format != "xlsx" || p.Sheet != "工单明细" || !p.More || len(p.Rows) != 3 || p.Rows[0].Row != 4 ||
-				p.Rows[0].Values["工单编号"] != "GD202603050001" || fields["工单编号"] != "external_id" || fields["经度"] != "lon" || fields["来电人"] != "contact_name" {
-				t.Errorf("preview %+v", p)
-			}
+		}
+		if rec.Code != 200 {
+			t.Fatalf("preview: %d %s", rec.Code, rec.Body)
+		}
+		decode(t, rec, &p)
+		fields := map[string]string{}
+		for _, c := range p.Columns {
+			fields[c.Column] = c.Field
+		}
+		if p.Format != "xlsx" || p.Sheet != "工单明细" || !p.More || len(p.Rows) != 3 || p.Rows[0].Row != 4 ||
+			p.Rows[0].Values["工单编号"] != "GD202603050001" || fields["工单编号"] != "external_id" || fields["经度"] != "lon" || fields["来电人"] != "contact_name" {
+			t.Errorf("preview %+v", p)
+		}
 
-			ct, body = form(t, map[string]string{"dry_run": "true"}, "12345工单.xlsx", bad)
-			rec = post(t, s, "/import/incidents", admin, ct, body)
-			var rep importReport
-			decode(t, rec, &rep)
-			if rec.Code != 422 || rep.Rejected != 2 || len(rep.Errors) != 2 || rep.Errors[0].Row != 9 || rep.Errors[1].Row != 10 {
-				t.Errorf("dry run: %d %+v", rec.Code, rep)
-			}
+		ct, body = form(t, map[string]string{"dry_run": "true"}, "12345工单.xlsx", bad)
+		rec = post(t, s, "/import/incidents", admin, ct, body)
+		var rep importReport
+		decode(t, rec, &rep)
+		if rec.Code != 422 || rep.Rejected != 2 || len(rep.Errors) != 2 || rep.Errors[0].Row != 9 || rep.Errors[1].Row != 10 {
+			t.Errorf("dry run: %d %+v", rec.Code, rep)
+		}
 
-			ct, body = form(t, nil, "12345工单.xlsx", bad)
-			rec = post(t, s, "/import/incidents/rejects", admin, ct, body)
-			text := rec.Body.String()
-			if rec.Code != 200 || rec.Header().Get("X-Rejected-Rows") != "2" || !strings.Contains(rec.Header().Get("Content-Disposition"), "attachment") ||
-				strings.Count(text, "\n") != 3 || !strings.Contains(text, "行号,错误原因") || !strings.Contains(text, "GD202603070007") {
-				t.Errorf("rejects: %d %v\n%s", rec.Code, rec.Header(), text)
-			}
+		ct, body = form(t, nil, "12345工单.xlsx", bad)
+		rec = post(t, s, "/import/incidents/rejects", admin, ct, body)
+		text := rec.Body.String()
+		if rec.Code != 200 || rec.Header().Get("X-Rejected-Rows") != "2" || !strings.Contains(rec.Header().Get("Content-Disposition"), "attachment") ||
+			strings.Count(text, "\n") != 3 || !strings.Contains(text, "行号,错误原因") || !strings.Contains(text, "GD202603070007") {
+			t.Errorf("rejects: %d %v\n%s", rec.Code, rec.Header(), text)
+		}
 
-			good := importTestdata(t, "workorders.xlsx")
-			ct, body = form(t, nil, "12345工单.xlsx", good)
-			if rec = post(t, s, "/import/incidents/rejects", admin, ct, body); rec.Code != 204 {
-				t.Errorf("rejects of a clean file: %d, want 204", rec.Code)
-			}
-			ct, body = form(t, nil, "12345工单.xlsx", good)
-			rec = post(t, s, "/import/incidents", admin, ct, body)
-			decode(t, rec, &rep)
-			if rec.Code != 200 || rep.Inserted != 5 || !rep.Written {
-				t.Errorf("import: %d %+v", rec.Code, rep)
-			}
-		})
-	}
+		good := importTestdata(t, "workorders.xlsx")
+		ct, body = form(t, nil, "12345工单.xlsx", good)
+		if rec = post(t, s, "/import/incidents/rejects", admin, ct, body); rec.Code != 204 {
+			t.Errorf("rejects of a clean file: %d, want 204", rec.Code)
+		}
+		ct, body = form(t, nil, "12345工单.xlsx", good)
+		rec = post(t, s, "/import/incidents", admin, ct, body)
+		decode(t, rec, &rep)
+		if rec.Code != 200 || rep.Inserted != 5 || !rep.Written {
+			t.Errorf("import: %d %+v", rec.Code, rep)
+		}
+	})
 }
 
 func TestImportPageAPIErrors(t *testing.T) {

@@ -82,7 +82,7 @@ type importReport struct {
 }
 
 func TestImportAccess(t *testing.T) {
-	src := newPostGIS(t)
+	src := newEmbedded(t)
 	s := newTestServer(t, src)
 	staff, admin := token(t, src, layers.Staff), token(t, src, layers.Admin)
 	csv := []byte("名称,经度,纬度\n服务站,116.28,39.85\n")
@@ -179,7 +179,7 @@ func TestImportEndpoint(t *testing.T) {
 }
 
 func TestImportBadRequests(t *testing.T) {
-	src := newPostGIS(t)
+	src := newEmbedded(t)
 	s := New(Config{ImportMaxBytes: 1024}, src, layers.Fengtai(), slog.New(slog.NewTextHandler(io.Discard, nil)))
 	admin := token(t, src, layers.Admin)
 	csv := []byte("名称,经度,纬度\n服务站,116.28,39.85\n")

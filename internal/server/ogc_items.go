@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -85,25 +84,7 @@ func (s *Server) ogcItems(c echo.Context) error {
 // Config.MaxLimit when larger (the standard allows it), 400 when not a
 // positive whole number.
 func (s *Server) parseLimit(v url.Values) (int, error) {
-	raw := strings.TrimSpace(v.Get("limit"))
-	if raw == "" {
-		return s.cfg.DefaultLimit, nil
-	}
-	n, err := strconv.ParseInt(raw, 10, 64)
-	if err != nil {
-		var ne *strconv.NumError
-		if errors.As(err, &ne) && errors.Is(ne.Err, strconv.ErrRange) && !strings.HasPrefix(raw, "-") {
-			return s.cfg.MaxLimit, nil
-		}
-		return 0, badRequest("limit", fmt.Sprintf("limit must be a whole number from 1 to %d, not %q", s.cfg.MaxLimit, raw))
-	}
-	if n < 1 {
-		return 0, badRequest("limit", fmt.Sprintf("limit must be at least 1, not %d", n))
-	}
-	if n > int64(s.cfg.MaxLimit) {
-		return s.cfg.MaxLimit, nil
-	}
-	return int(n), nil
+	return selection.Limit(v.Get("limit"), s.cfg.DefaultLimit, s.cfg.MaxLimit)
 }
 
 // itemsLinks are the links of an items page: self, alternate, next (when

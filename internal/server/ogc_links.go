@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+
+	"minqing/internal/selection"
 )
 
 // OGC media types and the link relations of OGC API – Common.
@@ -13,7 +15,7 @@ const (
 	mediaGeoJSON = "application/geo+json"
 	mediaOpenAPI = "application/vnd.oai.openapi+json;version=3.0"
 	mediaSchema  = "application/schema+json"
-	crs84        = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+	crs84        = selection.CRS84
 	trsGregorian = "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"
 )
 

@@ -189,7 +189,7 @@ func TestOpen311Client(t *testing.T) {
 // TestOpen311RateLimit: a client past its burst is told to wait (429 with
 // Retry-After) while other clients and trusted submitters go on.
 func TestOpen311RateLimit(t *testing.T) {
-	src := newPostGIS(t)
+	src := newEmbedded(t)
 	seedAreas(t, src)
 	s := New(Config{Intake: IntakeConfig{Open311PerMinute: 1, Open311Burst: 2}}, src, layers.Fengtai(), quietLog())
 	staff := token(t, src, layers.Staff)

@@ -512,7 +512,7 @@ func storeTruth(t *testing.T, s *Server, src layers.Source, recs []incidentRec) 
 // resolutions, status, two dimensions at once; and an unknown community
 // or patch, for every caller.
 func TestPublicRefusals(t *testing.T) {
-	src := newPostGIS(t)
+	src := newEmbedded(t)
 	loadPrivacyDemo(t, src)
 	s := newAggregateServer(t, src)
 	staff := token(t, src, layers.Staff)
