@@ -6,9 +6,8 @@ import (
 	"time"
 
 	"minqing/internal/demo"
-	"minqing/internal/pgtest"
+	"minqing/internal/storetest"
 	"minqing/layers"
-	"minqing/layers/postgis"
 )
 
 // TestLoadCheckPostGIS loads the demo into a real PostGIS through the store's
@@ -16,14 +15,7 @@ import (
 func TestLoadCheckPostGIS(t *testing.T) {
 	ctx := context.Background()
 	cat := layers.Fengtai()
-	st, err := postgis.Open(ctx, pgtest.New(t), cat)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if _, err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	st := storetest.PostGIS(t)
 	opts := demo.Options{Incidents: 5000, AsOf: time.Date(2026, 11, 1, 0, 0, 0, 0, layers.Shanghai)}
 	counts, err := demo.Load(ctx, st, cat, opts, nil)
 	if err != nil {

@@ -2,12 +2,11 @@ package demo
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
+	"minqing/internal/storetest"
 	"minqing/layers"
-	"minqing/layers/gpkg"
 	"minqing/layers/lifecycle"
 )
 
@@ -17,18 +16,14 @@ import (
 func TestRecordsLoaded(t *testing.T) {
 	ctx := context.Background()
 	cat := layers.Fengtai()
-	st, err := gpkg.Open(ctx, filepath.Join(t.TempDir(), "demo.gpkg"), cat)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := storetest.GPKG(t)
 	if _, err := Load(ctx, st, cat, Options{Incidents: 4000}, nil); err != nil {
 		t.Fatal(err)
 	}
 	l, _ := cat.Lookup(lIncidents)
 	kinds := map[lifecycle.Action]int{}
 	n := 0
-	err = st.Features(ctx, l, layers.Query{Role: layers.Admin}, func(f *layers.Feature) error {
+	err := st.Features(ctx, l, layers.Query{Role: layers.Admin}, func(f *layers.Feature) error {
 		events, err := st.Events(ctx, f.ID)
 		if err != nil {
 			return err

@@ -4,20 +4,13 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-
-	"minqing/layers"
-	"minqing/layers/gpkg"
 )
 
 // TestDashboardPage: /dashboard is served like the map's pages (versioned
 // modules, an import map allowed by its CSP hash); its HTML is not a file
 // under /static/.
 func TestDashboardPage(t *testing.T) {
-	st, err := gpkg.Open(t.Context(), t.TempDir()+"/d.gpkg", layers.Fengtai())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := newEmbedded(t)
 	s := newTestServer(t, st)
 	rec := get(t, s, "/dashboard", "")
 	body := rec.Body.String()

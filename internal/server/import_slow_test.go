@@ -10,14 +10,12 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"minqing/internal/storetest"
 	"minqing/layers"
-	"minqing/layers/gpkg"
 	"minqing/layers/postgis"
 )
 
@@ -61,11 +59,7 @@ func stalledUpload(t *testing.T, addr, path, secret, framing, first string) net.
 // at once, while its body is still coming, and the connection is closed so
 // that the server does not wait to drain the upload.
 func TestImportRefusedBeforeTheBody(t *testing.T) {
-	src, err := gpkg.Open(context.Background(), filepath.Join(t.TempDir(), "refuse.gpkg"), layers.Fengtai())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { src.Close() })
+	src := newEmbedded(t)
 	staff := token(t, src, layers.Staff)
 	hs := httptest.NewServer(newTestServer(t, src).Handler())
 	t.Cleanup(hs.Close)
