@@ -13,6 +13,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 
+	"minqing/internal/storetest"
 	"minqing/layers"
 	"minqing/layers/sourcetest"
 )
@@ -115,38 +116,39 @@ func TestLayersListAndAccess(t *testing.T) {
 }
 
 func TestLayerGeoJSONFilters(t *testing.T) {
-	src := newPostGIS(t)
-	seed(t, src)
-	s := newTestServer(t, src)
-	tests := []struct {
-		query string
-		want  int
-	}{
-		{"", 2},
-		{"?bbox=116.275,39.845,116.285,39.855", 1},
-		{"?category=停电", 1},
-		{"?category=停电,水管爆裂", 2},
-		{"?datetime=2026-03-05T15:30:00%2B08:00/..", 1},
-		{"?datetime=../2026-03-05T15:30:00Z", 2},
-		{"?datetime=2026-03-05", 2},
-		{"?datetime=2026-03-06", 0},
-	}
-	for _, tc := range tests {
-		rec := get(t, s, "/layers/incidents.geojson"+tc.query, "")
-		if rec.Code != 200 {
-			t.Fatalf("%s: %d %s", tc.query, rec.Code, rec.Body)
+	storetest.Each(t, func(t *testing.T, src layers.Source) {
+		seed(t, src)
+		s := newTestServer(t, src)
+		tests := []struct {
+			query string
+			want  int
+		}{
+			{"", 2},
+			{"?bbox=116.275,39.845,116.285,39.855", 1},
+			{"?category=停电", 1},
+			{"?category=停电,水管爆裂", 2},
+			{"?datetime=2026-03-05T15:30:00%2B08:00/..", 1},
+			{"?datetime=../2026-03-05T15:30:00Z", 2},
+			{"?datetime=2026-03-05", 2},
+			{"?datetime=2026-03-06", 0},
 		}
-		if ct := rec.Header().Get("Content-Type"); ct != "application/geo+json" {
-			t.Errorf("content type %q", ct)
+		for _, tc := range tests {
+			rec := get(t, s, "/layers/incidents.geojson"+tc.query, "")
+			if rec.Code != 200 {
+				t.Fatalf("%s: %d %s", tc.query, rec.Code, rec.Body)
+			}
+			if ct := rec.Header().Get("Content-Type"); ct != "application/geo+json" {
+				t.Errorf("content type %q", ct)
+			}
+			fc, err := geojson.UnmarshalFeatureCollection(rec.Body.Bytes())
+			if err != nil {
+				t.Fatalf("%s: %v", tc.query, err)
+			}
+			if len(fc.Features) != tc.want {
+				t.Errorf("%s: %d features, want %d", tc.query, len(fc.Features), tc.want)
+			}
 		}
-		fc, err := geojson.UnmarshalFeatureCollection(rec.Body.Bytes())
-		if err != nil {
-			t.Fatalf("%s: %v", tc.query, err)
-		}
-		if len(fc.Features) != tc.want {
-			t.Errorf("%s: %d features, want %d", tc.query, len(fc.Features), tc.want)
-		}
-	}
+	})
 }
 
 // proxy forwards TCP to target until it is stopped; it can be restarted on the same address.

@@ -18,6 +18,7 @@ import (
 
 	"minqing/geo/hex"
 	"minqing/internal/hotspot"
+	"minqing/internal/storetest"
 	"minqing/layers"
 	"minqing/layers/sourcetest"
 )
@@ -155,101 +156,102 @@ func hexFeatures(t *testing.T, body []byte) (*geojson.FeatureCollection, map[str
 // S·√((7·4 − 4²)/6) = S·√2 and its numerator Σ_N x − 4·31/7. c0's
 // neighbourhood is the whole area: z = 0.
 func TestHotspotsByHandThroughTheEndpoint(t *testing.T) {
-	src := newPostGIS(t)
-	g := loadHandGrid(t, src)
-	s := newTestServer(t, src)
-	staff := token(t, src, layers.Staff)
+	storetest.Each(t, func(t *testing.T, src layers.Source) {
+		g := loadHandGrid(t, src)
+		s := newTestServer(t, src)
+		staff := token(t, src, layers.Staff)
 
-	counts := map[hex.Cell]float64{g.c0: 12}
-	for _, c := range g.ring {
-		counts[c] = 2
-	}
-	counts[g.eight], counts[g.three] = 8, 3
-	// Gi* over the counts m: a public caller's are the published ones
-	// (12 and 8; the cells below 5 count as 0: Σx = 20, Σx² = 208).
-	zOf := func(m map[hex.Cell]float64, c hex.Cell) float64 {
-		var sum1, sum2 float64
-		for _, n := range m {
-			sum1 += n
-			sum2 += n * n
+		counts := map[hex.Cell]float64{g.c0: 12}
+		for _, c := range g.ring {
+			counts[c] = 2
 		}
-		S := math.Sqrt(sum2/7 - (sum1/7)*(sum1/7))
-		if c == g.c0 {
-			return 0
+		counts[g.eight], counts[g.three] = 8, 3
+		// Gi* over the counts m: a public caller's are the published ones
+		// (12 and 8; the cells below 5 count as 0: Σx = 20, Σx² = 208).
+		zOf := func(m map[hex.Cell]float64, c hex.Cell) float64 {
+			var sum1, sum2 float64
+			for _, n := range m {
+				sum1 += n
+				sum2 += n * n
+			}
+			S := math.Sqrt(sum2/7 - (sum1/7)*(sum1/7))
+			if c == g.c0 {
+				return 0
+			}
+			sum := m[c] + m[g.c0]
+			for _, d := range g.ring {
+				if d != c && slices.Contains(hex.Disk(c, 1), d) {
+					sum += m[d]
+				}
+			}
+			return (sum - 4*sum1/7) / (S * math.Sqrt2)
 		}
-		sum := m[c] + m[g.c0]
-		for _, d := range g.ring {
-			if d != c && slices.Contains(hex.Disk(c, 1), d) {
-				sum += m[d]
+		published := map[hex.Cell]float64{}
+		for c, n := range counts {
+			if n >= 5 {
+				published[c] = n
 			}
 		}
-		return (sum - 4*sum1/7) / (S * math.Sqrt2)
-	}
-	published := map[hex.Cell]float64{}
-	for c, n := range counts {
-		if n >= 5 {
-			published[c] = n
-		}
-	}
 
-	for _, who := range []struct {
-		name, secret string
-	}{{"staff", staff}, {"public", ""}} {
-		t.Run(who.name, func(t *testing.T) {
-			wantZ := func(c hex.Cell) float64 { return zOf(counts, c) }
-			if who.secret == "" {
-				wantZ = func(c hex.Cell) float64 { return zOf(published, c) }
-			}
-			rec := get(t, s, "/hotspots?res=9", who.secret)
-			if rec.Code != http.StatusOK {
-				t.Fatalf("status %d: %s", rec.Code, rec.Body)
-			}
-			if ct := rec.Header().Get("Content-Type"); ct != "application/geo+json" {
-				t.Errorf("content type %q", ct)
-			}
-			fc, byH3 := hexFeatures(t, rec.Body.Bytes())
-			if len(fc.Features) != 7 {
-				t.Fatalf("%d hexagons, want 7", len(fc.Features))
-			}
-			for c, n := range counts {
-				f := byH3[hex.String(c)]
-				if f == nil {
-					t.Fatalf("cell %s missing", hex.String(c))
+		for _, who := range []struct {
+			name, secret string
+		}{{"staff", staff}, {"public", ""}} {
+			t.Run(who.name, func(t *testing.T) {
+				wantZ := func(c hex.Cell) float64 { return zOf(counts, c) }
+				if who.secret == "" {
+					wantZ = func(c hex.Cell) float64 { return zOf(published, c) }
 				}
-				suppressed := who.secret == "" && n < 5
-				if f.Properties["suppressed"] != suppressed {
-					t.Errorf("cell with %v incidents: suppressed = %v, want %v", n, f.Properties["suppressed"], suppressed)
+				rec := get(t, s, "/hotspots?res=9", who.secret)
+				if rec.Code != http.StatusOK {
+					t.Fatalf("status %d: %s", rec.Code, rec.Body)
 				}
-				if suppressed {
-					if f.Properties["count"] != nil || f.Properties["z"] != nil {
-						t.Errorf("suppressed cell shows count %v z %v", f.Properties["count"], f.Properties["z"])
+				if ct := rec.Header().Get("Content-Type"); ct != "application/geo+json" {
+					t.Errorf("content type %q", ct)
+				}
+				fc, byH3 := hexFeatures(t, rec.Body.Bytes())
+				if len(fc.Features) != 7 {
+					t.Fatalf("%d hexagons, want 7", len(fc.Features))
+				}
+				for c, n := range counts {
+					f := byH3[hex.String(c)]
+					if f == nil {
+						t.Fatalf("cell %s missing", hex.String(c))
 					}
-					if f.Properties["class"] != string(hotspot.Classify(wantZ(c))) {
-						t.Errorf("suppressed cell class %v", f.Properties["class"])
+					suppressed := who.secret == "" && n < 5
+					if f.Properties["suppressed"] != suppressed {
+						t.Errorf("cell with %v incidents: suppressed = %v, want %v", n, f.Properties["suppressed"], suppressed)
 					}
-					continue
+					if suppressed {
+						if f.Properties["count"] != nil || f.Properties["z"] != nil {
+							t.Errorf("suppressed cell shows count %v z %v", f.Properties["count"], f.Properties["z"])
+						}
+						if f.Properties["class"] != string(hotspot.Classify(wantZ(c))) {
+							t.Errorf("suppressed cell class %v", f.Properties["class"])
+						}
+						continue
+					}
+					if f.Properties["count"] != n {
+						t.Errorf("cell %s: count %v, want %v (care targets are never counted)", hex.String(c), f.Properties["count"], n)
+					}
+					z, _ := f.Properties["z"].(float64)
+					if math.Abs(z-wantZ(c)) > 1e-9 {
+						t.Errorf("cell %s: z = %.12f, want %.12f", hex.String(c), z, wantZ(c))
+					}
+					if p, _ := f.Properties["p"].(float64); math.Abs(p-hotspot.TwoSidedP(wantZ(c))) > 1e-9 {
+						t.Errorf("cell %s: p = %v", hex.String(c), p)
+					}
 				}
-				if f.Properties["count"] != n {
-					t.Errorf("cell %s: count %v, want %v (care targets are never counted)", hex.String(c), f.Properties["count"], n)
+				// The 3-incident cell: no count for the public, 3 for staff.
+				f3 := byH3[hex.String(g.three)]
+				if who.secret == "" && (f3.Properties["count"] != nil || f3.Properties["suppressed"] != true) {
+					t.Errorf("public sees the 3-cell as %v", f3.Properties)
 				}
-				z, _ := f.Properties["z"].(float64)
-				if math.Abs(z-wantZ(c)) > 1e-9 {
-					t.Errorf("cell %s: z = %.12f, want %.12f", hex.String(c), z, wantZ(c))
+				if who.secret != "" && f3.Properties["count"] != 3.0 {
+					t.Errorf("staff sees the 3-cell count as %v", f3.Properties["count"])
 				}
-				if p, _ := f.Properties["p"].(float64); math.Abs(p-hotspot.TwoSidedP(wantZ(c))) > 1e-9 {
-					t.Errorf("cell %s: p = %v", hex.String(c), p)
-				}
-			}
-			// The 3-incident cell: no count for the public, 3 for staff.
-			f3 := byH3[hex.String(g.three)]
-			if who.secret == "" && (f3.Properties["count"] != nil || f3.Properties["suppressed"] != true) {
-				t.Errorf("public sees the 3-cell as %v", f3.Properties)
-			}
-			if who.secret != "" && f3.Properties["count"] != 3.0 {
-				t.Errorf("staff sees the 3-cell count as %v", f3.Properties["count"])
-			}
-		})
-	}
+			})
+		}
+	})
 }
 
 func TestHotspotsBadParams(t *testing.T) {
@@ -400,41 +402,42 @@ func TestHotspotsFDRAndTrendsThroughTheEndpoint(t *testing.T) {
 }
 
 func TestHotspotSummaryEndpoint(t *testing.T) {
-	src := newPostGIS(t)
-	g := loadHandGrid(t, src)
-	s := newTestServer(t, src)
-	staff := token(t, src, layers.Staff)
-	var sum hotspot.Summary
-	rec := get(t, s, "/hotspots/summary?by=count&top=2", staff)
-	if rec.Code != 200 {
-		t.Fatalf("%d %s", rec.Code, rec.Body)
-	}
-	decode(t, rec, &sum)
-	if len(sum.Top) != 2 || sum.Top[0].H3 != hex.String(g.c0) || *sum.Top[0].Count != 12 || *sum.Total != 31 {
-		t.Fatalf("summary %+v", sum)
-	}
-	if sum.Top[0].Community != "新华街北里" || sum.Top[0].Patch != "第一片区" {
-		t.Errorf("top cell community %q patch %q", sum.Top[0].Community, sum.Top[0].Patch)
-	}
-	if len(sum.Top[0].Categories) != 1 || sum.Top[0].Categories[0] != (hotspot.CategoryCount{Category: "水管爆裂", Count: 12}) {
-		t.Errorf("categories %v", sum.Top[0].Categories)
-	}
-	if sum.Top[1].H3 != hex.String(g.eight) {
-		t.Errorf("second cell %s, want the 8-cell", sum.Top[1].H3)
-	}
-	// Public: the same cells, small counts withheld.
-	rec = get(t, s, "/hotspots/summary?top=7", "")
-	var pub map[string]any
-	decode(t, rec, &pub)
-	if pub["min_count"] != 5.0 || len(pub["top"].([]any)) != 7 {
-		t.Errorf("public summary %v", pub)
-	}
-	for _, raw := range pub["top"].([]any) {
-		tp := raw.(map[string]any)
-		if tp["suppressed"] == true && (tp["count"] != nil || len(tp["categories"].([]any)) != 0) {
-			t.Errorf("suppressed top cell shows %v", tp)
+	storetest.Each(t, func(t *testing.T, src layers.Source) {
+		g := loadHandGrid(t, src)
+		s := newTestServer(t, src)
+		staff := token(t, src, layers.Staff)
+		var sum hotspot.Summary
+		rec := get(t, s, "/hotspots/summary?by=count&top=2", staff)
+		if rec.Code != 200 {
+			t.Fatalf("%d %s", rec.Code, rec.Body)
 		}
-	}
+		decode(t, rec, &sum)
+		if len(sum.Top) != 2 || sum.Top[0].H3 != hex.String(g.c0) || *sum.Top[0].Count != 12 || *sum.Total != 31 {
+			t.Fatalf("summary %+v", sum)
+		}
+		if sum.Top[0].Community != "新华街北里" || sum.Top[0].Patch != "第一片区" {
+			t.Errorf("top cell community %q patch %q", sum.Top[0].Community, sum.Top[0].Patch)
+		}
+		if len(sum.Top[0].Categories) != 1 || sum.Top[0].Categories[0] != (hotspot.CategoryCount{Category: "水管爆裂", Count: 12}) {
+			t.Errorf("categories %v", sum.Top[0].Categories)
+		}
+		if sum.Top[1].H3 != hex.String(g.eight) {
+			t.Errorf("second cell %s, want the 8-cell", sum.Top[1].H3)
+		}
+		// Public: the same cells, small counts withheld.
+		rec = get(t, s, "/hotspots/summary?top=7", "")
+		var pub map[string]any
+		decode(t, rec, &pub)
+		if pub["min_count"] != 5.0 || len(pub["top"].([]any)) != 7 {
+			t.Errorf("public summary %v", pub)
+		}
+		for _, raw := range pub["top"].([]any) {
+			tp := raw.(map[string]any)
+			if tp["suppressed"] == true && (tp["count"] != nil || len(tp["categories"].([]any)) != 0) {
+				t.Errorf("suppressed top cell shows %v", tp)
+			}
+		}
+	})
 }
 
 func TestLayersListsHotspots(t *testing.T) {
@@ -471,84 +474,85 @@ func TestLayersListsHotspots(t *testing.T) {
 }
 
 func TestHotspotTiles(t *testing.T) {
-	src := newPostGIS(t)
-	g := loadHandGrid(t, src)
-	s := newTestServer(t, src)
-	staff := token(t, src, layers.Staff)
-	tile := maptile.At(hex.Center(g.c0), 15)
-	path := fmt.Sprintf("/tiles/hotspots/%d/%d/%d.mvt", tile.Z, tile.X, tile.Y)
+	storetest.Each(t, func(t *testing.T, src layers.Source) {
+		g := loadHandGrid(t, src)
+		s := newTestServer(t, src)
+		staff := token(t, src, layers.Staff)
+		tile := maptile.At(hex.Center(g.c0), 15)
+		path := fmt.Sprintf("/tiles/hotspots/%d/%d/%d.mvt", tile.Z, tile.X, tile.Y)
 
-	for _, tc := range []struct {
-		name, query, secret string
-		res                 int
-	}{
-		{"public: res from zoom, capped at 9", "", "", 9},
-		{"staff: res from zoom", "", staff, 10},
-		{"res given", "?res=8", staff, 8},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			rec := get(t, s, path+tc.query, tc.secret)
-			if rec.Code != http.StatusOK {
-				t.Fatalf("status %d: %s", rec.Code, rec.Body)
-			}
-			if ct := rec.Header().Get("Content-Type"); ct != mediaMVT {
-				t.Errorf("content type %q", ct)
-			}
-			ls, err := mvt.Unmarshal(rec.Body.Bytes())
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(ls) != 1 || ls[0].Name != "hotspots" || len(ls[0].Features) == 0 {
-				t.Fatalf("layers %v", ls)
-			}
-			for _, f := range ls[0].Features {
-				c, err := hex.Parse(f.Properties.MustString("h3"))
-				if err != nil || hex.Res(c) != tc.res {
-					t.Errorf("cell %v of res %d, want %d", f.Properties["h3"], hex.Res(c), tc.res)
+		for _, tc := range []struct {
+			name, query, secret string
+			res                 int
+		}{
+			{"public: res from zoom, capped at 9", "", "", 9},
+			{"staff: res from zoom", "", staff, 10},
+			{"res given", "?res=8", staff, 8},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				rec := get(t, s, path+tc.query, tc.secret)
+				if rec.Code != http.StatusOK {
+					t.Fatalf("status %d: %s", rec.Code, rec.Body)
 				}
-				if _, ok := f.Properties["class"]; !ok {
-					t.Errorf("no class: %v", f.Properties)
+				if ct := rec.Header().Get("Content-Type"); ct != mediaMVT {
+					t.Errorf("content type %q", ct)
 				}
-				if f.Properties["suppressed"] == true {
-					if _, ok := f.Properties["count"]; ok {
-						t.Errorf("suppressed hexagon carries a count: %v", f.Properties)
+				ls, err := mvt.Unmarshal(rec.Body.Bytes())
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(ls) != 1 || ls[0].Name != "hotspots" || len(ls[0].Features) == 0 {
+					t.Fatalf("layers %v", ls)
+				}
+				for _, f := range ls[0].Features {
+					c, err := hex.Parse(f.Properties.MustString("h3"))
+					if err != nil || hex.Res(c) != tc.res {
+						t.Errorf("cell %v of res %d, want %d", f.Properties["h3"], hex.Res(c), tc.res)
+					}
+					if _, ok := f.Properties["class"]; !ok {
+						t.Errorf("no class: %v", f.Properties)
+					}
+					if f.Properties["suppressed"] == true {
+						if _, ok := f.Properties["count"]; ok {
+							t.Errorf("suppressed hexagon carries a count: %v", f.Properties)
+						}
 					}
 				}
-			}
-		})
-	}
-	// Far from the street: no hexagon, 204 as other empty tiles.
-	if rec := get(t, s, "/tiles/hotspots/15/0/0.mvt", ""); rec.Code != http.StatusNoContent {
-		t.Errorf("empty tile: %d", rec.Code)
-	}
+			})
+		}
+		// Far from the street: no hexagon, 204 as other empty tiles.
+		if rec := get(t, s, "/tiles/hotspots/15/0/0.mvt", ""); rec.Code != http.StatusNoContent {
+			t.Errorf("empty tile: %d", rec.Code)
+		}
 
-	// TileJSON.
-	rec := get(t, s, "/tiles/hotspots.json?category=停电", "")
-	if rec.Code != 200 {
-		t.Fatalf("tilejson: %d %s", rec.Code, rec.Body)
-	}
-	var tj struct {
-		TileJSON     string   `json:"tilejson"`
-		Tiles        []string `json:"tiles"`
-		VectorLayers []struct {
-			ID     string            `json:"id"`
-			Fields map[string]string `json:"fields"`
-		} `json:"vector_layers"`
-		Bounds [4]float64 `json:"bounds"`
-	}
-	decode(t, rec, &tj)
-	if tj.TileJSON != "3.0.0" || len(tj.VectorLayers) != 1 || tj.VectorLayers[0].ID != "hotspots" {
-		t.Fatalf("tilejson %+v", tj)
-	}
-	if tj.VectorLayers[0].Fields["z"] != "Number" || tj.VectorLayers[0].Fields["class"] != "String" {
-		t.Errorf("fields %v", tj.VectorLayers[0].Fields)
-	}
-	if len(tj.Tiles) != 1 || !strings.Contains(tj.Tiles[0], "/tiles/hotspots/{z}/{x}/{y}.mvt?category=") {
-		t.Errorf("tiles %v", tj.Tiles)
-	}
-	if tj.Bounds[0] < 116.2 || tj.Bounds[2] > 116.4 {
-		t.Errorf("bounds %v", tj.Bounds)
-	}
+		// TileJSON.
+		rec := get(t, s, "/tiles/hotspots.json?category=停电", "")
+		if rec.Code != 200 {
+			t.Fatalf("tilejson: %d %s", rec.Code, rec.Body)
+		}
+		var tj struct {
+			TileJSON     string   `json:"tilejson"`
+			Tiles        []string `json:"tiles"`
+			VectorLayers []struct {
+				ID     string            `json:"id"`
+				Fields map[string]string `json:"fields"`
+			} `json:"vector_layers"`
+			Bounds [4]float64 `json:"bounds"`
+		}
+		decode(t, rec, &tj)
+		if tj.TileJSON != "3.0.0" || len(tj.VectorLayers) != 1 || tj.VectorLayers[0].ID != "hotspots" {
+			t.Fatalf("tilejson %+v", tj)
+		}
+		if tj.VectorLayers[0].Fields["z"] != "Number" || tj.VectorLayers[0].Fields["class"] != "String" {
+			t.Errorf("fields %v", tj.VectorLayers[0].Fields)
+		}
+		if len(tj.Tiles) != 1 || !strings.Contains(tj.Tiles[0], "/tiles/hotspots/{z}/{x}/{y}.mvt?category=") {
+			t.Errorf("tiles %v", tj.Tiles)
+		}
+		if tj.Bounds[0] < 116.2 || tj.Bounds[2] > 116.4 {
+			t.Errorf("bounds %v", tj.Bounds)
+		}
+	})
 }
 
 // TestHotspotRoutesArePreferredToTileParams checks that echo sends
@@ -587,19 +591,20 @@ func TestHotspotRoutesArePreferredToTileParams(t *testing.T) {
 }
 
 func TestHotspotsFollowWrites(t *testing.T) {
-	src := newPostGIS(t)
-	g := loadHandGrid(t, src)
-	s := newTestServer(t, src)
-	staff := token(t, src, layers.Staff)
-	count := func() any {
-		_, by := hexFeatures(t, get(t, s, "/hotspots", staff).Body.Bytes())
-		return by[hex.String(g.c0)].Properties["count"]
-	}
-	if got := count(); got != 12.0 {
-		t.Fatalf("c0 count %v", got)
-	}
-	writeLayer(t, src, "incidents", hotspotIncidents(g.c0, 5, hotspotT0.AddDate(0, 0, 3), "漏水"))
-	if got := count(); got != 17.0 {
-		t.Errorf("after writing 5 more: c0 count %v, want 17 (the cache follows the store's version)", got)
-	}
+	storetest.Each(t, func(t *testing.T, src layers.Source) {
+		g := loadHandGrid(t, src)
+		s := newTestServer(t, src)
+		staff := token(t, src, layers.Staff)
+		count := func() any {
+			_, by := hexFeatures(t, get(t, s, "/hotspots", staff).Body.Bytes())
+			return by[hex.String(g.c0)].Properties["count"]
+		}
+		if got := count(); got != 12.0 {
+			t.Fatalf("c0 count %v", got)
+		}
+		writeLayer(t, src, "incidents", hotspotIncidents(g.c0, 5, hotspotT0.AddDate(0, 0, 3), "漏水"))
+		if got := count(); got != 17.0 {
+			t.Errorf("after writing 5 more: c0 count %v, want 17 (the cache follows the store's version)", got)
+		}
+	})
 }

@@ -71,7 +71,7 @@ func TestImportPageAPI(t *testing.T) {
 }
 
 func TestImportPageAPIErrors(t *testing.T) {
-	src := newPostGIS(t)
+	src := newEmbedded(t)
 	s := newTestServer(t, src)
 	staff, admin := token(t, src, layers.Staff), token(t, src, layers.Admin)
 	xlsx := importTestdata(t, "workorders.xlsx")

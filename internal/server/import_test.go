@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"minqing/internal/storetest"
 	"minqing/layers"
 )
 
@@ -119,63 +120,64 @@ func TestImportAccess(t *testing.T) {
 }
 
 func TestImportEndpoint(t *testing.T) {
-	src := newPostGIS(t)
-	s := newTestServer(t, src)
-	admin := token(t, src, layers.Admin)
-	inc, _ := layers.Fengtai().Lookup("incidents")
-	count := func() int64 {
-		n, err := src.Count(context.Background(), inc, layers.Query{Role: layers.Admin})
-		if err != nil {
-			t.Fatal(err)
+	storetest.Each(t, func(t *testing.T, src layers.Source) {
+		s := newTestServer(t, src)
+		admin := token(t, src, layers.Admin)
+		inc, _ := layers.Fengtai().Lookup("incidents")
+		count := func() int64 {
+			n, err := src.Count(context.Background(), inc, layers.Query{Role: layers.Admin})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return n
 		}
-		return n
-	}
-	orders := importTestdata(t, "workorders_gbk.csv")
+		orders := importTestdata(t, "workorders_gbk.csv")
 
-	// Bad rows: 422 with every row, nothing written.
-	rec := post(t, s, "/import/incidents", admin, "text/csv", importTestdata(t, "bad_rows.csv"))
-	var rep importReport
-	decode(t, rec, &rep)
-	if rec.Code != http.StatusUnprocessableEntity || rep.Rejected != 9 || rep.ErrorCount != 10 || rep.Written || count() != 0 {
-		t.Fatalf("bad rows: %d %+v, %d written", rec.Code, rep, count())
-	}
-	if rep.Errors[0].Row != 3 || rep.Errors[0].Field != "geometry" {
-		t.Errorf("first error %+v", rep.Errors[0])
-	}
+		// Bad rows: 422 with every row, nothing written.
+		rec := post(t, s, "/import/incidents", admin, "text/csv", importTestdata(t, "bad_rows.csv"))
+		var rep importReport
+		decode(t, rec, &rep)
+		if rec.Code != http.StatusUnprocessableEntity || rep.Rejected != 9 || rep.ErrorCount != 10 || rep.Written || count() != 0 {
+			t.Fatalf("bad rows: %d %+v, %d written", rec.Code, rep, count())
+		}
+		if rep.Errors[0].Row != 3 || rep.Errors[0].Field != "geometry" {
+			t.Errorf("first error %+v", rep.Errors[0])
+		}
 
-	// A dry run checks and writes nothing.
-	ct, body := form(t, map[string]string{"dry_run": "true"}, "12345工单.csv", orders)
-	rec = post(t, s, "/import/incidents", admin, ct, body)
-	rep = importReport{}
-	decode(t, rec, &rep)
-	if rec.Code != 200 || rep.Read != 8 || rep.Written || count() != 0 {
-		t.Fatalf("dry run: %d %+v, %d written", rec.Code, rep, count())
-	}
-
-	// Multipart upload of the GBK sheet, then the same again by upsert.
-	for i, want := range []int64{8, 0} {
-		ct, body := form(t, map[string]string{"mode": "upsert"}, "12345工单.csv", orders)
+		// A dry run checks and writes nothing.
+		ct, body := form(t, map[string]string{"dry_run": "true"}, "12345工单.csv", orders)
 		rec = post(t, s, "/import/incidents", admin, ct, body)
 		rep = importReport{}
 		decode(t, rec, &rep)
-		if rec.Code != 200 || !rep.Written || rep.Inserted != want || rep.Updated != 0 || rep.Encoding != "gb18030" {
-			t.Fatalf("upload %d: %d %+v", i+1, rec.Code, rep)
+		if rec.Code != 200 || rep.Read != 8 || rep.Written || count() != 0 {
+			t.Fatalf("dry run: %d %+v, %d written", rec.Code, rep, count())
 		}
-	}
-	if count() != 8 {
-		t.Errorf("%d incidents, want 8", count())
-	}
 
-	// Raw GeoJSON body in GCJ-02, skipping the invalid feature.
-	gj := `{"type":"FeatureCollection","features":[
-{"type":"Feature","geometry":{"type":"Point","coordinates":[116.2862,39.8546]},"properties":{"工单编号":"W1","受理时间":"2026-03-10 08:00","问题分类":"停电"}},
-{"type":"Feature","geometry":{"type":"Point","coordinates":[116.2862,39.8546]},"properties":{"工单编号":"W2","受理时间":"2026-03-10 08:00","问题分类":"???"}}]}`
-	rec = post(t, s, "/import/incidents?crs=gcj02&skip_invalid=true", admin, "application/geo+json", []byte(gj))
-	rep = importReport{}
-	decode(t, rec, &rep)
-	if rec.Code != 200 || rep.Inserted != 1 || rep.Rejected != 1 {
-		t.Fatalf("geojson: %d %+v", rec.Code, rep)
-	}
+		// Multipart upload of the GBK sheet, then the same again by upsert.
+		for i, want := range []int64{8, 0} {
+			ct, body := form(t, map[string]string{"mode": "upsert"}, "12345工单.csv", orders)
+			rec = post(t, s, "/import/incidents", admin, ct, body)
+			rep = importReport{}
+			decode(t, rec, &rep)
+			if rec.Code != 200 || !rep.Written || rep.Inserted != want || rep.Updated != 0 || rep.Encoding != "gb18030" {
+				t.Fatalf("upload %d: %d %+v", i+1, rec.Code, rep)
+			}
+		}
+		if count() != 8 {
+			t.Errorf("%d incidents, want 8", count())
+		}
+
+		// Raw GeoJSON body in GCJ-02, skipping the invalid feature.
+		gj := `{"type":"FeatureCollection","features":[
+	{"type":"Feature","geometry":{"type":"Point","coordinates":[116.2862,39.8546]},"properties":{"工单编号":"W1","受理时间":"2026-03-10 08:00","问题分类":"停电"}},
+	{"type":"Feature","geometry":{"type":"Point","coordinates":[116.2862,39.8546]},"properties":{"工单编号":"W2","受理时间":"2026-03-10 08:00","问题分类":"???"}}]}`
+		rec = post(t, s, "/import/incidents?crs=gcj02&skip_invalid=true", admin, "application/geo+json", []byte(gj))
+		rep = importReport{}
+		decode(t, rec, &rep)
+		if rec.Code != 200 || rep.Inserted != 1 || rep.Rejected != 1 {
+			t.Fatalf("geojson: %d %+v", rec.Code, rep)
+		}
+	})
 }
 
 func TestImportBadRequests(t *testing.T) {
