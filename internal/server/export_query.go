@@ -24,6 +24,7 @@ func parseExport(v url.Values, l *layers.Layer, role layers.Role, f export.Forma
 	if f == export.CSV {
 		allowed = append(allowed, "headers")
 	}
+	allowed = append(allowed, "lang")
 	if err := checkParams(v, l, role, allowed...); err != nil {
 		return layers.Query{}, opts, err
 	}
@@ -32,6 +33,11 @@ func parseExport(v url.Values, l *layers.Layer, role layers.Role, f export.Forma
 		return layers.Query{}, opts, badRequest("headers", "headers must be zh (Chinese titles), en (English titles) or name (machine names)")
 	}
 	opts.Headers = h
-	q, err := parseFeatureQuery(v, l, role, map[string]bool{"headers": true})
+	lang, err := export.ParseLang(v.Get("lang"), f, h)
+	if err != nil {
+		return layers.Query{}, opts, badRequest("lang", "lang must be zh (values in Chinese: 是/否, 已关闭) or en (yes/no, Closed)")
+	}
+	opts.Lang = lang
+	q, err := parseFeatureQuery(v, l, role, map[string]bool{"headers": true, "lang": true})
 	return q, opts, err
 }

@@ -62,6 +62,10 @@ const strings = {
   hotWindow: ['分析时段', 'Window'],
   hotRes: ['网格大小', 'Cell size'],
   auto: ['自动', 'Auto'],
+  netError: ['无法连接服务器，地图上的数据可能不完整；恢复后会自动更新。', 'The server cannot be reached: the map may be incomplete. It updates once the server answers again.'],
+  emptyWindow: ['所选时段、当前视野内：0 条诉求', 'In this window and view: 0 incidents'],
+  hotResFixed: ['网格：H3 9级六边形（约0.1平方公里），任何设备、任何缩放都一样。', 'Cells: H3 resolution 9 hexagons (about 0.1 km²), the same on every device and zoom.'],
+  hotNone: ['在这个网格大小下，所选时段没有显著的热点或冷点。', 'Nothing is significant at this cell size in this window.'],
   hotIntro: [
     '按六边形网格统计诉求，用 Getis-Ord Gi* 检验哪里的诉求比周边明显更多（热点）或更少（冷点）。',
     'Incidents are counted per hexagon; the Getis-Ord Gi* test marks where there are clearly more (hot) or fewer (cold) complaints than around them.',
