@@ -8,7 +8,7 @@ import * as i18n from './i18n.js';
 import { t } from './i18n.js';
 import * as urlState from './state.js';
 import { datetime, publicWindow } from './timewin.js';
-import { MapView } from './mapview.js';
+import { MapView, draw } from './mapview.js';
 import { communityLabels } from './labels.js';
 import { InfoPanel } from './panels.js';
 import { renderLayers, renderFilters, renderExport } from './sidebar.js';
@@ -18,6 +18,8 @@ import { h, fill } from './dom.js';
 import { intakeTool } from './intake.js';
 import { liveUpdates } from './live.js';
 import { mountImport } from './importer.js';
+import { renderTools } from './tools.js';
+import { legendFor } from './styles.js';
 
 /* global maplibregl */
 
@@ -169,6 +171,26 @@ async function boot() {
     },
   };
 
+  app.show = (layer, f) => {
+    const l = catalog.find(x => x.name === layer);
+    const key = l && l.label_field && (layer === 'communities' || layer === 'streets') ? f.properties[l.label_field] : null;
+    st.sel = key ? { layer, key } : null;
+    writeHash();
+    document.body.classList.remove('side-open');
+    app.lastPanel = panel.show(layer, f, panelCtx());
+  };
+  app.windowLabel = () => windowLabel(st);
+  app.flushHash = () => {
+    const visible = catalog.filter(l => mapview.visible[l.name]).map(l => l.name);
+    st.layers = visible.length === catalog.length ? null : new Set(visible);
+    history.replaceState(null, '', urlState.format(st) || location.pathname + location.search);
+  };
+  app.legend = () => {
+    const tr = { t, title: name => i18n.title(catalog.find(l => l.name === name)), status: i18n.statusName,
+      field: () => '' };
+    return draw(catalog).filter(n => mapview.visible[n]).flatMap(n => legendFor(n, ctx, tr).map(e => ({ ...e, text: e.text })));
+  };
+
   let timebar = null;
   function renderChrome() {
     i18n.apply();
@@ -176,6 +198,7 @@ async function boot() {
     renderLayers($('#layers'), app);
     renderFilters($('#filters'), app);
     renderExport($('#export'), app);
+    renderTools($('#tools'), app);
     if (timebar) timebar.stop();
     timebar = renderTimebar($('#timebar'), app);
     const roleKey = { public: 'rolePublic', staff: 'roleStaff', admin: 'roleAdmin' }[role] || 'rolePublic';

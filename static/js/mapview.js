@@ -46,6 +46,8 @@ export class MapView {
       localIdeographFontFamily: 'PingFang SC, Microsoft YaHei, Noto Sans CJK SC, sans-serif',
       maxZoom: 19, minZoom: 9, hash: false, dragRotate: false, pitchWithRotate: false,
       fadeDuration: 0,
+      // Keeps the last frame readable, for the PNG of the view (tools.js).
+      canvasContextAttributes: { preserveDrawingBuffer: true },
     };
     if (opts.view) {
       mapOpts.center = [opts.view.lon, opts.view.lat];
