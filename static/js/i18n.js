@@ -62,6 +62,8 @@ const strings = {
   hotWindow: ['分析时段', 'Window'],
   hotRes: ['网格大小', 'Cell size'],
   auto: ['自动', 'Auto'],
+  exportWhich: ['导出哪个图层', 'Layer to download'],
+  exportFormat: ['文件格式', 'File format'],
   search: ['搜索', 'Search'],
   searchPlaceholder: ['社区、街巷、服务站…', 'Community, street, service point…'],
   searchPlaceholderStaff: ['社区、街巷、服务站、工单编号、地址…', 'Community, street, service point, case number, address…'],

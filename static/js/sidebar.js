@@ -127,7 +127,9 @@ export function renderExport(el, app) {
     (app.catalog.find(l => l.name === n).links || []).some(k => k.rel === 'data'));
   const layerSel = select('export-layer', names.map(n => [n, title(app.catalog.find(l => l.name === n))]),
     names.includes('incidents') ? 'incidents' : names[0], () => {});
+  layerSel.setAttribute('aria-label', t('exportWhich'));
   const fmtSel = select('export-format', [['csv', 'CSV'], ['geojson', 'GeoJSON'], ['kml', 'KML']], 'csv', () => {});
+  fmtSel.setAttribute('aria-label', t('exportFormat'));
   const inView = h('input', { type: 'checkbox', id: 'export-view' });
   const msg = h('p', { class: 'export-msg small', role: 'status' });
   fill(el,
