@@ -62,6 +62,8 @@ const strings = {
   hotWindow: ['分析时段', 'Window'],
   hotRes: ['网格大小', 'Cell size'],
   auto: ['自动', 'Auto'],
+  inView: ['视野内的诉求', 'Incidents in view'],
+  firstN: ['显示最新的{n}条', 'Showing the newest {n}'],
   exportWhich: ['导出哪个图层', 'Layer to download'],
   exportFormat: ['文件格式', 'File format'],
   search: ['搜索', 'Search'],

@@ -19,6 +19,7 @@ import { intakeTool } from './intake.js';
 import { liveUpdates } from './live.js';
 import { mountImport } from './importer.js';
 import { renderTools } from './tools.js';
+import { renderInView } from './inview.js';
 import { legendFor } from './styles.js';
 
 /* global maplibregl */
@@ -199,6 +200,7 @@ async function boot() {
     renderFilters($('#filters'), app);
     renderExport($('#export'), app);
     renderTools($('#tools'), app);
+    renderInView($('#inview'), app);
     if (timebar) timebar.stop();
     timebar = renderTimebar($('#timebar'), app);
     const roleKey = { public: 'rolePublic', staff: 'roleStaff', admin: 'roleAdmin' }[role] || 'rolePublic';

@@ -163,3 +163,34 @@ describe('first render', () => {
     });
   }
 });
+
+describe('staff: incidents in view', () => {
+  test('lists the incidents in view, newest first; a click opens one', async t => {
+    if (!STAFF_TOKEN) { t.skip('no staff token'); return; }
+    const { page, errors, context } = await openPage(browser);
+    await context.addInitScript(tok => sessionStorage.setItem('minqing.token', tok), STAFF_TOKEN);
+    await page.goto(BASE + '/#t=30d&map=16.50/39.85750/116.28750');
+    await ready(page);
+    assert.equal(await page.getByLabel('导出哪个图层').count(), 1, 'the export selects are labelled');
+    await page.waitForFunction(() => document.querySelectorAll('#inview .inview-item').length > 0);
+    const shown = await page.locator('#inview .inview-item').count();
+    const title = await page.locator('#inview h2').textContent();
+    const n = Number(title.replace(/[^0-9]/g, ''));
+    assert.ok(n >= shown && shown > 0, `${title}: ${shown} listed`);
+    const first = await page.locator('#inview .inview-cat').first().textContent();
+    await page.locator('#inview .inview-item').first().focus();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.querySelector('#info').dataset.layer === 'incidents' && !document.querySelector('#info').hidden);
+    assert.match(await page.locator('#info').textContent(), new RegExp(first));
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  test('the public has no such list', async () => {
+    const { page, context } = await openPage(browser);
+    await page.goto(BASE + '/');
+    await ready(page);
+    assert.equal(await page.locator('#inview').isVisible(), false);
+    await context.close();
+  });
+});
