@@ -27,6 +27,7 @@ type exportOptions struct {
 	filter     string
 	properties string
 	headers    string
+	lang       string
 	where      multiFlag
 }
 
@@ -49,6 +50,7 @@ func runExport(ctx context.Context, env Env, args []string) error {
 	fs.StringVar(&o.filter, "filter", "", "a CQL2-text filter, e.g. \"category IN ('停电','漏水') AND satisfied = FALSE\"")
 	fs.StringVar(&o.properties, "properties", "", "only these properties, comma-separated (default: all the role may see)")
 	fs.StringVar(&o.headers, "headers", "", "CSV header row: zh (Chinese titles, default), en (English titles) or name (machine names)")
+	fs.StringVar(&o.lang, "lang", "", "language of the values: zh (是/否, 已关闭) or en; default: the headers' language for CSV, zh for KML, stored values for GeoJSON")
 	fs.Var(&o.where, "where", "an equality filter PROPERTY=VALUE[,VALUE…] (repeatable), e.g. --where status=resolved")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "Usage: minqing export --layer NAME [--format geojson|csv|kml] [filters] [-o FILE]\n\nExports a layer as the HTTP API's /export/{layer}.{format} does, with the same filters.\nCSV: UTF-8 with BOM; id, the properties, then lon,lat (point layers) or wkt.\n\nFlags:")
@@ -114,6 +116,9 @@ func (o exportOptions) selection(l *layers.Layer, role layers.Role, f export.For
 	}
 	if opts.Headers, err = selection.Headers(o.headers); err != nil {
 		return q, opts, flagError("--headers", err)
+	}
+	if opts.Lang, err = export.ParseLang(o.lang, f, opts.Headers); err != nil {
+		return q, opts, usageError{"--lang must be zh (values in Chinese: 是/否, 已关闭) or en (yes/no, Closed)"}
 	}
 	if q.BBox, err = selection.BBox(o.bbox); err != nil {
 		return q, opts, flagError("--bbox", err)

@@ -89,7 +89,7 @@ func (e *csvEncoder) Write(f *layers.Feature) error {
 	row := e.row[:0]
 	row = append(row, strconv.FormatInt(f.ID, 10))
 	for _, c := range e.o.Columns {
-		row = append(row, csvValue(c, f.Props[c.Name]))
+		row = append(row, e.o.value(c, f.Props[c.Name]))
 	}
 	prec := e.o.precision()
 	if e.points {
@@ -116,6 +116,22 @@ func (e *csvEncoder) End() error {
 }
 
 func (e *csvEncoder) Count() int64 { return e.n }
+
+// value formats one property for a spreadsheet in the export's language.
+func (o Options) value(c layers.Field, v any) string {
+	if o.Lang == LangRaw {
+		return csvValue(c, v)
+	}
+	switch x := v.(type) {
+	case bool:
+		return layers.BoolLabel(x, string(o.Lang))
+	case string:
+		if s, ok := layers.ValueLabel(c.Name, x, string(o.Lang)); ok {
+			return s
+		}
+	}
+	return csvValue(c, v)
+}
 
 // csvValue formats one property for a spreadsheet.
 func csvValue(c layers.Field, v any) string {

@@ -30,6 +30,39 @@ func ParseHeaders(s string) (Headers, error) {
 	return "", fmt.Errorf("export: headers %q: use zh, en or name", s)
 }
 
+// Lang is the language of the values of an export: "" writes stored values
+// as they are (true, closed: for scripts and GeoJSON); zh and en write
+// booleans as 是/否 or yes/no and vocabulary codes as their names
+// (closed → 已关闭 or Closed, layers.ValueLabel), as the web map shows them.
+type Lang string
+
+// The value languages.
+const (
+	LangRaw Lang = ""
+	LangZH  Lang = "zh"
+	LangEN  Lang = "en"
+)
+
+// ParseLang reads the lang parameter of an export: "zh" or "en"; "" gives
+// the default, the language of the CSV headers (zh, en, or raw values
+// for machine names). GeoJSON, for programs, keeps stored values unless
+// lang is given.
+func ParseLang(s string, f Format, h Headers) (Lang, error) {
+	switch Lang(s) {
+	case LangZH, LangEN:
+		return Lang(s), nil
+	case "":
+		switch {
+		case f == GeoJSON || h == HeadersName:
+			return LangRaw, nil
+		case f == CSV && h == HeadersEN:
+			return LangEN, nil
+		}
+		return LangZH, nil
+	}
+	return "", fmt.Errorf("export: lang %q: use zh or en", s)
+}
+
 // Options tune an export.
 type Options struct {
 	// Layer is the layer exported.
@@ -39,6 +72,8 @@ type Options struct {
 	Columns []layers.Field
 	// Headers chooses the CSV header row ("" is HeadersZH).
 	Headers Headers
+	// Lang is the language of the values (LangRaw: as stored).
+	Lang Lang
 	// Precision is the number of decimals of coordinates; 0 means
 	// geojson.DefaultPrecision (7).
 	Precision int

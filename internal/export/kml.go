@@ -59,7 +59,7 @@ func (e *kmlEncoder) Write(f *layers.Feature) error {
 	}
 	data := make([]kml.Element, 0, len(e.o.Columns))
 	for _, c := range e.o.Columns {
-		data = append(data, kml.Data(c.Name, kml.DisplayName(firstOf(c.TitleZH, c.Name)), kml.Value(text(c, f.Props[c.Name]))))
+		data = append(data, kml.Data(c.Name, kml.DisplayName(firstOf(c.TitleZH, c.Name)), kml.Value(e.text(c, f.Props[c.Name]))))
 	}
 	children = append(children, kml.ExtendedData(data...))
 	if g != nil {
@@ -70,11 +70,16 @@ func (e *kmlEncoder) Write(f *layers.Feature) error {
 		children = append(children, ge)
 	}
 	e.n++
+	// One Placemark per line: a diff or grep of an export stays readable.
+	if err := e.enc.Flush(); err != nil {
+		return err
+	}
+	e.bw.WriteByte('\n')
 	return e.enc.Encode(&placemark{id: e.o.Layer.Name + "." + strconv.FormatInt(f.ID, 10), children: children})
 }
 
 func (e *kmlEncoder) End() error {
-	if _, err := e.bw.WriteString("</Document></kml>\n"); err != nil {
+	if _, err := e.bw.WriteString("\n</Document></kml>\n"); err != nil {
 		return err
 	}
 	return e.bw.Flush()
@@ -98,7 +103,7 @@ func (e *kmlEncoder) label(f *layers.Feature) string {
 	l := e.o.Layer
 	if l.LabelField != "" && e.visible(l.LabelField) {
 		if c, ok := l.Field(l.LabelField); ok {
-			if s := text(c, f.Props[l.LabelField]); s != "" {
+			if s := e.text(c, f.Props[l.LabelField]); s != "" {
 				return s
 			}
 		}
@@ -112,7 +117,7 @@ func (e *kmlEncoder) describe(f *layers.Feature) string {
 	b := &e.desc
 	b.Reset()
 	for _, c := range e.o.Columns {
-		s := text(c, f.Props[c.Name])
+		s := e.text(c, f.Props[c.Name])
 		if s == "" {
 			continue
 		}
@@ -127,11 +132,14 @@ func (e *kmlEncoder) describe(f *layers.Feature) string {
 }
 
 // text formats a property for KML: like CSV, without the formula guard.
-func text(c layers.Field, v any) string {
+func (e *kmlEncoder) text(c layers.Field, v any) string {
 	if s, ok := v.(string); ok {
+		if l, ok := layers.ValueLabel(c.Name, s, string(e.o.Lang)); ok && e.o.Lang != LangRaw {
+			return l
+		}
 		return s
 	}
-	return csvValue(c, v)
+	return e.o.value(c, v)
 }
 
 // placemark is a kml Placemark with an id attribute.

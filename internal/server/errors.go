@@ -5,6 +5,8 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"strconv"
+	"strings"
 	"syscall"
 
 	"github.com/labstack/echo/v4"
@@ -41,8 +43,57 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if status == http.StatusServiceUnavailable {
 		c.Response().Header().Set("Retry-After", retryAfter)
 	}
+	if status == http.StatusNotFound && prefersHTML(c.Request().Header.Get("Accept")) {
+		// A person typed or followed a wrong address: a page, not JSON.
+		c.Response().Header().Set("Vary", "Accept")
+		_ = c.HTML(status, notFoundPage)
+		return
+	}
 	_ = c.JSON(status, body) // for HEAD, headAsGet drops the body
 
+}
+
+// notFoundPage is the 404 a browser gets: in both languages, with a way
+// back to the map. API clients (any Accept not preferring HTML) get JSON.
+const notFoundPage = `<!doctype html>
+<html lang="zh-CN">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>找不到这个页面 · Page not found</title><link rel="stylesheet" href="/static/style.css"></head>
+<body class="not-found"><main>
+<h1>找不到这个页面</h1>
+<p>地址可能输错了，或者这个页面已经不在了。</p>
+<p><a href="/">返回丰台街道民情图</a></p>
+<h2 lang="en">Page not found</h2>
+<p lang="en">The address may be mistyped, or the page is gone. <a href="/">Back to the map</a>.</p>
+</main></body>
+</html>
+`
+
+// prefersHTML reports whether an Accept header ranks text/html above
+// application/json (a browser's navigation does; fetch, curl and API
+// clients do not).
+func prefersHTML(accept string) bool {
+	html, json := -1.0, -1.0
+	for _, part := range strings.Split(accept, ",") {
+		fields := strings.Split(part, ";")
+		mt := strings.ToLower(strings.TrimSpace(fields[0]))
+		q := 1.0
+		for _, p := range fields[1:] {
+			k, v, ok := strings.Cut(strings.TrimSpace(p), "=")
+			if ok && strings.EqualFold(strings.TrimSpace(k), "q") {
+				if f, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil {
+					q = f
+				}
+			}
+		}
+		switch mt {
+		case "text/html", "application/xhtml+xml":
+			html = max(html, q)
+		case "application/json", "application/geo+json", "application/problem+json":
+			json = max(json, q)
+		}
+	}
+	return html > 0 && html > json
 }
 
 // clientGone reports whether err is the client closing its connection

@@ -52,9 +52,35 @@ export class APIError extends Error {
   }
 }
 
+/**
+ * Tells the page whether the server answered: a "minqing:net" event on
+ * window with detail {ok, status} (status 0: no answer at all), so a
+ * banner can say the server is unreachable and go once it answers again.
+ */
+export function reportNet(ok, status = 0) {
+  window.dispatchEvent(new CustomEvent('minqing:net', { detail: { ok, status } }));
+}
+
+/** fetch, turning "Failed to fetch" into an error a person understands. */
+async function send(u, init) {
+  try {
+    const res = await fetch(u, init);
+    reportNet(res.status < 500, res.status);
+    return res;
+  } catch (e) {
+    if (e.name === 'AbortError') throw e;
+    reportNet(false, 0);
+    const err = new APIError(0, { message: (document.documentElement.lang || '').startsWith('en')
+      ? 'The server cannot be reached; check the connection and try again.'
+      : '无法连接服务器，请检查网络后重试。' });
+    err.cause = e;
+    throw err;
+  }
+}
+
 /** GETs JSON from the server with the token; throws APIError on 4xx/5xx. */
 export async function getJSON(path, params, { signal, token: t } = {}) {
-  const res = await fetch(url(path, params), { headers: headers(t === undefined ? token : t), signal });
+  const res = await send(url(path, params), { headers: headers(t === undefined ? token : t), signal });
   if (!res.ok) {
     let body = null;
     try { body = await res.json(); } catch { /* not JSON */ }
@@ -75,20 +101,34 @@ export function transformRequest(reqURL) {
 }
 
 /**
+ * The file name of a Content-Disposition header: the RFC 5987 filename*
+ * (UTF-8, e.g. 诉求-20261201.csv) when there is one, wherever it stands,
+ * else the plain filename (the ASCII fallback), else ''.
+ */
+export function dispositionName(cd) {
+  const star = /(?:^|;)\s*filename\*\s*=\s*([^']*)'[^']*'([^;]+)/i.exec(cd);
+  if (star) {
+    try {
+      return decodeURIComponent(star[2].trim());
+    } catch { /* a malformed escape: fall back to the plain name */ }
+  }
+  const plain = /(?:^|;)\s*filename\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;]+))/i.exec(cd);
+  return plain ? (plain[1] !== undefined ? plain[1].replace(/\\(.)/g, '$1') : plain[2].trim()) : '';
+}
+
+/**
  * Downloads path as a file: fetched with the token, then saved under the
  * server's Content-Disposition filename (or fallback).
  */
 export async function download(path, params, fallback) {
-  const res = await fetch(url(path, params), { headers: headers() });
+  const res = await send(url(path, params), { headers: headers() });
   if (!res.ok) {
     let body = null;
     try { body = await res.json(); } catch { /* not JSON */ }
     throw new APIError(res.status, body);
   }
   const blob = await res.blob();
-  const cd = res.headers.get('Content-Disposition') || '';
-  const m = /filename\*=UTF-8''([^;]+)|filename="?([^";]+)"?/i.exec(cd);
-  const name = m ? decodeURIComponent(m[1] || m[2]) : fallback;
+  const name = dispositionName(res.headers.get('Content-Disposition') || '') || fallback;
   const a = document.createElement('a');
   a.href = URL.createObjectURL(blob);
   a.download = name;

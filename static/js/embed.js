@@ -9,6 +9,7 @@ import * as api from './api.js';
 import * as i18n from './i18n.js';
 import { t, title, formatValue } from './i18n.js';
 import { datetime } from './timewin.js';
+import { hotRes } from './state.js';
 import { MapView } from './mapview.js';
 import { communityLabels } from './labels.js';
 import { hotspotHover } from './hover.js';
@@ -48,7 +49,7 @@ async function boot() {
   const mapview = new MapView(document.querySelector('#map'), {
     config, catalog, patches, labels, embed: true,
     incidentParams: { datetime: dt || datetime(agg ? '12m' : 'today'), ...filters },
-    hotspotParams: { datetime: dt || datetime(layersResp.role === 'public' ? '12m' : '30d'), category: filters.category, res: layersResp.role === 'public' ? '' : q.get('res') || '' },
+    hotspotParams: { datetime: dt || datetime(layersResp.role === 'public' ? '12m' : '30d'), category: filters.category, res: layersResp.role === 'public' ? '' : hotRes(q.get('res')) },
   });
   const map = mapview.map;
   hotspotHover(map, mapview, config);

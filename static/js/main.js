@@ -8,7 +8,7 @@ import * as i18n from './i18n.js';
 import { t } from './i18n.js';
 import * as urlState from './state.js';
 import { datetime, publicWindow } from './timewin.js';
-import { MapView } from './mapview.js';
+import { MapView, draw } from './mapview.js';
 import { communityLabels } from './labels.js';
 import { InfoPanel } from './panels.js';
 import { renderLayers, renderFilters, renderExport } from './sidebar.js';
@@ -18,6 +18,9 @@ import { h, fill } from './dom.js';
 import { intakeTool } from './intake.js';
 import { liveUpdates } from './live.js';
 import { mountImport } from './importer.js';
+import { renderTools } from './tools.js';
+import { renderInView } from './inview.js';
+import { legendFor } from './styles.js';
 
 /* global maplibregl */
 
@@ -68,6 +71,44 @@ function fitPublic(st) {
   st.win = publicWindow(st.win);
   st.status = [];
   if (st.category) st.source = '';
+}
+
+/**
+ * The notes over the map: a banner while the server or its tiles fail
+ * (MapLibre error events, fetches that get no answer or a 5xx), gone once
+ * they answer again; "0 条" when the window has no incident in view; and a
+ * note when no hot-spot cell is significant at the chosen cell size.
+ */
+function mapNotes(map, mapview) {
+  const banner = $('#net-error');
+  const empty = $('#win-empty');
+  const hotNone = $('#hot-none');
+  const failing = new Set(); // 'api', 'tiles'
+  const show = () => {
+    banner.hidden = !failing.size;
+    banner.textContent = failing.size ? t('netError') : '';
+  };
+  const fail = what => { failing.add(what); show(); };
+  const ok = what => { if (failing.delete(what)) show(); };
+  window.addEventListener('minqing:net', e => (e.detail.ok ? ok('api') : fail('api')));
+  map.on('error', e => {
+    const status = e.error && e.error.status;
+    // A 4xx of a tile is a bad link, not an outage; aborted tiles are not errors.
+    if (status && status < 500) return;
+    if (e.error && e.error.name === 'AbortError') return;
+    fail('tiles');
+  });
+  map.on('data', e => { if (e.dataType === 'source' && e.tile && e.tile.state === 'loaded') ok('tiles'); });
+  const update = () => {
+    const n = mapview.incidentCount();
+    empty.hidden = n !== 0 || failing.size > 0;
+    empty.textContent = n === 0 ? t('emptyWindow') : '';
+    const hc = mapview.hotspotCells();
+    hotNone.hidden = !(hc && hc.cells > 0 && hc.significant === 0);
+    hotNone.textContent = t('hotNone');
+  };
+  map.on('idle', update);
+  return { update, failing };
 }
 
 async function boot() {
@@ -125,8 +166,30 @@ async function boot() {
       if (name === 'incidents') Object.assign(params, incidentParams(st));
       if (inView) params.bbox = map.getBounds().toArray().flat().map(v => v.toFixed(6)).join(',');
       if (format === 'csv') params.headers = i18n.lang() === 'en' ? 'en' : 'zh';
+      // Values in the language of the headers: 已关闭/是 or Closed/yes.
+      if (format !== 'geojson') params.lang = i18n.lang() === 'en' ? 'en' : 'zh';
       await api.download(`/export/${encodeURIComponent(l.name)}.${format}`, params, `${l.name}.${format}`);
     },
+  };
+
+  app.show = (layer, f) => {
+    const l = catalog.find(x => x.name === layer);
+    const key = l && l.label_field && (layer === 'communities' || layer === 'streets') ? f.properties[l.label_field] : null;
+    st.sel = key ? { layer, key } : null;
+    writeHash();
+    document.body.classList.remove('side-open');
+    app.lastPanel = panel.show(layer, f, panelCtx());
+  };
+  app.windowLabel = () => windowLabel(st);
+  app.flushHash = () => {
+    const visible = catalog.filter(l => mapview.visible[l.name]).map(l => l.name);
+    st.layers = visible.length === catalog.length ? null : new Set(visible);
+    history.replaceState(null, '', urlState.format(st) || location.pathname + location.search);
+  };
+  app.legend = () => {
+    const tr = { t, title: name => i18n.title(catalog.find(l => l.name === name)), status: i18n.statusName,
+      field: () => '' };
+    return draw(catalog).filter(n => mapview.visible[n]).flatMap(n => legendFor(n, ctx, tr).map(e => ({ ...e, text: e.text })));
   };
 
   let timebar = null;
@@ -136,6 +199,8 @@ async function boot() {
     renderLayers($('#layers'), app);
     renderFilters($('#filters'), app);
     renderExport($('#export'), app);
+    renderTools($('#tools'), app);
+    renderInView($('#inview'), app);
     if (timebar) timebar.stop();
     timebar = renderTimebar($('#timebar'), app);
     const roleKey = { public: 'rolePublic', staff: 'roleStaff', admin: 'roleAdmin' }[role] || 'rolePublic';
@@ -185,7 +250,21 @@ async function boot() {
     }
   });
 
-  $('#side-toggle').addEventListener('click', () => document.body.classList.toggle('side-open'));
+  // The drawer (narrow screens): ☰ opens and closes it; a tap on the map
+  // closes it, and on a phone a tap on nothing closes the bottom sheet too.
+  const sideToggle = $('#side-toggle');
+  const setSide = open => {
+    document.body.classList.toggle('side-open', open);
+    sideToggle.setAttribute('aria-expanded', String(open));
+  };
+  setSide(false);
+  sideToggle.setAttribute('aria-controls', 'side');
+  sideToggle.addEventListener('click', () => setSide(!document.body.classList.contains('side-open')));
+  const narrow = window.matchMedia('(max-width: 820px)');
+
+  // The canvas follows its box on every layout change (the header wrapping
+  // on a phone, the drawer, the window), not only on window resizes.
+  if (window.ResizeObserver) new ResizeObserver(() => map.resize()).observe($('#map'));
 
   map.on('moveend', () => {
     const c = map.getCenter();
@@ -197,8 +276,12 @@ async function boot() {
   app.live = liveUpdates(['incidents'], () => { app.liveChanges = (app.liveChanges || 0) + 1; app.filtersChanged(); });
   map.on('click', e => {
     if (app.picking) return;
+    if (document.body.classList.contains('side-open')) { setSide(false); return; }
     const hits = map.queryRenderedFeatures(e.point, { layers: mapview.clickable() });
-    if (!hits.length) return;
+    if (!hits.length) {
+      if (narrow.matches && !$('#info').hidden) { panel.close(); st.sel = null; writeHash(); }
+      return;
+    }
     const f = hits[0];
     const layer = f.layer.id.split(':')[0];
     const l = catalog.find(x => x.name === layer);
@@ -212,6 +295,7 @@ async function boot() {
     map.getCanvas().style.cursor = ids.length && map.queryRenderedFeatures(e.point, { layers: ids }).length ? 'pointer' : '';
   });
   hotspotHover(map, mapview, config);
+  app.notes = mapNotes(map, mapview);
 
   const ready = new Promise(resolve => {
     map.once('load', () => {

@@ -46,6 +46,8 @@ export class MapView {
       localIdeographFontFamily: 'PingFang SC, Microsoft YaHei, Noto Sans CJK SC, sans-serif',
       maxZoom: 19, minZoom: 9, hash: false, dragRotate: false, pitchWithRotate: false,
       fadeDuration: 0,
+      // Keeps the last frame readable, for the PNG of the view (tools.js).
+      canvasContextAttributes: { preserveDrawingBuffer: true },
     };
     if (opts.view) {
       mapOpts.center = [opts.view.lon, opts.view.lat];
@@ -157,6 +159,28 @@ export class MapView {
       }
     }
     return out;
+  }
+
+  /**
+   * The incidents (points, or cells with a count) loaded for the view, or
+   * null while the layer is hidden or loading.
+   */
+  incidentCount() {
+    if (!this.visible.incidents || !this.map.getSource('incidents') || !this.map.isSourceLoaded('incidents')) return null;
+    const b = this.map.getBounds();
+    return this.map.querySourceFeatures('incidents', { sourceLayer: 'incidents' })
+      .filter(f => f.geometry.type !== 'Point' || b.contains(f.geometry.coordinates)).length;
+  }
+
+  /**
+   * The hot-spot cells loaded for the view: {cells, significant} (cells
+   * whose class is not "not-significant"), or null while the overlay is
+   * hidden or still loading.
+   */
+  hotspotCells() {
+    if (!this.visible.hotspots || !this.map.getSource('hotspots') || !this.map.isSourceLoaded('hotspots')) return null;
+    const fs = this.map.querySourceFeatures('hotspots', { sourceLayer: 'hotspots' });
+    return { cells: fs.length, significant: fs.filter(f => f.properties.class && f.properties.class !== 'not-significant').length };
   }
 
   /** Number of rendered features of a catalog layer in the view (for tests). */

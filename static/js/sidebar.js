@@ -6,11 +6,14 @@ import { h, fill, swatch } from './dom.js';
 import { t, title, statusName } from './i18n.js';
 import { legendFor } from './styles.js';
 import { draw } from './mapview.js';
+import { HOT_RES } from './state.js';
+
+// The mean area of an H3 cell at each resolution, for the cell-size choice.
+const RES_AREA = { 7: '5 km²', 8: '0.7 km²', 9: '0.1 km²', 10: '0.015 km²', 11: '0.002 km²' };
 
 const HOT_WINDOWS = ['7d', '30d', '90d', '365d'];
 const PUBLIC_HOT_WINDOWS = ['12m', 'all'];
 const WINDOW_KEYS = { '7d': 'd7', '30d': 'd30', '90d': 'd90', '365d': 'd365', '12m': 'm12', all: 'all' };
-const HOT_RES = ['', '8', '9', '10'];
 
 function enumOf(catalog, layer, field) {
   const l = catalog.find(x => x.name === layer);
@@ -72,8 +75,10 @@ function hotspotControls(app) {
         v => { hot.win = v; app.hotChanged(); })),
     h('label', {}, h('span', {}, t('category')),
       select('hot-category', [['', t('all')], ...cats.map(c => [c, c])], hot.category, v => { hot.category = v; app.hotChanged(); })),
-    app.role === 'public' ? null : h('label', {}, h('span', {}, t('hotRes')),
-      select('hot-res', HOT_RES.map(r => [r, r ? 'H3 ' + r : t('auto')]), hot.res, v => { hot.res = v; app.hotChanged(); })));
+    app.role === 'public'
+      ? h('p', { class: 'small muted', id: 'hot-res-fixed' }, t('hotResFixed'))
+      : h('label', {}, h('span', {}, t('hotRes')),
+        select('hot-res', HOT_RES.map(r => [r, `H3 ${r} (≈${RES_AREA[r]})`]), hot.res, v => { hot.res = v; app.hotChanged(); })));
 }
 
 /** Renders the incident filters: category, status, source. */
@@ -122,7 +127,9 @@ export function renderExport(el, app) {
     (app.catalog.find(l => l.name === n).links || []).some(k => k.rel === 'data'));
   const layerSel = select('export-layer', names.map(n => [n, title(app.catalog.find(l => l.name === n))]),
     names.includes('incidents') ? 'incidents' : names[0], () => {});
+  layerSel.setAttribute('aria-label', t('exportWhich'));
   const fmtSel = select('export-format', [['csv', 'CSV'], ['geojson', 'GeoJSON'], ['kml', 'KML']], 'csv', () => {});
+  fmtSel.setAttribute('aria-label', t('exportFormat'));
   const inView = h('input', { type: 'checkbox', id: 'export-view' });
   const msg = h('p', { class: 'export-msg small', role: 'status' });
   fill(el,

@@ -8,6 +8,18 @@
 
 import { validWindow } from './timewin.js';
 
+/**
+ * The hot-spot cell sizes staff may choose (H3 resolutions). The overlay
+ * uses one size at every zoom, 9 (about 0.1 km², street-wide) unless the
+ * link says otherwise, so the same link shows the same hot spots on a
+ * phone and on a desktop; the public always gets 9.
+ */
+export const HOT_RES = ['7', '8', '9', '10', '11'];
+export const DEFAULT_HOT_RES = '9';
+
+/** A hot-spot resolution from a link: one of HOT_RES, else the default. */
+export function hotRes(v) { return HOT_RES.includes(v) ? v : DEFAULT_HOT_RES; }
+
 /** A fresh state with the defaults; layers null means "every layer". */
 export function defaults() {
   return {
@@ -16,7 +28,7 @@ export function defaults() {
     opacity: {}, // name → 0..1, when not 1
     win: 'today', from: '', to: '',
     category: '', status: [], source: '',
-    hot: { win: '30d', from: '', to: '', category: '', res: '' },
+    hot: { win: '30d', from: '', to: '', category: '', res: DEFAULT_HOT_RES },
     sel: null, // {layer, key}
     lang: 'zh',
   };
@@ -46,7 +58,7 @@ export function parse(hash) {
   s.hot.from = p.get('hfrom') || '';
   s.hot.to = p.get('hto') || '';
   s.hot.category = p.get('hc') || '';
-  s.hot.res = p.get('hr') || '';
+  s.hot.res = hotRes(p.get('hr'));
   const sel = p.get('sel');
   if (sel && sel.includes(':')) {
     const i = sel.indexOf(':');
@@ -72,7 +84,7 @@ export function format(s) {
   if (s.hot.win !== d.hot.win) p.set('hw', s.hot.win);
   if (s.hot.win === 'custom') { if (s.hot.from) p.set('hfrom', s.hot.from); if (s.hot.to) p.set('hto', s.hot.to); }
   if (s.hot.category) p.set('hc', s.hot.category);
-  if (s.hot.res) p.set('hr', s.hot.res);
+  if (s.hot.res && s.hot.res !== d.hot.res) p.set('hr', s.hot.res);
   if (s.sel) p.set('sel', `${s.sel.layer}:${s.sel.key}`);
   if (s.lang !== 'zh') p.set('lang', s.lang);
   const q = p.toString().replaceAll('%2C', ',').replaceAll('%2F', '/').replaceAll('%3A', ':');
