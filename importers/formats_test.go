@@ -42,13 +42,7 @@ func within1mm(t *testing.T, what string, got, want orb.Point) {
 // fails under CI=true when cs2cs is missing and skips the test otherwise.
 func cs2cs(t *testing.T, epsg int, pts []orb.Point) []orb.Point {
 	t.Helper()
-	bin, err := exec.LookPath("cs2cs")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("cs2cs (apt-get install proj-bin) is needed to check the Gauss–Krüger conversion")
-		}
-		t.Skip("cs2cs is not installed (apt-get install proj-bin)")
-	}
+	bin := importers.NeedTool(t, "cs2cs")
 	var in bytes.Buffer
 	for _, p := range pts { // EPSG axis order: northing, easting
 		fmt.Fprintf(&in, "%.6f %.6f\n", p[1], p[0])
