@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	"minqing/layers"
@@ -18,11 +17,7 @@ func (s *Store) PutRecords(ctx context.Context, records map[int64][]lifecycle.Ev
 	if len(records) == 0 {
 		return nil
 	}
-	ids := make([]int64, 0, len(records))
-	for id := range records {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
+	ids := lifecycle.RecordIDs(records)
 	tx, err := s.wdb.BeginTx(ctx, nil)
 	if err != nil {
 		return wrap("put records", err)
@@ -57,10 +52,7 @@ func (s *Store) PutRecords(ctx context.Context, records map[int64][]lifecycle.Ev
 			return wrap("put records", err)
 		}
 		events := records[id]
-		for i := range events {
-			events[i] = lifecycle.Prepare(events[i])
-		}
-		st, err := lifecycle.Replay(rt.(time.Time), events)
+		st, err := lifecycle.PrepareRecord(rt.(time.Time), events)
 		if err != nil {
 			return fmt.Errorf("gpkg: put records: incident %d: %w", id, err)
 		}

@@ -2,6 +2,7 @@ package lifecycle
 
 import (
 	"context"
+	"slices"
 	"time"
 )
 
@@ -54,4 +55,25 @@ type Backfiller interface {
 	// their replay, all in one transaction: if any record does not replay
 	// (a *ConflictError or *InvalidError, wrapped), nothing is written.
 	PutRecords(ctx context.Context, records map[int64][]Event) error
+}
+
+// RecordIDs returns the incident ids of records in ascending order: the
+// order PutRecords locks and writes them in, on both stores.
+func RecordIDs(records map[int64][]Event) []int64 {
+	ids := make([]int64, 0, len(records))
+	for id := range records {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+// PrepareRecord readies a whole record for storing (each event through
+// Prepare, in place) and returns the state its replay from receivedAt gives:
+// what PutRecords writes to the incident.
+func PrepareRecord(receivedAt time.Time, events []Event) (State, error) {
+	for i := range events {
+		events[i] = Prepare(events[i])
+	}
+	return Replay(receivedAt, events)
 }

@@ -3,7 +3,6 @@ package postgis
 import (
 	"context"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -17,11 +16,7 @@ func (s *Store) PutRecords(ctx context.Context, records map[int64][]lifecycle.Ev
 	if len(records) == 0 {
 		return nil
 	}
-	ids := make([]int64, 0, len(records))
-	for id := range records {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
+	ids := lifecycle.RecordIDs(records)
 	tx, err := s.pool.Begin(ctx)
 	if err != nil {
 		return wrap("put records", err)
@@ -45,10 +40,7 @@ func (s *Store) PutRecords(ctx context.Context, records map[int64][]lifecycle.Ev
 			return fmt.Errorf("postgis: put records: no incident %d", id)
 		}
 		events := records[id]
-		for i := range events {
-			events[i] = lifecycle.Prepare(events[i])
-		}
-		st, err := lifecycle.Replay(rt, events)
+		st, err := lifecycle.PrepareRecord(rt, events)
 		if err != nil {
 			return fmt.Errorf("postgis: put records: incident %d: %w", id, err)
 		}
