@@ -123,7 +123,7 @@ func toOpen311(f *layers.Feature, role layers.Role) open311Request {
 // published table (docs/privacy.md). Ids are sequential, so even a lookup
 // by id would list them all. Submitting stays public.
 func (s *Server) open311MayRead(role layers.Role) error {
-	if role >= layers.Staff || s.publicPoints() {
+	if !s.incidentsHidden(role) {
 		return nil
 	}
 	return open311Fail(http.StatusForbidden, "looking up service requests needs an api_key: this office publishes incidents only as monthly counts per grid cell (keep your service_request_id and quote it when you call 12345)")

@@ -29,11 +29,17 @@ func CheckPublicIncidents(v string) error {
 // publicPoints reports whether the server publishes incidents' points.
 func (s *Server) publicPoints() bool { return s.cfg.PublicIncidents == PublicPoints }
 
+// incidentsHidden reports whether role is kept from anything counted from
+// raw incidents outside the published table (their features, the rates,
+// Open311 look-ups): a public caller, unless the server publishes points.
+func (s *Server) incidentsHidden(role layers.Role) bool {
+	return !role.Can(layers.Staff) && !s.publicPoints()
+}
+
 // rawHidden reports whether the raw features of layer l are withheld from
-// role: the incidents, for a public caller, unless the server publishes
-// points.
+// role: the incidents, when incidentsHidden.
 func (s *Server) rawHidden(l *layers.Layer, role layers.Role) bool {
-	return l.Name == hotspot.IncidentsLayer && !role.Can(layers.Staff) && !s.publicPoints()
+	return l.Name == hotspot.IncidentsLayer && s.incidentsHidden(role)
 }
 
 // rawLayer is catalog.Get that also withholds the layers whose raw features

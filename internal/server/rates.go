@@ -72,7 +72,7 @@ func (s *Server) getRates(c echo.Context) error {
 	if err := selection.Check(q, nil, layers.Public, "by", "datetime", "category", "f"); err != nil {
 		return err
 	}
-	if roleOf(c) < layers.Staff && !s.publicPoints() {
+	if s.incidentsHidden(roleOf(c)) {
 		// A group's rates over any window are counted from the raw incidents,
 		// outside the published table: differencing two windows, or a
 		// community's rates against the cells inside it, could undo the
