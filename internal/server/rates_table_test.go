@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -13,6 +14,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"minqing/internal/rates"
+	"minqing/layers"
 )
 
 // rateTableRows are two ranked groups and one without a score.
@@ -156,6 +158,34 @@ func TestRateFormat(t *testing.T) {
 		}
 		if err != nil || format != tc.format || lang != tc.lang {
 			t.Errorf("%s: %s %s %v, want %s %s", tc.target, format, lang, err, tc.format, tc.lang)
+		}
+	}
+}
+
+// TestRatesTableHostile: the table downloads and the Open311 XML answer a
+// store that is gone with 503 (Open311 in its own XML error format), and
+// refuse repeated or too many parameters with 400.
+func TestRatesTableHostile(t *testing.T) {
+	inner := newEmbedded(t)
+	seedAreas(t, inner)
+	src := &faultySource{Source: inner}
+	s := New(Config{MinCount: 3}, src, layers.Fengtai(), quietLog())
+	staff := token(t, inner, layers.Staff)
+	src.err = fmt.Errorf("%w: the database went away", layers.ErrUnavailable)
+	for _, target := range []string{"/rates.xlsx", "/rates.csv?lang=en", "/rates?f=xlsx&by=unit"} {
+		if rec := get(t, s, target, staff); rec.Code != http.StatusServiceUnavailable {
+			t.Errorf("%s with the store gone: %d %s, want 503", target, rec.Code, rec.Body)
+		}
+	}
+	rec := get(t, s, "/open311/v2/requests.xml?api_key="+url.QueryEscape(staff), "")
+	if rec.Code != http.StatusServiceUnavailable || !strings.Contains(rec.Body.String(), "<errors>") || !strings.Contains(rec.Body.String(), "<code>503</code>") {
+		t.Errorf("open311 XML with the store gone: %d %s", rec.Code, rec.Body)
+	}
+	src.err = nil
+	many := "/rates.xlsx?" + strings.Repeat("category=漏水&", 300)
+	for _, target := range []string{"/rates.xlsx?lang=en&lang=zh", "/rates.csv?f=csv&f=xlsx", many} {
+		if rec := get(t, s, target, staff); rec.Code != http.StatusBadRequest {
+			t.Errorf("%.60s…: %d, want 400", target, rec.Code)
 		}
 	}
 }
