@@ -30,8 +30,9 @@ type Weights struct {
 	Satisfaction float64 `json:"satisfaction"`
 }
 
-// DefaultWeights are 20 % / 40 % / 40 %, the weights of Beijing's 接诉即办
-// assessment of 2019 for 响应率 / 解决率 / 满意率.
+// DefaultWeights are 20 % / 40 % / 40 % for 响应率 / 解决率 / 满意率: our
+// choice, not a published Beijing weighting (none was found; see README
+// "The three rates" for why these).
 func DefaultWeights() Weights { return Weights{Response: 0.2, Resolution: 0.4, Satisfaction: 0.4} }
 
 // Valid reports whether the weights are non-negative with a positive sum.

@@ -14,7 +14,7 @@ func singleValued() []string {
 	return []string{
 		"bbox", "bbox-crs", "datetime", "limit", "cursor", "filter", "filter-lang", "filter-crs",
 		"properties", "f", "token", "res", "k", "steps", "fdr", "series", "headers",
-		"format", "crs", "encoding", "mode", "dry_run", "skip_invalid", "repair", "v",
+		"format", "crs", "encoding", "mode", "dry_run", "skip_invalid", "repair", "v", "overdue", "lang",
 	}
 }
 

@@ -30,23 +30,23 @@ const (
 // description, unit or minute: see README "Open311"); staff (api_key or a
 // bearer token) get the rest.
 type open311Request struct {
-	ServiceRequestID  string   `json:"service_request_id"`
-	Status            string   `json:"status"` // open or closed
-	ServiceCode       string   `json:"service_code"`
-	ServiceName       string   `json:"service_name"`
-	RequestedDatetime string   `json:"requested_datetime"`
-	UpdatedDatetime   string   `json:"updated_datetime,omitempty"`
-	ExpectedDatetime  string   `json:"expected_datetime,omitempty"`
-	Description       string   `json:"description,omitempty"`
-	AgencyResponsible string   `json:"agency_responsible,omitempty"`
-	StatusNotes       string   `json:"status_notes,omitempty"`
-	AddressString     string   `json:"address,omitempty"`
-	Lat               *float64 `json:"lat,omitempty"`
-	Long              *float64 `json:"long,omitempty"`
+	ServiceRequestID  string   `json:"service_request_id" xml:"service_request_id"`
+	Status            string   `json:"status" xml:"status"` // open or closed
+	ServiceCode       string   `json:"service_code" xml:"service_code"`
+	ServiceName       string   `json:"service_name" xml:"service_name"`
+	RequestedDatetime string   `json:"requested_datetime" xml:"requested_datetime"`
+	UpdatedDatetime   string   `json:"updated_datetime,omitempty" xml:"updated_datetime,omitempty"`
+	ExpectedDatetime  string   `json:"expected_datetime,omitempty" xml:"expected_datetime,omitempty"`
+	Description       string   `json:"description,omitempty" xml:"description,omitempty"`
+	AgencyResponsible string   `json:"agency_responsible,omitempty" xml:"agency_responsible,omitempty"`
+	StatusNotes       string   `json:"status_notes,omitempty" xml:"status_notes,omitempty"`
+	AddressString     string   `json:"address,omitempty" xml:"address,omitempty"`
+	Lat               *float64 `json:"lat,omitempty" xml:"lat,omitempty"`
+	Long              *float64 `json:"long,omitempty" xml:"long,omitempty"`
 	// Extensions, staff only.
-	WorkOrder string `json:"work_order,omitempty"`
-	Source    string `json:"source,omitempty"`
-	Community string `json:"community,omitempty"`
+	WorkOrder string `json:"work_order,omitempty" xml:"work_order,omitempty"`
+	Source    string `json:"source,omitempty" xml:"source,omitempty"`
+	Community string `json:"community,omitempty" xml:"community,omitempty"`
 }
 
 // open311Role is the caller's role for Open311: the bearer token's, or the
@@ -131,7 +131,7 @@ func (s *Server) open311MayRead(role layers.Role) error {
 
 // open311Request answers requests/{id}.json: a list of one request.
 func (s *Server) open311Request(c echo.Context) error {
-	name, err := jsonFile(c)
+	name, err := open311File(c)
 	if err != nil {
 		return err
 	}
@@ -154,7 +154,7 @@ func (s *Server) open311Request(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, []open311Request{toOpen311(f, role)})
+	return open311Send(c, http.StatusOK, []open311Request{toOpen311(f, role)})
 }
 
 // open311Requests answers GET requests.json with the standard filters:
@@ -196,7 +196,7 @@ func (s *Server) open311Requests(c echo.Context) error {
 			}
 			out = append(out, toOpen311(f, role))
 		}
-		return c.JSON(http.StatusOK, out)
+		return open311Send(c, http.StatusOK, out)
 	}
 	query := layers.Query{Role: role, Limit: open311MaxList}
 	if !(role >= layers.Staff) {
@@ -248,7 +248,7 @@ func (s *Server) open311Requests(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, out)
+	return open311Send(c, http.StatusOK, out)
 }
 
 // open311Submit answers POST requests.json (form-encoded, GeoReport v2):
@@ -327,10 +327,9 @@ func (s *Server) open311Submit(c echo.Context) error {
 		return err
 	}
 	s.log.Info("open311 submission", "id", out.ID, "service", code, "trusted", trusted, "by", who)
-	return c.JSON(http.StatusCreated, []map[string]any{{
-		"service_request_id": strconv.FormatInt(out.ID, 10),
-		"service_notice":     fmt.Sprintf("已受理。%s前联系您，%s前办结。", out.ResponseDue.Format("1月2日 15:04"), out.ResolutionDue.Format("1月2日 15:04")),
-		"account_id":         nil,
+	return open311Send(c, http.StatusCreated, []open311Created{{
+		ServiceRequestID: strconv.FormatInt(out.ID, 10),
+		ServiceNotice:    fmt.Sprintf("已受理。%s前联系您，%s前办结。", out.ResponseDue.Format("1月2日 15:04"), out.ResolutionDue.Format("1月2日 15:04")),
 	}})
 }
 

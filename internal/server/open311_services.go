@@ -22,20 +22,20 @@ func open311Codes() map[string]string {
 
 // open311ServiceInfo is one service of services.json.
 type open311ServiceInfo struct {
-	ServiceCode string   `json:"service_code"`
-	ServiceName string   `json:"service_name"`
-	Description string   `json:"description"`
-	Metadata    bool     `json:"metadata"`
-	Type        string   `json:"type"`
-	Keywords    string   `json:"keywords"`
-	Group       string   `json:"group"`
-	Urgency     string   `json:"urgency"` // extension: the routing table's urgency
-	Deadlines   deadline `json:"deadlines"`
+	ServiceCode string   `json:"service_code" xml:"service_code"`
+	ServiceName string   `json:"service_name" xml:"service_name"`
+	Description string   `json:"description" xml:"description"`
+	Metadata    bool     `json:"metadata" xml:"metadata"`
+	Type        string   `json:"type" xml:"type"`
+	Keywords    string   `json:"keywords" xml:"keywords"`
+	Group       string   `json:"group" xml:"group"`
+	Urgency     string   `json:"urgency" xml:"urgency"` // extension: the routing table's urgency
+	Deadlines   deadline `json:"deadlines" xml:"deadlines"`
 }
 
 type deadline struct {
-	Response   string `json:"response"`
-	Resolution string `json:"resolution"`
+	Response   string `json:"response" xml:"response"`
+	Resolution string `json:"resolution" xml:"resolution"`
 }
 
 // open311Catalog lists the services in the category vocabulary's order.
@@ -86,32 +86,32 @@ func codeOfCategory(cat string) string {
 }
 
 func (s *Server) open311Discovery(c echo.Context) error {
-	base := s.tileBase(c)
-	return c.JSON(http.StatusOK, map[string]any{
-		"changeset":   "2026-07-01T00:00:00+08:00",
-		"contact":     "丰台街道 24 小时群众诉求服务热线 / 12345",
-		"key_service": "api_key: a minqing token for trusted submitters (the district 12345 bridge); none needed to submit",
-		"endpoints": []map[string]any{{
-			"specification": "http://wiki.open311.org/GeoReport_v2",
-			"url":           base + open311Base,
-			"changeset":     "2026-07-01T00:00:00+08:00",
-			"type":          "production",
-			"formats":       []string{"application/json"},
+	const changeset = "2026-07-01T00:00:00+08:00"
+	return open311Send(c, http.StatusOK, open311Discovery{
+		Changeset:  changeset,
+		Contact:    "丰台街道 24 小时群众诉求服务热线 / 12345",
+		KeyService: "api_key: a minqing token for trusted submitters (the district 12345 bridge); none needed to submit",
+		Endpoints: []open311Endpoint{{
+			Specification: "http://wiki.open311.org/GeoReport_v2",
+			URL:           s.tileBase(c) + open311Base,
+			Changeset:     changeset,
+			Type:          "production",
+			Formats:       []string{"text/xml", "application/json"},
 		}},
 	})
 }
 
 func (s *Server) open311Services(c echo.Context) error {
-	return c.JSON(http.StatusOK, s.open311Catalog())
+	return open311Send(c, http.StatusOK, s.open311Catalog())
 }
 
 func (s *Server) open311Service(c echo.Context) error {
-	code, err := jsonFile(c)
+	code, err := open311File(c)
 	if err != nil {
 		return err
 	}
 	if _, ok := s.categoryOfCode(code); !ok {
 		return open311Fail(http.StatusNotFound, "no service "+quote(code)+": see services.json")
 	}
-	return c.JSON(http.StatusOK, map[string]any{"service_code": code, "attributes": []any{}})
+	return open311Send(c, http.StatusOK, open311Definition{ServiceCode: code, Attributes: []struct{}{}})
 }

@@ -66,7 +66,7 @@ func TestOpen311Client(t *testing.T) {
 			t.Errorf("service definition: %d %s", rec.Code, rec.Body)
 		}
 		wantOpen311Error(t, get(t, s, "/open311/v2/services/ufo.json", ""), 404)
-		wantOpen311Error(t, get(t, s, "/open311/v2/services/gas_smell.xml", ""), 404)
+		wantOpen311Error(t, get(t, s, "/open311/v2/services/gas_smell.csv", ""), 404)
 
 		// A public submission.
 		rec = submit(t, s, url.Values{"service_code": {"water_leak"}, "lat": {"39.8575"}, "long": {"116.2875"},

@@ -3,9 +3,15 @@ package server
 import (
 	"fmt"
 	"net/http"
+	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/mvt"
+	"github.com/paulmach/orb/maptile"
 
 	"minqing/internal/storetest"
 	"minqing/layers"
@@ -88,4 +94,102 @@ func TestOverdueFilter(t *testing.T) {
 			wantError(t, get(t, s, bad.target, bad.secret), http.StatusBadRequest, "overdue")
 		}
 	})
+}
+
+// TestOverdueTiles: ?overdue= filters staff incident tiles (points and
+// clusters) as it filters GeoJSON, the points carry the due times the map
+// draws overdue rings from, and the filter is refused where it cannot
+// apply.
+func TestOverdueTiles(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, src layers.Source) {
+		seedAreas(t, src)
+		s := newTestServer(t, src)
+		staff := token(t, src, layers.Staff)
+		a := intakeAt(t, s, staff, "水管爆裂", 3*time.Hour)                         // response overdue
+		intakeAt(t, s, staff, "水管爆裂", 3*time.Hour, "dispatch", "respond")       // contacted in time
+		c := intakeAt(t, s, staff, "停电", 4*24*time.Hour, "dispatch", "respond") // resolution overdue
+		intakeAt(t, s, staff, "违法建设", 2*time.Hour)                              // not yet due
+		point := maptile.At(orb.Point{116.2875, 39.8575}, 16)
+		cluster := maptile.At(orb.Point{116.2875, 39.8575}, 12)
+		tile := func(target string) map[string]*mvt.Layer {
+			t.Helper()
+			rec := get(t, s, target, staff)
+			if rec.Code == http.StatusNoContent {
+				return map[string]*mvt.Layer{}
+			}
+			if rec.Code != http.StatusOK {
+				t.Fatalf("%s: %d %s", target, rec.Code, rec.Body)
+			}
+			return decodeMVT(t, rec.Body.Bytes())
+		}
+		tests := []struct {
+			query string
+			ids   []uint64
+		}{
+			{"overdue=response", []uint64{uint64(a)}},
+			{"overdue=resolution", []uint64{uint64(c)}},
+			{"overdue=resolution&category=水管爆裂", nil},
+			{"overdue=response&status=received", []uint64{uint64(a)}},
+		}
+		for _, tc := range tests {
+			got := featureIDs(tile(tilePath("incidents", point) + "?" + tc.query)["incidents"])
+			if !slices.Equal(got, tc.ids) {
+				t.Errorf("z16 ?%s: ids %v, want %v", tc.query, got, tc.ids)
+			}
+			var n int64
+			if l := tile(tilePath("incidents", cluster) + "?" + tc.query)["incidents"]; l != nil {
+				for _, f := range l.Features {
+					n += int64(f.Properties["count"].(float64))
+				}
+			}
+			if n != int64(len(tc.ids)) {
+				t.Errorf("z12 ?%s: clusters count %d incidents, want %d", tc.query, n, len(tc.ids))
+			}
+		}
+		// Unfiltered staff points carry what the map needs to ring the
+		// overdue ones (styles.js overdueFilter): status, responded_at and
+		// both due times; the published (public) tiles carry none of it.
+		for _, f := range tile(tilePath("incidents", point))["incidents"].Features {
+			if uint64(f.ID.(float64)) != uint64(a) {
+				continue
+			}
+			for _, k := range []string{"status", "response_due", "resolution_due"} {
+				if _, ok := f.Properties[k]; !ok {
+					t.Errorf("staff tile point has no %s: %v", k, f.Properties)
+				}
+			}
+		}
+		for _, bad := range []struct{ target, secret string }{
+			{tilePath("incidents", point) + "?overdue=soon", staff},
+			{tilePath("incidents", point) + "?overdue=", staff},
+			{tilePath("incidents", point) + "?overdue=response", ""},
+			{tilePath("communities", point) + "?overdue=response", staff},
+			{tilePath("incidents", point) + "?overdue=response&overdue=resolution", staff},
+			{"/tiles/incidents.json?overdue=late", staff},
+		} {
+			wantError(t, get(t, s, bad.target, bad.secret), http.StatusBadRequest, "overdue")
+		}
+		rec := get(t, s, "/tiles/incidents.json?overdue=response", staff)
+		if rec.Code != 200 || !strings.Contains(rec.Body.String(), "overdue=response") {
+			t.Errorf("TileJSON does not carry the overdue filter into its tile URL: %d %s", rec.Code, rec.Body)
+		}
+	})
+}
+
+// TestOverdueTileKey: the overdue filter is part of a tile's cache key, so
+// an overdue tile is never answered from the cache of the unfiltered one.
+func TestOverdueTileKey(t *testing.T) {
+	cat := layers.Fengtai()
+	inc, _ := cat.Lookup("incidents")
+	key := func(raw string) string {
+		q, _ := url.ParseQuery(raw)
+		_, k, err := tileFilters(q, []*layers.Layer{inc}, layers.Staff)
+		if err != nil {
+			t.Fatalf("%s: %v", raw, err)
+		}
+		return k
+	}
+	if a, b, c := key(""), key("overdue=response"), key("overdue=resolution"); a == b || b == c || a == c {
+		t.Errorf("overdue filters share a cache key: %q %q %q", a, b, c)
+	}
 }

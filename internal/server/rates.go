@@ -1,12 +1,9 @@
 package server
 
 import (
-	"encoding/csv"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -31,6 +28,7 @@ const rateDefaultWindow = 30 * 24 * time.Hour
 func (s *Server) rateRoutes(e *echo.Echo) {
 	e.GET("/rates", s.getRates)
 	e.GET("/rates.csv", s.getRates)
+	e.GET("/rates.xlsx", s.getRates)
 }
 
 // ratesAnswer is the JSON of /rates.
@@ -66,10 +64,11 @@ func toPublicRate(r rates.Row) publicRate {
 		SatisfactionRate: r.SatisfactionRate, Score: r.Score}
 }
 
-// getRates answers GET /rates (JSON, or CSV with f=csv or /rates.csv).
+// getRates answers GET /rates (JSON, or the table as CSV or XLSX with
+// f=csv|xlsx or /rates.csv|.xlsx, headers in lang=zh|en: rates_table.go).
 func (s *Server) getRates(c echo.Context) error {
 	q := c.QueryParams()
-	if err := selection.Check(q, nil, layers.Public, "by", "datetime", "category", "f"); err != nil {
+	if err := selection.Check(q, nil, layers.Public, "by", "datetime", "category", "f", "lang"); err != nil {
 		return err
 	}
 	if s.incidentsHidden(roleOf(c)) {
@@ -88,12 +87,9 @@ func (s *Server) getRates(c echo.Context) error {
 	if !ok {
 		return badRequest("by", "by must be community, patch, unit or category")
 	}
-	format := q.Get("f")
-	if strings.HasSuffix(c.Request().URL.Path, ".csv") {
-		format = "csv"
-	}
-	if format != "" && format != "json" && format != "csv" {
-		return badRequest("f", "f must be json or csv")
+	format, lang, err := rateFormat(c.Request().URL.Path, q)
+	if err != nil {
+		return err
 	}
 	now := time.Now()
 	window := &layers.TimeRange{}
@@ -118,7 +114,7 @@ func (s *Server) getRates(c echo.Context) error {
 		"community", "patch", "unit", "category", "status", "received_at", "dispatched_at", "responded_at",
 		"resolved_at", "visit_resolved", "satisfied", "response_due", "resolution_due"}}
 	if v := q.Get("category"); v != "" {
-		eq, err := selection.Equal(q, l, layers.Public, map[string]bool{"by": true, "datetime": true, "f": true})
+		eq, err := selection.Equal(q, l, layers.Public, map[string]bool{"by": true, "datetime": true, "f": true, "lang": true})
 		if err != nil {
 			return err
 		}
@@ -126,7 +122,7 @@ func (s *Server) getRates(c echo.Context) error {
 	}
 	routing := s.ext.intake.routing
 	var incidents []rates.Incident
-	err := s.src.Features(c.Request().Context(), l, query, func(f *layers.Feature) error {
+	err = s.src.Features(c.Request().Context(), l, query, func(f *layers.Feature) error {
 		str := func(k string) string { v, _ := f.Props[k].(string); return v }
 		tm := func(k string) *time.Time {
 			if v, ok := f.Props[k].(time.Time); ok {
@@ -196,59 +192,10 @@ func (s *Server) getRates(c echo.Context) error {
 		}
 		ans.Groups, ans.Total = groups, total
 	}
-	if format == "csv" {
-		return writeRatesCSV(c, ans, groups, public)
+	if format != "json" {
+		return writeRatesTable(c, format, lang, ans, groups, public) // rates_table.go
 	}
 	return c.JSON(http.StatusOK, ans)
-}
-
-// writeRatesCSV writes the ranking table with Chinese headers (UTF-8 with a
-// BOM, for Excel).
-func writeRatesCSV(c echo.Context, ans ratesAnswer, rows []rates.Row, public bool) error {
-	h := c.Response().Header()
-	h.Set(echo.HeaderContentType, "text/csv; charset=utf-8")
-	stamp := ans.AsOf.In(layers.Shanghai).Format("20060102")
-	h.Set("Content-Disposition", `attachment; filename="rates-`+ans.By+"-"+stamp+`.csv"; filename*=UTF-8''`+
-		url.PathEscape("三率排名-"+ans.By+"-"+stamp+".csv"))
-	c.Response().WriteHeader(http.StatusOK)
-	w := csv.NewWriter(c.Response())
-	c.Response().Write([]byte("\ufeff")) //nolint:errcheck // a failed write fails the flush below
-	pct := func(v *float64) string {
-		if v == nil {
-			return ""
-		}
-		return strconv.FormatFloat(100**v, 'f', 2, 64)
-	}
-	num := func(v *float64) string {
-		if v == nil {
-			return ""
-		}
-		return strconv.FormatFloat(*v, 'f', -1, 64)
-	}
-	rank := func(r rates.Row) string {
-		if r.Rank == 0 {
-			return ""
-		}
-		return strconv.Itoa(r.Rank)
-	}
-	if public {
-		w.Write([]string{"排名", "分组", "响应率(%)", "解决率(%)", "满意率(%)", "综合得分", "已隐藏"}) //nolint:errcheck
-		for _, r := range rows {
-			p := toPublicRate(r)
-			w.Write([]string{rank(r), r.Group, pct(p.ResponseRate), pct(p.ResolutionRate), pct(p.SatisfactionRate), num(p.Score), strconv.FormatBool(r.Suppressed)}) //nolint:errcheck
-		}
-	} else {
-		w.Write([]string{"排名", "分组", "诉求数", "已派单", "响应应计数", "按时响应", "响应率(%)", "已办结", "已回访", "回访已解决", "回访满意", //nolint:errcheck
-			"缺回访", "响应超时", "办结超时", "解决率(%)", "满意率(%)", "综合得分", "响应时长中位数(分钟)", "办结时长中位数(小时)"})
-		for _, r := range rows {
-			w.Write([]string{rank(r), r.Group, itoa(r.Count), itoa(r.Dispatched), itoa(r.ResponseBase), itoa(r.RespondedInTime), //nolint:errcheck
-				pct(r.ResponseRate), itoa(r.Resolved), itoa(r.Visited), itoa(r.VisitResolved), itoa(r.Satisfied), itoa(r.VisitsMissing),
-				itoa(r.OverdueResponse), itoa(r.OverdueResolution), pct(r.ResolutionRate), pct(r.SatisfactionRate), num(r.Score),
-				num(r.MedianResponseMinutes), num(r.MedianResolutionHours)})
-		}
-	}
-	w.Flush()
-	return w.Error()
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }

@@ -183,7 +183,7 @@ func TestRates(t *testing.T) {
 			}
 
 			for _, bad := range []struct{ q, param string }{
-				{"by=street", "by"}, {"datetime=june", "datetime"}, {"f=xlsx", "f"}, {"colour=red", "colour"}, {"category=飞碟", "category"},
+				{"by=street", "by"}, {"datetime=june", "datetime"}, {"f=pdf", "f"}, {"lang=fr&f=csv", "lang"}, {"lang=en", "lang"}, {"colour=red", "colour"}, {"category=飞碟", "category"},
 			} {
 				wantError(t, get(t, s, "/rates?"+bad.q, staff), http.StatusBadRequest, bad.param)
 			}

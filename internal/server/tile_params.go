@@ -18,8 +18,19 @@ const maxTileLayers = 8
 
 // tileFilterParams returns the query parameters that filter tiles. datetime
 // applies to every requested layer with a time field; category, status and
-// source to every requested layer that has that property (incidents).
-func tileFilterParams() []string { return []string{"datetime", "category", "status", "source"} }
+// source to every requested layer that has that property (incidents);
+// overdue (staff) to every requested layer with deadlines (incidents).
+func tileFilterParams() []string {
+	return []string{"datetime", "category", "status", "source", "overdue"}
+}
+
+// tileEqualParams are the tile filters that are property equality.
+var tileEqualParams = []string{"category", "status", "source"}
+
+// tileOverdueNow is the moment ?overdue= is judged at on tiles: now, to the
+// minute, so that an overdue tile is cached (and its key the same) for the
+// rest of that minute instead of being rendered anew for every request.
+func tileOverdueNow() time.Time { return time.Now().UTC().Truncate(time.Minute) }
 
 // splitTileLayers splits "{layers}" ("incidents" or "communities,incidents")
 // into names, dropping repeats and keeping the first order.
@@ -98,7 +109,7 @@ func tileFilters(q url.Values, ls []*layers.Layer, role layers.Role) (map[string
 		return nil, "", err
 	}
 	eqParams := url.Values{}
-	for _, k := range tileFilterParams()[1:] {
+	for _, k := range tileEqualParams {
 		if vs, ok := q[k]; ok {
 			eqParams[k] = vs
 		}
@@ -112,6 +123,9 @@ func tileFilters(q url.Values, ls []*layers.Layer, role layers.Role) (map[string
 			// parsed by parsePublicQuery.
 			if _, given := q["status"]; given {
 				return nil, "", badRequest("status", "public incident figures are published by category or by source only, so status cannot filter them; staff may use it")
+			}
+			if _, given := q["overdue"]; given {
+				return nil, "", badRequest("overdue", "overdue needs a staff token: deadlines are staff-only")
 			}
 			for _, k := range []string{"datetime", "category", "source"} {
 				used[k] = true
@@ -133,11 +147,23 @@ func tileFilters(q url.Values, ls []*layers.Layer, role layers.Role) (map[string
 			}
 		}
 		lq.Equal = eq
-		if lq.Time == nil && len(eq) == 0 {
+		overdue := ""
+		if _, has := l.Field("response_due"); has && q.Has("overdue") {
+			now := tileOverdueNow()
+			if lq.Filter, err = selection.Overdue(q, l, role, nil, now); err != nil { // overdue.go
+				return nil, "", err
+			}
+			used["overdue"] = true
+			overdue = q.Get("overdue") + "@" + now.Format(time.RFC3339)
+		}
+		if lq.Time == nil && len(eq) == 0 && lq.Filter == nil {
 			continue
 		}
 		out[l.Name] = lq
 		writeFilterKey(&key, l.Name, lq)
+		if overdue != "" {
+			key.WriteString("overdue=" + overdue + ";")
+		}
 	}
 	for _, k := range tileFilterParams() {
 		if _, given := q[k]; given && !used[k] && (k != "datetime" || tr != nil) {

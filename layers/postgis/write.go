@@ -146,8 +146,14 @@ func (s *Store) Write(ctx context.Context, l *layers.Layer, opts layers.WriteOpt
 	}); err != nil {
 		return res, wrap("write "+l.Name, err)
 	}
-	if _, err := tx.Exec(ctx, "SELECT setval("+seq+", GREATEST((SELECT max(id) FROM "+table+"), 1))"); err != nil {
-		return res, wrap("write "+l.Name+": sequence", err)
+	// Rows that brought their ids move the sequence past them. Only then:
+	// run by every write, the setval could move the sequence back below an
+	// id a concurrent, not yet committed write has taken (its row is not
+	// visible to max(id)), and the next write would take that id again.
+	if withIDs {
+		if _, err := tx.Exec(ctx, "SELECT setval("+seq+", GREATEST((SELECT max(id) FROM "+table+"), 1))"); err != nil {
+			return res, wrap("write "+l.Name+": sequence", err)
+		}
 	}
 	if src.contacts > 0 {
 		contacts := "INSERT INTO incident_contacts (incident_id, name, phone) " +

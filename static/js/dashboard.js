@@ -79,6 +79,7 @@ async function boot() {
     state.by = $('#by').value;
     const dt = lastDays(state.days);
     $('#csv').href = api.url('/rates.csv', { by: state.by, datetime: dt });
+    $('#xlsx').href = api.url('/rates.xlsx', { by: state.by, datetime: dt });
     const [byCommunity, table] = await Promise.all([
       api.getJSON('/rates', { by: 'community', datetime: dt }),
       api.getJSON('/rates', { by: state.by, datetime: dt }),

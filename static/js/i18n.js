@@ -57,6 +57,7 @@ const strings = {
   publicLegend: ['每格诉求数（按月汇总）：圆越大，诉求越多', 'Incidents per grid cell (monthly figures): the bigger, the more'],
   hiddenLegend: ['有诉求但每月少于{n}条，不显示数字', 'Has incidents, but fewer than {n} a month: number hidden'],
   aggLegend: ['聚合诉求：圆越大，诉求越多', 'Aggregated: the bigger, the more incidents'],
+  overdueLegend: ['红圈：已逾期（超过响应或办结时限）', 'Red ring: overdue (past the response or resolution deadline)'],
   count: ['数量', 'Count'],
   hotspots: ['热点分析', 'Hotspots'],
   hotWindow: ['分析时段', 'Window'],

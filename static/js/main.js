@@ -125,7 +125,7 @@ async function boot() {
   const role = layersResp.role;
   if (role === 'public') fitPublicHotspots(st);
   if (role === 'public' && config.public_incidents !== 'points') fitPublic(st);
-  const ctx = { patches, agg: !!st.agg, minCount: config.min_count || 5 };
+  const ctx = { patches, agg: !!st.agg, minCount: config.min_count || 5, staff: role !== 'public' };
 
   const mapview = new MapView($('#map'), {
     config, catalog, patches, labels, view: st.view,

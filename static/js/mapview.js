@@ -4,7 +4,7 @@
 // are drawn from the browser's own fonts (the style has no glyphs URL), so
 // the map asks nothing of any other server unless a basemap is configured.
 
-import { layersFor, LEVELS, OPACITY_PROPS } from './styles.js';
+import { layersFor, LEVELS, OPACITY_PROPS, overdueFilter } from './styles.js';
 import { transformRequest, url } from './api.js';
 
 /* global maplibregl */
@@ -66,6 +66,13 @@ export class MapView {
     if (cfg.basemap && cfg.basemap.type === 'style') {
       this.map.once('style.load', () => this._addOwn(style));
     }
+    // Overdue rings are judged against the browser's clock: once a minute.
+    this._overdueTimer = setInterval(() => this.refreshOverdue(), 60000);
+  }
+
+  /** Re-judges which incidents are overdue (the red rings) at now. */
+  refreshOverdue(now = Date.now() / 1000) {
+    if (this.map.getLayer('incidents:overdue')) this.map.setFilter('incidents:overdue', overdueFilter(now));
   }
 
   _style(opts) {

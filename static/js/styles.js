@@ -30,6 +30,21 @@ const GREEN = '#2f9e44';
 const SERVICE = '#1c7ed6';
 const CARE = '#7048e8';
 const CLUSTER = '#c2255c';
+export const OVERDUE = '#e03131';
+
+/**
+ * Whether an incident point is overdue at now (Unix seconds), from the due
+ * times staff tiles carry (times are epoch seconds): open (received,
+ * dispatched, in progress) and past its resolution deadline, or past its
+ * response deadline with the caller not contacted — the server's
+ * ?overdue=response|resolution (internal/selection/overdue.go).
+ */
+export function overdueFilter(now) {
+  const past = f => ['all', ['has', f], ['<', ['to-number', ['get', f]], now]];
+  return ['all', ['!', ['has', 'count']],
+    ['match', ['get', 'status'], ['received', 'dispatched', 'in_progress'], true, false],
+    ['any', past('resolution_due'), ['all', past('response_due'), ['==', ['get', 'responded_at'], null]]]];
+}
 
 function match(prop, colors, fallback) {
   const m = ['match', ['get', prop]];
@@ -135,6 +150,12 @@ export function layersFor(name, source, ctx) {
             'circle-color': match('status', STATUS_COLORS, '#555'), 'circle-radius': ['interpolate', ['linear'], ['zoom'], 15, 4, 18, 7],
             'circle-stroke-color': '#fff', 'circle-stroke-width': 1,
           } },
+        // A red ring around overdue points (staff tiles only carry due times).
+        { id: 'incidents:overdue', type: 'circle', source, 'source-layer': name, filter: overdueFilter(Date.now() / 1000),
+          paint: {
+            'circle-opacity': 0, 'circle-radius': ['interpolate', ['linear'], ['zoom'], 15, 7, 18, 11],
+            'circle-stroke-color': OVERDUE, 'circle-stroke-width': 2.5,
+          } },
       ],
       label: [{ ...label('incidents:count', source, name, 'count', { size: 10, color: '#fff',
         layout: { 'text-field': ['to-string', ['get', 'count']], 'text-allow-overlap': true },
@@ -187,6 +208,7 @@ export function legendFor(name, ctx, tr) {
       { kind: 'circle', color: '#adb5bd', text: tr.t('hiddenLegend', { n: ctx.minCount || 5 }) },
     ] : [
       ...Object.entries(STATUS_COLORS).map(([k, v]) => ({ kind: 'circle', color: v, text: tr.status(k) })),
+      ...(ctx.staff ? [{ kind: 'circle', color: '#fff', ring: OVERDUE, text: tr.t('overdueLegend') }] : []),
       { kind: 'circle', color: CLUSTER, big: true, text: tr.t('aggLegend') },
     ];
     case 'hotspots': return HOTSPOT_CLASSES.map(c => ({ kind: 'hex', color: HOTSPOT_COLORS[c], text: tr.t(c) }));
