@@ -38,10 +38,11 @@ const (
 	// COPY statements.
 	firstBlock = 1024
 	maxBlock   = 262144
-	// deferAfter is the least number of rows written before the indexes
-	// are dropped to be built at the end.
-	deferAfter = 50000
 )
+
+// deferAfter is the least number of rows written before the indexes are
+// dropped to be built at the end (a variable for the tests).
+var deferAfter int64 = 50000
 
 // bulkPlan is what a binary COPY into a layer's table needs.
 type bulkPlan struct {
