@@ -122,9 +122,15 @@ func (s *Store) Write(ctx context.Context, l *layers.Layer, opts layers.WriteOpt
 	for _, name := range append(fieldNames(l), cellColumns(l)...) {
 		c := ident(name)
 		names = append(names, c)
-		sets = append(sets, c+" = EXCLUDED."+c)
+		v := "EXCLUDED." + c
+		if l.Name == contactsLayer && lifecycleColumns[name] {
+			// An incident with a record of steps keeps the state its
+			// record replays to; see lifecycleColumns.
+			v = "CASE WHEN EXISTS (SELECT 1 FROM incident_events e WHERE e.incident_id = t.id) THEN t." + c + " ELSE EXCLUDED." + c + " END"
+		}
+		sets = append(sets, c+" = "+v)
 		olds = append(olds, "t."+c)
-		news = append(news, "EXCLUDED."+c)
+		news = append(news, v)
 	}
 	sets = append(sets, "geom = EXCLUDED.geom")
 	olds = append(olds, "t.geom")
@@ -243,6 +249,19 @@ func rowEstimate(ctx context.Context, tx pgx.Tx, l *layers.Layer) (int64, error)
 		return 0, wrap("write "+l.Name, err)
 	}
 	return n, nil
+}
+
+// lifecycleColumns are the columns of an incident that its record of steps
+// (incident_events) decides: an upsert import keeps them on an incident
+// that has a record, and writes the file's values only to incidents
+// without one — a re-imported 12345 export never undoes a dispatch, a
+// response or a close recorded here, and the record and the incident never
+// disagree. Its other fields (description, address, category, …) are
+// updated as usual.
+var lifecycleColumns = map[string]bool{
+	"status": true, "received_at": true, "dispatched_at": true, "responded_at": true, "resolved_at": true,
+	"closed_at": true, "satisfied": true, "visit_resolved": true, "unit": true, "level": true,
+	"response_due": true, "resolution_due": true,
 }
 
 // quoteLiteralName quotes a table name as a SQL string literal for
