@@ -37,7 +37,7 @@ const (
 	// grow ×4 so that a small write wastes few ids and a large one runs few
 	// COPY statements.
 	firstBlock = 1024
-	maxBlock   = 262144
+	maxBlock   = 65536
 )
 
 // deferAfter is the least number of rows written before the indexes are
