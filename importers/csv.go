@@ -14,6 +14,7 @@ import (
 // tab when the header has tabs and no commas (Excel's "Unicode text").
 type csvReader struct {
 	cr     *csv.Reader
+	br     *bufio.Reader // under bud: where an oversized row is skipped
 	bud    *budget
 	header []string
 }
@@ -30,7 +31,7 @@ func newCSVReader(r io.Reader, maxRecord int64) (*csvReader, error) {
 		cr.Comma = '\t'
 	}
 	cr.FieldsPerRecord = -1
-	c := &csvReader{cr: cr, bud: bud}
+	c := &csvReader{cr: cr, br: br, bud: bud}
 	header, err := cr.Read()
 	if errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("the file is empty: a CSV needs a header row naming its columns")
@@ -45,6 +46,21 @@ func newCSVReader(r io.Reader, maxRecord int64) (*csvReader, error) {
 	return c, nil
 }
 
+// skipLine discards the input up to and including the next line break.
+func (c *csvReader) skipLine() error {
+	for {
+		_, err := c.br.ReadSlice('\n')
+		switch {
+		case err == nil, errors.Is(err, io.EOF):
+			return nil
+		case errors.Is(err, bufio.ErrBufferFull):
+			continue
+		default:
+			return err
+		}
+	}
+}
+
 func (c *csvReader) next() (*record, error) {
 	for {
 		c.bud.reset()
@@ -53,8 +69,16 @@ func (c *csvReader) next() (*record, error) {
 			return nil, io.EOF
 		}
 		if isTooLarge(err) {
-			line, _ := c.cr.FieldPos(0) // the last row read whole
-			return nil, fmt.Errorf("the row after line %d: %w", line, err)
+			// The row is set aside like any bad row: the rest of its line
+			// is skipped and reading goes on at the next line (a row cut
+			// inside a quoted value with line breaks then shows up as bad
+			// rows after it, each named).
+			line, _ := c.cr.FieldPos(0) // where the oversized row starts
+			if serr := c.skipLine(); serr != nil {
+				return nil, fmt.Errorf("row %d: %w", line, serr)
+			}
+			n := int64(line)
+			return &record{n: n, raw: []string{}, errs: []Problem{{Row: n, Reason: err.Error()}}}, nil
 		}
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {

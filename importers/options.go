@@ -116,8 +116,11 @@ type Options struct {
 	Progress func(Progress)
 
 	// MaxRecordBytes bounds one record as read from the file (a CSV row, a
-	// GeoJSON feature, a KML placemark): a larger one ends the import, naming
-	// the record, since the reader cannot find where the next one starts.
+	// GeoJSON feature, a KML placemark). A larger CSV row rejects that row,
+	// with its row number, like any invalid one (set aside with SkipInvalid;
+	// reading goes on at the next line); a larger GeoJSON feature or KML
+	// placemark ends the import, naming it, since the reader cannot find
+	// where the next one starts.
 	MaxRecordBytes int64 // 0: DefaultMaxRecordBytes
 	// MaxFieldBytes bounds one value of a record (after decoding; a WKT
 	// geometry excepted): a larger one rejects the record, with its row

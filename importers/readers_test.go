@@ -57,7 +57,7 @@ func TestReaders(t *testing.T) {
 			read: 1, rejected: 1, failure: "1 of 1", firstErr: "6 cells but the header has 5"},
 		{name: "csv record too large", layer: "incidents", format: importers.CSV,
 			in:   []byte(incident + "A,2026/3/5,停电,116.28,39.85\nB,2026/3/5," + big + ",116.28,39.85\n"),
-			opts: importers.Options{MaxRecordBytes: 4096}, read: 1, valid: 1, failure: "larger than 4 KiB"},
+			opts: importers.Options{MaxRecordBytes: 4096}, read: 2, valid: 1, rejected: 1, failure: "1 of 2", firstErr: "larger than 4 KiB"},
 		{name: "csv gbk after a long utf-8 start", layer: "incidents", format: importers.CSV,
 			in:   append([]byte(incident+manyRows(3000)), gbkBytes(t, "Z,2026/3/5,停电,116.28,39.85\n")...),
 			opts: importers.Options{Encoding: "auto"}, read: 3001, valid: 3000, rejected: 1, failure: "1 of 3001", firstErr: "--encoding gbk"},

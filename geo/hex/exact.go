@@ -4,7 +4,6 @@ import (
 	"fmt"
 
 	"github.com/paulmach/orb"
-	"github.com/uber/h3-go/v4"
 )
 
 // MinExactRes and MaxExactRes bound the resolutions whose cells are stored
@@ -29,13 +28,8 @@ func ExactCells(p orb.Point) ([ExactCount]Cell, error) {
 	if err := checkPoint(p); err != nil {
 		return out, fmt.Errorf("hex: exact cells of point: %w", err)
 	}
-	ll := h3.NewLatLng(p[1], p[0])
-	for i := range out {
-		c := h3.LatLngToCell(ll, MinExactRes+i)
-		if c == 0 {
-			return out, fmt.Errorf("hex: no cell for point %v at resolution %d", p, MinExactRes+i)
-		}
-		out[i] = Cell(c)
+	if bad := exactCells(p[1], p[0], &out); bad != 0 {
+		return out, fmt.Errorf("hex: no cell for point %v at resolution %d", p, bad)
 	}
 	return out, nil
 }

@@ -148,8 +148,14 @@ func newWriter(ctx context.Context, tx *sql.Tx, l *layers.Layer, mode layers.Wri
 		sets := make([]string, 0, len(names)-1)
 		same := make([]string, 0, len(names)-1)
 		for i, c := range names[1:] {
-			sets = append(sets, fmt.Sprintf("%s = ?%d", c, i+2))
-			same = append(same, fmt.Sprintf("%s IS ?%d", c, i+2))
+			v := fmt.Sprintf("?%d", i+2)
+			if l.Name == contactsLayer && lifecycleColumns[strings.Trim(c, `"`)] {
+				// An incident with a record of steps keeps the state its
+				// record replays to; see lifecycleColumns.
+				v = "CASE WHEN EXISTS (SELECT 1 FROM incident_events e WHERE e.incident_id = ?1) THEN " + c + " ELSE " + v + " END"
+			}
+			sets = append(sets, c+" = "+v)
+			same = append(same, c+" IS "+v)
 		}
 		w.update, err = tx.PrepareContext(ctx, "UPDATE "+table+" SET "+strings.Join(sets, ", ")+
 			" WHERE id = ?1 AND NOT ("+strings.Join(same, " AND ")+")")
@@ -273,6 +279,16 @@ func (w *writer) write(ctx context.Context, f *layers.Feature, n int64, res *lay
 		}
 	}
 	return nil
+}
+
+// lifecycleColumns are the columns of an incident that its record of steps
+// (incident_events) decides: an upsert import keeps them on an incident
+// that has a record, and writes the file's values only to incidents
+// without one (as the PostGIS store does).
+var lifecycleColumns = map[string]bool{
+	"status": true, "received_at": true, "dispatched_at": true, "responded_at": true, "resolved_at": true,
+	"closed_at": true, "satisfied": true, "visit_resolved": true, "unit": true, "level": true,
+	"response_due": true, "resolution_due": true,
 }
 
 // writeError names the feature a constraint rejected (a duplicate key or

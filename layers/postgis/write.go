@@ -57,6 +57,16 @@ func (s *Store) Write(ctx context.Context, l *layers.Layer, opts layers.WriteOpt
 		return res, err
 	}
 	withIDs := first != nil && first.ID > 0
+	in := &prepended{first: first, r: r, eof: first == nil}
+	if mode != layers.Upsert {
+		plan, ok, err := planBulk(ctx, tx, l, withIDs)
+		if err != nil {
+			return res, err
+		}
+		if ok {
+			return s.writeBulk(ctx, tx, plan, mode, in, opts.Progress)
+		}
+	}
 	cols := []string{"ord", "wkb"}
 	defs := []string{"ord bigint", "id bigint DEFAULT nextval(" + seq + ")", "wkb bytea"}
 	if withIDs {
@@ -75,7 +85,7 @@ func (s *Store) Write(ctx context.Context, l *layers.Layer, opts layers.WriteOpt
 	if _, err := tx.Exec(ctx, "CREATE TEMP TABLE "+stageTable+" ("+strings.Join(defs, ", ")+") ON COMMIT DROP"); err != nil {
 		return res, wrap("write "+l.Name+": staging", err)
 	}
-	src := &copySource{layer: l, r: &prepended{first: first, r: r, eof: first == nil}, withIDs: withIDs, progress: opts.Progress}
+	src := &copySource{layer: l, r: in, withIDs: withIDs, progress: opts.Progress}
 	if _, err := tx.CopyFrom(ctx, pgx.Identifier{stageTable}, cols, src); err != nil {
 		if src.err != nil {
 			return res, src.err
@@ -89,14 +99,9 @@ func (s *Store) Write(ctx context.Context, l *layers.Layer, opts layers.WriteOpt
 	res.Bounds = src.bounds
 
 	if mode == layers.Replace {
-		var ext orb.Bound
-		var n int64
-		if err := tx.QueryRow(ctx, "SELECT count(*), coalesce(ST_XMin(ST_Extent(geom)),0), coalesce(ST_YMin(ST_Extent(geom)),0), coalesce(ST_XMax(ST_Extent(geom)),0), coalesce(ST_YMax(ST_Extent(geom)),0) FROM "+table).
-			Scan(&n, &ext.Min[0], &ext.Min[1], &ext.Max[0], &ext.Max[1]); err != nil {
-			return res, wrap("write "+l.Name+": replace", err)
-		}
-		if _, err := tx.Exec(ctx, "TRUNCATE "+table+" CASCADE"); err != nil {
-			return res, wrap("write "+l.Name+": replace", err)
+		n, ext, err := truncate(ctx, tx, l)
+		if err != nil {
+			return res, err
 		}
 		res.Deleted = n
 		if n > 0 {
@@ -117,9 +122,15 @@ func (s *Store) Write(ctx context.Context, l *layers.Layer, opts layers.WriteOpt
 	for _, name := range append(fieldNames(l), cellColumns(l)...) {
 		c := ident(name)
 		names = append(names, c)
-		sets = append(sets, c+" = EXCLUDED."+c)
+		v := "EXCLUDED." + c
+		if l.Name == contactsLayer && lifecycleColumns[name] {
+			// An incident with a record of steps keeps the state its
+			// record replays to; see lifecycleColumns.
+			v = "CASE WHEN EXISTS (SELECT 1 FROM incident_events e WHERE e.incident_id = t.id) THEN t." + c + " ELSE EXCLUDED." + c + " END"
+		}
+		sets = append(sets, c+" = "+v)
 		olds = append(olds, "t."+c)
-		news = append(news, "EXCLUDED."+c)
+		news = append(news, v)
 	}
 	sets = append(sets, "geom = EXCLUDED.geom")
 	olds = append(olds, "t.geom")
@@ -176,6 +187,87 @@ func (s *Store) Write(ctx context.Context, l *layers.Layer, opts layers.WriteOpt
 		return res, wrap("write "+l.Name+": commit", err)
 	}
 	return res, nil
+}
+
+// writeBulk is Write by binary COPY straight into the table (insert and
+// replace), see bulk.go.
+func (s *Store) writeBulk(ctx context.Context, tx pgx.Tx, plan *bulkPlan, mode layers.WriteMode, r layers.FeatureReader, progress func(int64)) (layers.WriteResult, error) {
+	l := plan.l
+	var deleted int64
+	var old orb.Bound
+	var existing int64
+	if mode == layers.Replace {
+		var err error
+		if deleted, old, err = truncate(ctx, tx, l); err != nil {
+			return layers.WriteResult{}, err
+		}
+	} else {
+		var err error
+		if existing, err = rowEstimate(ctx, tx, l); err != nil {
+			return layers.WriteResult{}, err
+		}
+	}
+	res, err := s.bulkWrite(ctx, tx, plan, r, existing, progress)
+	if err != nil {
+		return res, err
+	}
+	res.Deleted = deleted
+	if deleted > 0 {
+		res.Bounds = unionBound(res.Bounds, res.Inserted > 0, old)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return res, wrap("write "+l.Name+": commit", err)
+	}
+	return res, nil
+}
+
+// truncate empties l's table (and, cascading, an incident's contacts and
+// record), returning how many rows it held and their extent.
+func truncate(ctx context.Context, tx pgx.Tx, l *layers.Layer) (int64, orb.Bound, error) {
+	var ext orb.Bound
+	var n int64
+	table := ident(l.Name)
+	if err := tx.QueryRow(ctx, "SELECT count(*), coalesce(ST_XMin(ST_Extent(geom)),0), coalesce(ST_YMin(ST_Extent(geom)),0), coalesce(ST_XMax(ST_Extent(geom)),0), coalesce(ST_YMax(ST_Extent(geom)),0) FROM "+table).
+		Scan(&n, &ext.Min[0], &ext.Min[1], &ext.Max[0], &ext.Max[1]); err != nil {
+		return 0, ext, wrap("write "+l.Name+": replace", err)
+	}
+	if _, err := tx.Exec(ctx, "TRUNCATE "+table+" CASCADE"); err != nil {
+		return 0, ext, wrap("write "+l.Name+": replace", err)
+	}
+	return n, ext, nil
+}
+
+// rowEstimate is about how many rows l's table holds, as the planner
+// estimates it: the rows per page of the last analysis times the pages the
+// table has now; a count (of at most a million) when it was never analysed.
+func rowEstimate(ctx context.Context, tx pgx.Tx, l *layers.Layer) (int64, error) {
+	var est float64
+	if err := tx.QueryRow(ctx, `SELECT CASE WHEN reltuples < 0 THEN -1 WHEN relpages = 0 THEN reltuples
+		ELSE reltuples / relpages * (pg_relation_size(oid) / current_setting('block_size')::int) END
+		FROM pg_class WHERE oid = to_regclass($1)`, ident(l.Name)).Scan(&est); err != nil {
+		return 0, wrap("write "+l.Name, err)
+	}
+	if est >= 0 {
+		return int64(est), nil
+	}
+	var n int64
+	if err := tx.QueryRow(ctx, "SELECT count(*) FROM (SELECT 1 FROM "+ident(l.Name)+" LIMIT 1000000) t").Scan(&n); err != nil {
+		return 0, wrap("write "+l.Name, err)
+	}
+	return n, nil
+}
+
+// lifecycleColumns are the columns of an incident that its record of steps
+// (incident_events) decides: an upsert import keeps them on an incident
+// that has a record, and writes the file's values only to incidents
+// without one — a re-imported 12345 export never undoes a dispatch, a
+// response or a close recorded here, and the record and the incident never
+// disagree. Its other fields (description, address, category, …) are
+// updated as usual.
+var lifecycleColumns = map[string]bool{
+	"status": true, "received_at": true, "dispatched_at": true, "responded_at": true, "resolved_at": true,
+	"closed_at": true, "satisfied": true, "visit_resolved": true, "unit": true, "level": true,
+	"response_due": true, "resolution_due": true,
 }
 
 // quoteLiteralName quotes a table name as a SQL string literal for

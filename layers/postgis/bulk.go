@@ -1,0 +1,486 @@
+package postgis
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/paulmach/orb"
+
+	"minqing/geo/hex"
+	"minqing/layers"
+)
+
+// The bulk write path (insert and replace): features are checked and
+// encoded in PostgreSQL's binary COPY format by parallel workers while the
+// reader keeps reading, and copied straight into the layer's table — no
+// staging table, no INSERT … SELECT, no sort, no RETURNING. Ids come from
+// the layer's sequence in blocks fetched before each COPY, so the callers'
+// contacts are copied too. When an import is at least as large as the table
+// was, the table's secondary indexes (and the contacts' foreign key) are
+// dropped inside the transaction and built once at the end: a rollback
+// restores them with everything else.
+
+const (
+	// bulkBatch is how many features a worker encodes at a time.
+	bulkBatchSize = 512
+	// firstBlock and maxBlock bound the ids fetched before one COPY; blocks
+	// grow ×4 so that a small write wastes few ids and a large one runs few
+	// COPY statements.
+	firstBlock = 1024
+	maxBlock   = 65536
+)
+
+// deferAfter is the least number of rows written before the indexes are
+// dropped to be built at the end (a variable for the tests).
+var deferAfter int64 = 50000
+
+// bulkPlan is what a binary COPY into a layer's table needs.
+type bulkPlan struct {
+	l       *layers.Layer
+	table   string // quoted
+	cols    []string
+	enc     []colEncoder // per field of l
+	cells   bool
+	withIDs bool
+}
+
+// planBulk checks that every column of l's table has a type this path
+// encodes; ok false means the caller writes the staging way.
+func planBulk(ctx context.Context, tx pgx.Tx, l *layers.Layer, withIDs bool) (*bulkPlan, bool, error) {
+	rows, err := tx.Query(ctx, "SELECT attname, format_type(atttypid, NULL) FROM pg_attribute WHERE attrelid = to_regclass($1) AND attnum > 0 AND NOT attisdropped", ident(l.Name))
+	if err != nil {
+		return nil, false, wrap("write "+l.Name, err)
+	}
+	types := map[string]string{}
+	var name, typ string
+	if _, err := pgx.ForEachRow(rows, []any{&name, &typ}, func() error { types[name] = typ; return nil }); err != nil {
+		return nil, false, wrap("write "+l.Name, err)
+	}
+	p := &bulkPlan{l: l, table: ident(l.Name), withIDs: withIDs, cells: layers.StoresCells(l)}
+	if types["id"] != "bigint" || types["geom"] != "geometry" {
+		return nil, false, nil
+	}
+	p.cols = append(p.cols, "id")
+	for _, f := range l.Fields {
+		e, ok := encoderFor(f.Type, types[f.Name])
+		if !ok {
+			return nil, false, nil
+		}
+		p.enc = append(p.enc, e)
+		p.cols = append(p.cols, ident(f.Name))
+	}
+	for _, c := range cellColumns(l) {
+		if types[c] != "bigint" {
+			return nil, false, nil
+		}
+		p.cols = append(p.cols, ident(c))
+	}
+	p.cols = append(p.cols, "geom")
+	return p, true, nil
+}
+
+// encode checks f (n: its 1-based position in the input) and appends its
+// row; the id is f's own or a zero to be patched when the row is copied.
+func (p *bulkPlan) encode(b []byte, f *layers.Feature, n int64) ([]byte, error) {
+	if f == nil {
+		return b, layers.Invalid("", fmt.Sprintf("feature %d: no feature", n))
+	}
+	if (f.ID > 0) != p.withIDs {
+		return b, layers.Invalid("", fmt.Sprintf("feature %d: either every feature has an id or none has", n))
+	}
+	if err := layers.Prepare(p.l, f); err != nil {
+		return b, layers.Invalid("", fmt.Sprintf("feature %d: %v", n, err))
+	}
+	b = binary.BigEndian.AppendUint16(b, uint16(len(p.cols)))
+	b = withLen(b, 8)
+	b = binary.BigEndian.AppendUint64(b, uint64(f.ID))
+	var err error
+	for i, fd := range p.l.Fields {
+		v := f.Props[fd.Name]
+		if v == nil {
+			b = binary.BigEndian.AppendUint32(b, 0xffffffff)
+			continue
+		}
+		if b, err = p.enc[i](b, v); err != nil {
+			return b, layers.Invalid("", fmt.Sprintf("feature %d: %s must be %v", n, fd.Name, err))
+		}
+	}
+	if p.cells {
+		pt, ok := f.Geometry.(orb.Point)
+		if !ok {
+			return b, layers.Invalid("", fmt.Sprintf("feature %d: h3 cells: geometry is not a point", n))
+		}
+		cells, err := hex.ExactCells(pt)
+		if err != nil {
+			return b, layers.Invalid("", fmt.Sprintf("feature %d: h3 cells: %v", n, err))
+		}
+		for _, c := range cells {
+			b = withLen(b, 8)
+			b = binary.BigEndian.AppendUint64(b, uint64(c))
+		}
+	}
+	if b, err = appendGeom(b, f.Geometry); err != nil {
+		return b, layers.Invalid("", fmt.Sprintf("feature %d: geometry: %v", n, err))
+	}
+	return b, nil
+}
+
+// idOffset is where a row's id value starts: after the field count and the
+// id's length.
+const idOffset = 2 + 4
+
+// batch is a run of features in input order and, once done is closed,
+// their encoded rows.
+type batch struct {
+	feats    []*layers.Feature
+	first    int64             // input position of feats[0]
+	rows     []byte            // the encoded rows, back to back
+	ends     []int             // end offset of each row in rows
+	contacts []*layers.Contact // per row: the caller, or nil
+	bound    orb.Bound
+	err      error // after the rows: the reader's error or a feature's
+	done     chan struct{}
+}
+
+// pipeline reads features on one goroutine and encodes them on others,
+// handing batches back in input order.
+type pipeline struct {
+	order chan *batch
+	stop  chan struct{}
+	wg    sync.WaitGroup
+}
+
+func startPipeline(p *bulkPlan, r layers.FeatureReader) *pipeline {
+	workers := max(1, runtime.GOMAXPROCS(0))
+	pl := &pipeline{order: make(chan *batch, 4*workers), stop: make(chan struct{})}
+	jobs := make(chan *batch, 4*workers)
+	for range workers {
+		pl.wg.Add(1)
+		go func() {
+			defer pl.wg.Done()
+			for b := range jobs {
+				p.encodeBatch(b)
+				close(b.done)
+			}
+		}()
+	}
+	pl.wg.Add(1)
+	go func() {
+		defer pl.wg.Done()
+		defer close(jobs)
+		defer close(pl.order)
+		n := int64(0)
+		for {
+			b := &batch{first: n + 1, feats: make([]*layers.Feature, 0, bulkBatchSize), done: make(chan struct{})}
+			for len(b.feats) < bulkBatchSize {
+				f, err := r.Next()
+				if errors.Is(err, io.EOF) {
+					break
+				}
+				if err != nil {
+					b.err = err
+					break
+				}
+				n++
+				b.feats = append(b.feats, f)
+			}
+			last := b.err != nil || len(b.feats) < bulkBatchSize
+			select {
+			case pl.order <- b:
+			case <-pl.stop:
+				return
+			}
+			select {
+			case jobs <- b:
+			case <-pl.stop:
+				close(b.done)
+				return
+			}
+			if last {
+				return
+			}
+		}
+	}()
+	return pl
+}
+
+// close stops the pipeline and waits for its goroutines: the reader is not
+// called again once close returns.
+func (pl *pipeline) close() {
+	close(pl.stop)
+	for b := range pl.order { // unblock the reader goroutine
+		_ = b
+	}
+	pl.wg.Wait()
+}
+
+func (p *bulkPlan) encodeBatch(b *batch) {
+	b.rows = make([]byte, 0, len(b.feats)*256)
+	b.ends = make([]int, 0, len(b.feats))
+	b.contacts = make([]*layers.Contact, 0, len(b.feats))
+	for i, f := range b.feats {
+		rows, err := p.encode(b.rows, f, b.first+int64(i))
+		if err != nil { // b.rows still ends after the last good row
+			b.err = err
+			break
+		}
+		b.rows = rows
+		b.ends = append(b.ends, len(rows))
+		c := f.Contact
+		if c != nil && c.Name == "" && c.Phone == "" {
+			c = nil
+		}
+		b.contacts = append(b.contacts, c)
+		gb := f.Geometry.Bound()
+		if i == 0 {
+			b.bound = gb
+		} else {
+			b.bound = b.bound.Union(gb)
+		}
+	}
+	b.feats = nil
+}
+
+// copier is the io.Reader of one COPY at a time: it hands out the rows of
+// the pipeline's batches, up to the block's ids, patching in each row's id.
+type copier struct {
+	pl       *pipeline
+	withIDs  bool
+	cur      *batch
+	pos      int // next row of cur
+	eof      bool
+	err      error // the reader's or a feature's error: the write fails with it
+	n        int64 // rows copied in all
+	bounds   orb.Bound
+	ids      []int64 // the current block's ids (not withIDs)
+	left     int     // rows still allowed in the current block
+	pending  []byte
+	started  bool // the current COPY's signature is out
+	ended    bool // the current COPY's trailer is out
+	firstIDs []int64
+	contacts []byte // the current block's contacts, as binary COPY rows
+	ncontact int64
+	progress func(int64)
+}
+
+// peek makes a row available in cur, or sets eof or err; it reports
+// whether a row is there.
+func (c *copier) peek() bool {
+	for c.err == nil && !c.eof {
+		if c.cur != nil && c.pos < len(c.cur.ends) {
+			return true
+		}
+		if c.cur != nil && c.cur.err != nil {
+			c.err = c.cur.err
+			return false
+		}
+		b, ok := <-c.pl.order
+		if !ok {
+			c.eof = true
+			return false
+		}
+		<-b.done
+		if len(b.ends) > 0 {
+			if c.n == 0 && c.cur == nil {
+				c.bounds = b.bound
+			} else {
+				c.bounds = c.bounds.Union(b.bound)
+			}
+		}
+		c.cur, c.pos = b, 0
+	}
+	return false
+}
+
+// begin starts a COPY of up to size rows; ids are theirs (not withIDs).
+func (c *copier) begin(size int, ids []int64) {
+	c.left, c.ids, c.started, c.ended = size, ids, false, false
+	c.contacts = c.contacts[:0]
+	c.ncontact = 0
+}
+
+func (c *copier) Read(p []byte) (int, error) {
+	for len(c.pending) == 0 {
+		switch {
+		case !c.started:
+			c.started = true
+			c.pending = copySignature
+		case c.ended:
+			return 0, io.EOF
+		case c.left == 0 || !c.peek():
+			if c.err != nil {
+				return 0, c.err
+			}
+			c.ended = true
+			c.pending = copyTrailer
+		default:
+			c.next()
+		}
+	}
+	n := copy(p, c.pending)
+	c.pending = c.pending[n:]
+	return n, nil
+}
+
+// next queues the next row of cur.
+func (c *copier) next() {
+	start := 0
+	if c.pos > 0 {
+		start = c.cur.ends[c.pos-1]
+	}
+	row := c.cur.rows[start:c.cur.ends[c.pos]]
+	var id int64
+	if c.withIDs {
+		id = int64(binary.BigEndian.Uint64(row[idOffset:]))
+	} else {
+		id = c.ids[len(c.ids)-c.left]
+		binary.BigEndian.PutUint64(row[idOffset:], uint64(id))
+	}
+	if ct := c.cur.contacts[c.pos]; ct != nil {
+		b := binary.BigEndian.AppendUint16(c.contacts, 3)
+		b = withLen(b, 8)
+		b = binary.BigEndian.AppendUint64(b, uint64(id))
+		b = appendNullableText(b, ct.Name)
+		c.contacts = appendNullableText(b, ct.Phone)
+		c.ncontact++
+	}
+	if len(c.firstIDs) < maxResultIDs {
+		c.firstIDs = append(c.firstIDs, id)
+	}
+	c.pos++
+	c.left--
+	c.n++
+	if c.progress != nil && c.n%10000 == 0 {
+		c.progress(c.n)
+	}
+	c.pending = row
+}
+
+func appendNullableText(b []byte, s string) []byte {
+	if s == "" {
+		return binary.BigEndian.AppendUint32(b, 0xffffffff)
+	}
+	b = withLen(b, len(s))
+	return append(b, s...)
+}
+
+// contactsLayer is the layer whose features may carry a caller's contact.
+const contactsLayer = "incidents"
+
+// maxResultIDs is how many ids a WriteResult lists.
+const maxResultIDs = 10000
+
+// bulkWrite copies r into l's table (insert or, after the caller emptied it,
+// replace). existing is how many rows the table held before.
+func (s *Store) bulkWrite(ctx context.Context, tx pgx.Tx, p *bulkPlan, r layers.FeatureReader, existing int64, progress func(int64)) (layers.WriteResult, error) {
+	var res layers.WriteResult
+	l := p.l
+	pl := startPipeline(p, r)
+	defer pl.close()
+	c := &copier{pl: pl, withIDs: p.withIDs, progress: progress}
+	conn := tx.Conn().PgConn()
+	seq := "pg_get_serial_sequence(" + quoteLiteralName(l.Name) + ", 'id')"
+	copySQL := "COPY " + p.table + " (" + strings.Join(p.cols, ", ") + ") FROM STDIN (FORMAT binary)"
+	var def *deferredIndexes
+	size := firstBlock
+	for c.peek() {
+		var ids []int64
+		if !p.withIDs {
+			rows, err := tx.Query(ctx, "SELECT nextval("+seq+") FROM generate_series(1, $1)", size)
+			if err != nil {
+				return res, wrap("write "+l.Name+": ids", err)
+			}
+			if ids, err = pgx.CollectRows(rows, pgx.RowTo[int64]); err != nil {
+				return res, wrap("write "+l.Name+": ids", err)
+			}
+		}
+		before := c.n
+		c.begin(size, ids)
+		if _, err := conn.CopyFrom(ctx, c, copySQL); err != nil {
+			if c.err != nil {
+				return res, c.err
+			}
+			return res, copyError(l, before, err)
+		}
+		if c.err != nil {
+			return res, c.err
+		}
+		if c.ncontact > 0 && l.Name == contactsLayer {
+			data := make([]byte, 0, len(copySignature)+len(c.contacts)+2)
+			data = append(append(append(data, copySignature...), c.contacts...), copyTrailer...)
+			if _, err := conn.CopyFrom(ctx, &byteReader{b: data}, "COPY incident_contacts (incident_id, name, phone) FROM STDIN (FORMAT binary)"); err != nil {
+				return res, wrap("write "+l.Name+": contacts", err)
+			}
+		}
+		if def == nil && c.n >= deferAfter && c.n >= existing && c.peek() {
+			var err error
+			if def, err = deferIndexes(ctx, tx, l); err != nil {
+				return res, err
+			}
+		}
+		size = min(size*4, maxBlock)
+	}
+	if c.err != nil {
+		return res, c.err
+	}
+	if def != nil {
+		if err := def.restore(ctx, tx); err != nil {
+			return res, wrap("write "+l.Name+": rebuild indexes", err)
+		}
+	}
+	if p.withIDs && c.n > 0 {
+		if _, err := tx.Exec(ctx, "SELECT setval("+seq+", GREATEST((SELECT max(id) FROM "+p.table+"), 1))"); err != nil {
+			return res, wrap("write "+l.Name+": sequence", err)
+		}
+	}
+	res.Inserted = c.n
+	res.IDs = c.firstIDs
+	res.Bounds = c.bounds
+	return res, nil
+}
+
+// byteReader reads b (bytes.Reader without the seeking).
+type byteReader struct{ b []byte }
+
+func (r *byteReader) Read(p []byte) (int, error) {
+	if len(r.b) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(p, r.b)
+	r.b = r.b[n:]
+	return n, nil
+}
+
+// copyLine finds the row a COPY error names ("COPY incidents, line 12").
+var copyLine = regexp.MustCompile(`COPY [^,]+, line (\d+)`)
+
+// copyError names the feature a constraint rejected (a duplicate key or
+// id) as bad input; other errors are the store's. before is how many rows
+// earlier COPYs of the write took.
+func copyError(l *layers.Layer, before int64, err error) error {
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) || pe.Code != "23505" {
+		return wrap("write "+l.Name, err)
+	}
+	what := "feature"
+	if m := copyLine.FindStringSubmatch(pe.Where); m != nil {
+		if line, perr := strconv.ParseInt(m[1], 10, 64); perr == nil {
+			what = fmt.Sprintf("feature %d", before+line)
+		}
+	}
+	detail := strings.TrimSuffix(strings.TrimPrefix(pe.Detail, "Key "), ".")
+	if detail == "" {
+		detail = pe.ConstraintName
+	}
+	return layers.Invalid("", fmt.Sprintf("%s: another feature of %s has the same key (%s)", what, l.Name, detail))
+}

@@ -1,0 +1,135 @@
+package postgis
+
+import (
+	"context"
+	"errors"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"minqing/layers"
+)
+
+// deferLockTimeout bounds the wait for the table's exclusive lock before
+// dropping its indexes: when readers hold it longer, the write keeps the
+// indexes and goes on row by row.
+const deferLockTimeout = "2s"
+
+// rebuildMemory is the maintenance_work_mem of the index builds at the end
+// of a large write (sorting a million points for a GiST build fits in it).
+const rebuildMemory = "256MB"
+
+// deferredIndexes are the indexes and foreign keys a large write dropped
+// in its transaction, to build once at its end.
+type deferredIndexes struct {
+	indexes     []string // CREATE INDEX statements
+	constraints []string // ALTER TABLE … ADD CONSTRAINT statements
+}
+
+// deferIndexes drops the secondary (non-unique, not a constraint's) indexes
+// of l's table, and for incidents the contacts' foreign key, inside tx. It
+// takes the table's ACCESS EXCLUSIVE lock until commit — readers of the layer
+// wait for the write — so it gives up (nil, no error) when the lock does not
+// come within deferLockTimeout. Unique indexes stay, so duplicates are still
+// refused row by row.
+func deferIndexes(ctx context.Context, tx pgx.Tx, l *layers.Layer) (*deferredIndexes, error) {
+	d := &deferredIndexes{}
+	var lockTimeout string
+	if err := tx.QueryRow(ctx, "SELECT current_setting('lock_timeout')").Scan(&lockTimeout); err != nil {
+		return nil, wrap("write "+l.Name+": defer indexes", err)
+	}
+	if _, err := tx.Exec(ctx, "SAVEPOINT minqing_defer_indexes"); err != nil {
+		return nil, wrap("write "+l.Name+": defer indexes", err)
+	}
+	err := d.drop(ctx, tx, l, lockTimeout)
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && pe.Code == "55P03" { // lock_not_available
+		if _, err := tx.Exec(ctx, "ROLLBACK TO SAVEPOINT minqing_defer_indexes"); err != nil {
+			return nil, wrap("write "+l.Name+": defer indexes", err)
+		}
+		return nil, nil
+	}
+	if err != nil {
+		return nil, wrap("write "+l.Name+": defer indexes", err)
+	}
+	if _, err := tx.Exec(ctx, "RELEASE SAVEPOINT minqing_defer_indexes"); err != nil {
+		return nil, wrap("write "+l.Name+": defer indexes", err)
+	}
+	return d, nil
+}
+
+func (d *deferredIndexes) drop(ctx context.Context, tx pgx.Tx, l *layers.Layer, lockTimeout string) error {
+	if _, err := tx.Exec(ctx, "SET LOCAL lock_timeout = '"+deferLockTimeout+"'"); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, "LOCK TABLE "+ident(l.Name)+" IN ACCESS EXCLUSIVE MODE"); err != nil {
+		return err
+	}
+	rows, err := tx.Query(ctx, `SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
+		FROM pg_index i
+		WHERE i.indrelid = to_regclass($1) AND NOT i.indisunique AND NOT i.indisprimary
+		  AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+		ORDER BY 1`, ident(l.Name))
+	if err != nil {
+		return err
+	}
+	var names []string
+	var name, def string
+	if _, err := pgx.ForEachRow(rows, []any{&name, &def}, func() error {
+		names = append(names, name)
+		d.indexes = append(d.indexes, def)
+		return nil
+	}); err != nil {
+		return err
+	}
+	if l.Name == contactsLayer {
+		// The contacts' foreign key checks each copied contact with a
+		// query of its own; added back, it checks them all in one join.
+		if _, err := tx.Exec(ctx, "LOCK TABLE incident_contacts IN ACCESS EXCLUSIVE MODE"); err != nil {
+			return err
+		}
+		rows, err := tx.Query(ctx, `SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
+			WHERE conrelid = 'incident_contacts'::regclass AND contype = 'f' ORDER BY 1`)
+		if err != nil {
+			return err
+		}
+		var fks []string
+		if _, err := pgx.ForEachRow(rows, []any{&name, &def}, func() error {
+			fks = append(fks, name)
+			d.constraints = append(d.constraints, "ALTER TABLE incident_contacts ADD CONSTRAINT "+ident(name)+" "+def)
+			return nil
+		}); err != nil {
+			return err
+		}
+		for _, fk := range fks {
+			if _, err := tx.Exec(ctx, "ALTER TABLE incident_contacts DROP CONSTRAINT "+ident(fk)); err != nil {
+				return err
+			}
+		}
+	}
+	for _, n := range names {
+		if _, err := tx.Exec(ctx, "DROP INDEX "+n); err != nil {
+			return err
+		}
+	}
+	_, err = tx.Exec(ctx, "SELECT set_config('lock_timeout', $1, true)", lockTimeout)
+	return err
+}
+
+// restore builds the dropped indexes and adds the foreign keys back.
+func (d *deferredIndexes) restore(ctx context.Context, tx pgx.Tx) error {
+	var mem string
+	if err := tx.QueryRow(ctx, "SELECT current_setting('maintenance_work_mem')").Scan(&mem); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, "SET LOCAL maintenance_work_mem = '"+rebuildMemory+"'"); err != nil {
+		return err
+	}
+	for _, q := range append(d.indexes, d.constraints...) {
+		if _, err := tx.Exec(ctx, q); err != nil {
+			return err
+		}
+	}
+	_, err := tx.Exec(ctx, "SELECT set_config('maintenance_work_mem', $1, true)", mem)
+	return err
+}

@@ -1,0 +1,4 @@
+package postgis
+
+// DeferAfter lets the tests defer indexes on small writes.
+var DeferAfter = &deferAfter
