@@ -64,7 +64,6 @@ func rollupSQL(l *layers.Layer, q layers.Query, res int, groupBy string, cells b
 	if groupBy != "" {
 		group = ident(groupBy)
 	}
-	resArg := w.arg(res)
 	// The equality filters, the same on both sides (the dimensions have the
 	// same names in the rollups and the incidents).
 	var eq []string
@@ -92,7 +91,7 @@ func rollupSQL(l *layers.Layer, q layers.Query, res int, groupBy string, cells b
 		for _, sp := range spans {
 			per = append(per, fmt.Sprintf("(grain = %d AND period BETWEEN %s::date AND %s::date)", sp.Grain, w.arg(sp.From), w.arg(sp.To)))
 		}
-		parts = append(parts, "SELECT cell, "+group+" AS grp, n FROM "+table+" WHERE res = "+resArg+
+		parts = append(parts, "SELECT cell, "+group+" AS grp, n FROM "+table+" WHERE res = "+w.arg(res)+
 			" AND ("+strings.Join(per, " OR ")+")"+and(eq))
 	}
 	if len(edges) > 0 {
