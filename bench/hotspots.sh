@@ -12,6 +12,11 @@
 #            The requests carry no token: they take the public path, which
 #            builds the published table (package disclose: three count
 #            queries per month of the window) after each bump.
+#   rollups  go test -bench CellCounts ./layers/postgis/ on the same
+#            database: CellCounts read from the rollups (migration 00004)
+#            against the raw GROUP BY, same run, res 7/9/11, windows all /
+#            365 days / 30 days (whole Beijing days, as the web map asks),
+#            and res 9 by category over 365 days; printed after the table.
 #   naive    bench/hotspots-naive: read every point from PostGIS, call H3
 #            LatLngToCell per point (hex.FromPoint), count in Go, then the
 #            same study area + Gi* (no HTTP).
@@ -96,6 +101,9 @@ for n in "${SIZES[@]}"; do
     awk '/Execution Time/ {printf "%.1f\n", $3}' "$work/plan_sent_$n.txt"
   done | median)
 
+  MINQING_ROLLUP_BENCH_URL="$url" go test -run '^$' -bench BenchmarkCellCounts -benchtime "${RUNS}x" ./layers/postgis/ \
+    | awk -v n="$n" '/^BenchmarkCellCounts\// {sub(/^BenchmarkCellCounts\//, ""); sub(/-[0-9]+$/, "", $1); printf "%s %s %.1f\n", n, $1, $3/1e6}' >>"$work/rollups.txt"
+
   kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
   ratio=$(awk -v a="$naive" -v b="$uncached" 'BEGIN {printf "%.1f", a/b}')
   rows+=("$(printf '%9s | %5s | %9s | %9s | %16s | %9s | %9s | %9s | %6s×' "$n" "$cells" "$sql_ms" "$sent_ms" "$uncached" "$cached" "$windowed" "$naive" "$ratio")")
@@ -111,3 +119,8 @@ for r in "${rows[@]}"; do echo "$r"; done
 echo "minqing: GROUP BY the parent of the stored res-15 cell in SQL; naive: every point read and put through h3 LatLngToCell."
 echo "ratio = naive / minqing (uncached). SQL count = EXPLAIN ANALYZE of GROUP BY cell alone;"
 echo "SQL sent = the same as CellCounts sends it (group column, ORDER BY, bound parameter)."
+echo
+echo "CellCounts, raw GROUP BY vs rollups (ms per call, mean of $RUNS; ratio = raw / rollups):"
+printf '%9s | %-28s | %9s | %9s | %7s\n' incidents query raw rollups ratio
+awk '{k=$1" "$2; sub(/\/(raw|rollups)$/, "", k); if ($2 ~ /\/raw$/) raw[k]=$3; else roll[k]=$3; if (!(k in seen)) {seen[k]=1; order[++n]=k}}
+  END {for (i=1;i<=n;i++) {split(order[i], a, " "); printf "%9s | %-28s | %9.1f | %9.1f | %6.1f×\n", a[1], a[2], raw[order[i]], roll[order[i]], raw[order[i]]/roll[order[i]]}}' "$work/rollups.txt"

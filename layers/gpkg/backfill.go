@@ -117,5 +117,8 @@ func writeCells(ctx context.Context, db *sql.DB, update string, batch []cellRow)
 			return fmt.Errorf("row %d: %w", r.id, err)
 		}
 	}
+	if err := flushRollups(ctx, tx); err != nil {
+		return err
+	}
 	return tx.Commit()
 }

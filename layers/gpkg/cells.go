@@ -40,7 +40,9 @@ func (s *Store) CellCounts(ctx context.Context, l *layers.Layer, res int, q laye
 		return nil, err
 	}
 	counts := map[cellGroup]int64{}
-	if p.inGo() {
+	if s.useRollups(ctx, l, res, q, groupBy) {
+		err = s.rollupCells(ctx, l, res, q, groupBy, counts)
+	} else if p.inGo() {
 		err = s.cellCountsGo(ctx, l, res, q, p, group, counts)
 	} else {
 		err = s.cellCountsSQL(ctx, l, res, p, group, counts)

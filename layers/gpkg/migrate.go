@@ -37,6 +37,10 @@ func (s *Store) Migrate(ctx context.Context) (int, error) {
 	if _, err := s.backfillCells(ctx, db); err != nil {
 		return len(res), err
 	}
+	// Migration 00004 leaves the existing rows in the rollups' delta.
+	if err := flushRollups(ctx, db); err != nil {
+		return len(res), fmt.Errorf("gpkg: migrate %s: %w", s.path, err)
+	}
 	return len(res), nil
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"minqing/geo/hex"
 	"minqing/layers"
 )
 
@@ -137,6 +138,9 @@ func (s *Store) Count(ctx context.Context, l *layers.Layer, q layers.Query) (int
 	p, err := buildPlan(l, q, false)
 	if err != nil {
 		return 0, err
+	}
+	if s.useRollups(ctx, l, hex.MinExactRes, q, "") {
+		return s.rollupCount(ctx, l, q)
 	}
 	if !p.inGo() {
 		var n int64

@@ -10,6 +10,7 @@ import (
 	"os"
 	"runtime"
 	"strings"
+	"sync/atomic"
 
 	"github.com/mattn/go-sqlite3"
 
@@ -41,6 +42,8 @@ type Store struct {
 	// rdb holds the read connections; in WAL mode they read the last
 	// committed state while a write is in progress.
 	rdb *sql.DB
+	// noRollups: counts scan the raw rows (see SetRollups).
+	noRollups atomic.Bool
 }
 
 // Open opens the GeoPackage at path, creating the file if it does not exist,

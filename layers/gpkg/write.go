@@ -101,6 +101,9 @@ func (s *Store) write(ctx context.Context, l *layers.Layer, opts layers.WriteOpt
 	if err := touchContents(ctx, tx, l, mode, n > 0, written); err != nil {
 		return res, err
 	}
+	if err := flushRollups(ctx, tx); err != nil {
+		return res, wrap("write "+l.Name, err)
+	}
 	if err := tx.Commit(); err != nil {
 		return res, wrap("write "+l.Name+": commit", err)
 	}
@@ -363,6 +366,9 @@ func (s *Store) Delete(ctx context.Context, l *layers.Layer, id int64) error {
 		return fmt.Errorf("gpkg: %s %d: %w", l.Name, id, layers.ErrNotFound)
 	}
 	if _, err := tx.ExecContext(ctx, "UPDATE gpkg_contents SET last_change = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE table_name = ?1", l.Name); err != nil {
+		return wrap("delete", err)
+	}
+	if err := flushRollups(ctx, tx); err != nil {
 		return wrap("delete", err)
 	}
 	return wrap("delete: commit", tx.Commit())

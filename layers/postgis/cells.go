@@ -29,6 +29,14 @@ func (s *Store) CellCounts(ctx context.Context, l *layers.Layer, res int, q laye
 	if err != nil {
 		return nil, err
 	}
+	var out []layers.CellCount
+	if layers.RollupUsable(l, res, q, groupBy) && !s.noRollups.Load() {
+		if out, err = s.rollupCells(ctx, l, res, q, groupBy); err != nil {
+			return nil, err
+		}
+		sortCells(out)
+		return out, nil
+	}
 	cell := ident(hex.ExactColumn(res))
 	group := "''"
 	if groupBy != "" {
@@ -44,7 +52,6 @@ func (s *Store) CellCounts(ctx context.Context, l *layers.Layer, res int, q laye
 	if err != nil {
 		return nil, wrap("cell counts", err)
 	}
-	var out []layers.CellCount
 	var c layers.CellCount
 	_, err = pgx.ForEachRow(rows, []any{&c.Cell, &c.Group, &c.Count}, func() error {
 		out = append(out, c)
@@ -53,11 +60,16 @@ func (s *Store) CellCounts(ctx context.Context, l *layers.Layer, res int, q laye
 	// Sorted here, not in SQL: with an ORDER BY the planner chose a parallel
 	// sort spilling to disk over a hash aggregate of the ~100 resulting
 	// cells.
+	sortCells(out)
+	return out, wrap("cell counts", err)
+}
+
+// sortCells sorts counts by cell, then group.
+func sortCells(out []layers.CellCount) {
 	slices.SortFunc(out, func(a, b layers.CellCount) int {
 		if c := cmp.Compare(a.Cell, b.Cell); c != 0 {
 			return c
 		}
 		return strings.Compare(a.Group, b.Group)
 	})
-	return out, wrap("cell counts", err)
 }

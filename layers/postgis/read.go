@@ -11,6 +11,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkb"
 
+	"minqing/geo/hex"
 	"minqing/layers"
 )
 
@@ -99,6 +100,9 @@ func (s *Store) Count(ctx context.Context, l *layers.Layer, q layers.Query) (int
 	w, err := buildWhere(l, q, false)
 	if err != nil {
 		return 0, err
+	}
+	if layers.RollupUsable(l, hex.MinExactRes, q, "") && !s.noRollups.Load() {
+		return s.rollupCount(ctx, l, q)
 	}
 	var n int64
 	err = s.pool.QueryRow(ctx, "SELECT count(*) FROM "+ident(l.Name)+" WHERE "+w.sql(), w.args...).Scan(&n)

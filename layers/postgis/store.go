@@ -24,6 +24,8 @@ type Store struct {
 	pool    *pgxpool.Pool
 	catalog *layers.Catalog
 	waits   *acquireCounter
+	// noRollups: counts scan the raw rows (see SetRollups).
+	noRollups atomic.Bool
 }
 
 // DefaultMaxConns is the pool size when the URL sets no pool_max_conns:

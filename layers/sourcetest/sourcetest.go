@@ -43,6 +43,7 @@ func Run(t *testing.T, open Open) {
 		{"Tokens", testTokens},
 		{"CellCounts", testCellCounts},
 		{"ExactCells", testExactCells},
+		{"RollupsEqualRawCounts", testRollups},
 		{"ExtentAndDelete", testExtentDelete},
 		{"CanceledContext", testCanceled},
 		{"UnknownWriteMode", testUnknownMode},

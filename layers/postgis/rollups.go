@@ -1,0 +1,132 @@
+package postgis
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	"minqing/geo/hex"
+	"minqing/layers"
+)
+
+// SetRollups turns reading the rollups on (the default) or off: off, every
+// count scans the raw rows, as before the rollups (for benchmarks and the
+// consistency tests; the triggers keep the rollups current either way).
+func (s *Store) SetRollups(on bool) { s.noRollups.Store(!on) }
+
+// rollupCells answers CellCounts from the rollups (see migration 00004):
+// whole years, months and days of the window from incident_cell_totals (no
+// filter, no grouping) or incident_cell_categories, and the window's partial
+// days from the raw rows, summed in one statement. q must be
+// layers.RollupUsable and already checked by buildWhere.
+func (s *Store) rollupCells(ctx context.Context, l *layers.Layer, res int, q layers.Query, groupBy string) ([]layers.CellCount, error) {
+	sql, args, err := rollupSQL(l, q, res, groupBy, true)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.pool.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, wrap("cell counts", err)
+	}
+	var out []layers.CellCount
+	var c layers.CellCount
+	_, err = pgx.ForEachRow(rows, []any{&c.Cell, &c.Group, &c.Count}, func() error {
+		out = append(out, c)
+		return nil
+	})
+	return out, wrap("cell counts", err)
+}
+
+// rollupCount answers Count from the rollups at the coarsest resolution
+// (each incident is in exactly one cell of it).
+func (s *Store) rollupCount(ctx context.Context, l *layers.Layer, q layers.Query) (int64, error) {
+	sql, args, err := rollupSQL(l, q, hex.MinExactRes, "", false)
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	err = s.pool.QueryRow(ctx, sql, args...).Scan(&n)
+	return n, wrap("count "+l.Name, err)
+}
+
+// rollupSQL builds the statement: per cell and group (cells true) or the
+// total.
+func rollupSQL(l *layers.Layer, q layers.Query, res int, groupBy string, cells bool) (string, []any, error) {
+	w := &where{}
+	spans, edges := layers.RollupWindow(q.Time, layers.RollupDays(res, q, groupBy))
+	table := "incident_cell_totals"
+	if groupBy != "" || len(q.Equal) > 0 {
+		table = "incident_cell_categories"
+	}
+	group := "''"
+	if groupBy != "" {
+		group = ident(groupBy)
+	}
+	// The equality filters, the same on both sides (the dimensions have the
+	// same names in the rollups and the incidents).
+	var eq []string
+	for _, name := range []string{"category", "source"} {
+		vals, ok := q.Equal[name]
+		if !ok {
+			continue
+		}
+		f, _ := l.Field(name)
+		arr, err := typedArray(f, vals)
+		if err != nil {
+			return "", nil, err
+		}
+		eq = append(eq, ident(name)+" = ANY("+w.arg(arr)+")")
+	}
+	and := func(conds []string) string {
+		if len(conds) == 0 {
+			return ""
+		}
+		return " AND " + strings.Join(conds, " AND ")
+	}
+	var parts []string
+	if len(spans) > 0 {
+		var per []string
+		for _, sp := range spans {
+			per = append(per, fmt.Sprintf("(grain = %d AND period BETWEEN %s::date AND %s::date)", sp.Grain, w.arg(sp.From), w.arg(sp.To)))
+		}
+		parts = append(parts, "SELECT cell, "+group+" AS grp, n FROM "+table+" WHERE res = "+w.arg(res)+
+			" AND ("+strings.Join(per, " OR ")+")"+and(eq))
+	}
+	if len(edges) > 0 {
+		var per []string
+		for _, e := range edges {
+			var c []string
+			if e.From != nil {
+				c = append(c, "received_at >= "+w.arg(*e.From))
+			}
+			if e.Before != nil {
+				c = append(c, "received_at < "+w.arg(*e.Before))
+			}
+			if e.Until != nil {
+				c = append(c, "received_at <= "+w.arg(*e.Until))
+			}
+			if len(c) == 0 {
+				c = append(c, "TRUE")
+			}
+			per = append(per, "("+strings.Join(c, " AND ")+")")
+		}
+		cell := "0::bigint"
+		if cells {
+			cell = ident(hex.ExactColumn(res))
+		}
+		rawGroup := "''"
+		if groupBy != "" {
+			rawGroup = "coalesce(" + ident(groupBy) + "::text, '')"
+		}
+		parts = append(parts, "SELECT "+cell+" AS cell, "+rawGroup+" AS grp, 1 AS n FROM "+ident(l.Name)+
+			" WHERE ("+strings.Join(per, " OR ")+")"+and(eq))
+	}
+	union := strings.Join(parts, " UNION ALL ")
+	if !cells {
+		return "SELECT coalesce(sum(n), 0)::bigint FROM (" + union + ") x", w.args, nil
+	}
+	// Sorted by the caller as CellCounts sorts.
+	return "SELECT cell, grp, sum(n)::bigint FROM (" + union + ") x GROUP BY 1, 2 HAVING sum(n) <> 0", w.args, nil
+}

@@ -1,0 +1,140 @@
+package sourcetest
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/paulmach/orb"
+
+	"minqing/geo/hex"
+	"minqing/layers"
+)
+
+// rollupSwitch is what a store with rollups offers to read without them.
+type rollupSwitch interface{ SetRollups(on bool) }
+
+// testRollups checks that counts read from the rollups equal the counts of
+// the raw rows after a random sequence of inserts, upserts that move
+// incidents in time, space and category, deletes and a bulk import: every
+// stored resolution, windows aligned on Beijing days, months and years and
+// not, open on either side, with and without the filters and groupings
+// the rollups hold.
+func testRollups(t *testing.T, src layers.Source, cat *layers.Catalog) {
+	sw, ok := src.(rollupSwitch)
+	if !ok {
+		t.Fatalf("%s store has no SetRollups", src.Kind())
+	}
+	l := layer(t, cat, "incidents")
+	r := rand.New(rand.NewPCG(14, 2))
+	cats := []string{"水管爆裂", "停电", "施工扰民", "漏水"}
+	sources := []string{"12345", "网格", "微信"}
+	// Around a year's end, so that days, months and years all count.
+	start := time.Date(2025, 11, 20, 0, 0, 0, 0, layers.Shanghai)
+	random := func(i int) *layers.Feature {
+		p := orb.Point{116.270 + 0.035*r.Float64(), 39.845 + 0.025*r.Float64()}
+		f := Incident(i, p, cats[r.IntN(len(cats))])
+		f.Props["source"] = sources[r.IntN(len(sources))]
+		f.Props["received_at"] = start.Add(time.Duration(r.Int64N(int64(80 * 24 * time.Hour))))
+		delete(f.Props, "closed_at")
+		return f
+	}
+	var fs []*layers.Feature
+	for i := range 300 {
+		fs = append(fs, random(i))
+	}
+	ids := mustWrite(t, src, l, layers.Insert, fs).IDs
+	check(t, src, sw, l, "after insert")
+
+	// Upserts: the same work orders moved in time, space, category, source.
+	var moved []*layers.Feature
+	for i := 0; i < 300; i += 5 {
+		f := random(i)
+		moved = append(moved, f)
+	}
+	mustWrite(t, src, l, layers.Upsert, moved)
+	check(t, src, sw, l, "after upserts")
+
+	for _, id := range ids[:40:40] {
+		if r.IntN(2) == 0 {
+			if err := src.Delete(ctx(t), l, id); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	check(t, src, sw, l, "after deletes")
+
+	var more []*layers.Feature
+	for i := 1000; i < 1400; i++ {
+		more = append(more, random(i))
+	}
+	mustWrite(t, src, l, layers.Insert, more)
+	check(t, src, sw, l, "after import")
+
+	mustWrite(t, src, l, layers.Replace, more[:50])
+	check(t, src, sw, l, "after replace")
+}
+
+// check compares rollups and raw rows for many counts.
+func check(t *testing.T, src layers.Source, sw rollupSwitch, l *layers.Layer, when string) {
+	t.Helper()
+	at := func(y int, m time.Month, d, h, min int) *time.Time {
+		v := time.Date(y, m, d, h, min, 0, 0, layers.Shanghai)
+		return &v
+	}
+	endOf := func(y int, m time.Month, d int) *time.Time {
+		v := time.Date(y, m, d+1, 0, 0, 0, 0, layers.Shanghai).Add(-time.Nanosecond)
+		return &v
+	}
+	windows := map[string]*layers.TimeRange{
+		"all":            nil,
+		"whole days":     {Start: at(2025, 12, 3, 0, 0), End: endOf(2026, 1, 20)},
+		"whole months":   {Start: at(2025, 12, 1, 0, 0), End: endOf(2026, 1, 31)},
+		"year and days":  {Start: at(2025, 11, 28, 0, 0), End: endOf(2027, 1, 2)},
+		"odd ends":       {Start: at(2025, 12, 3, 13, 27), End: at(2026, 2, 2, 8, 0)},
+		"from":           {Start: at(2025, 12, 24, 17, 5)},
+		"until":          {End: at(2026, 1, 1, 0, 0)},
+		"within one day": {Start: at(2025, 12, 31, 8, 0), End: at(2025, 12, 31, 20, 0)},
+	}
+	filters := map[string]struct {
+		eq    map[string][]any
+		group string
+	}{
+		"none":               {},
+		"category":           {eq: map[string][]any{"category": {"停电", "漏水"}}},
+		"by source":          {group: "source"},
+		"source by category": {eq: map[string][]any{"source": {"网格"}}, group: "category"},
+	}
+	for wname, w := range windows {
+		for fname, f := range filters {
+			q := layers.Query{Role: layers.Staff, Time: w, Equal: f.eq}
+			for res := hex.MinExactRes; res <= hex.MaxExactRes; res++ {
+				name := fmt.Sprintf("%s: %s, %s, res %d", when, wname, fname, res)
+				sw.SetRollups(false)
+				raw, err := src.CellCounts(ctx(t), l, res, q, f.group)
+				sw.SetRollups(true)
+				if err != nil {
+					t.Fatalf("%s: raw: %v", name, err)
+				}
+				got, err := src.CellCounts(ctx(t), l, res, q, f.group)
+				if err != nil {
+					t.Fatalf("%s: rollups: %v", name, err)
+				}
+				if !reflect.DeepEqual(got, raw) {
+					t.Errorf("%s: rollups give %d cells %v, raw rows %d cells %v", name, len(got), got, len(raw), raw)
+				}
+			}
+			sw.SetRollups(false)
+			raw, err := src.Count(ctx(t), l, q)
+			sw.SetRollups(true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, err := src.Count(ctx(t), l, q); err != nil || got != raw {
+				t.Errorf("%s: %s, %s: count %d (%v) from the rollups, %d from the raw rows", when, wname, fname, got, err, raw)
+			}
+		}
+	}
+}
