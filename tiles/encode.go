@@ -135,6 +135,19 @@ func (tl *tiler) geometry(g orb.Geometry) orb.Geometry {
 	return g
 }
 
+// project projects features in WGS 84 to the tile in place (see geometry),
+// dropping those left with nothing.
+func (tl *tiler) project(fs []*layers.Feature) []*layers.Feature {
+	out := fs[:0]
+	for _, f := range fs {
+		if g := tl.geometry(f.Geometry); g != nil {
+			f.Geometry = g
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
 // marshal writes layers whose features are already in tile units.
 func (tl *tiler) marshal(ls []Layer) ([]byte, error) {
 	out := make(mvt.Layers, 0, len(ls))
