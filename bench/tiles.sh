@@ -197,6 +197,12 @@ for n in $INCIDENTS; do
     echo "== $n incidents, layer $LAYER (staff token), wrk -t$THREADS -c$CONNECTIONS -d$DURATION, $(nproc) CPUs"
     printf "%4s %6s %9s %9s %9s %9s %9s %8s %10s %10s %10s %10s\n" zoom tiles "cold t/s" "base t/s" cold/base "warm t/s" "stat t/s" warm/st "mean B" "max B" "base mean" "base max"
   } >>"$report"
+  # One z17 tile first: the cold server loads its in-memory index of the
+  # incidents (tiles.PointIndex, up to 200,000) in the background, as a
+  # running server does after its first tile; tiles are still rendered,
+  # never cached.
+  tile_list 17 | head -1 | while read -r p; do curl -s -o /dev/null -H "Authorization: Bearer $token" "http://$cold$p"; done
+  sleep 3
   for z in $ZOOMS; do
     list="$work/z$z-$n.txt"
     tile_list "$z" >"$list"
