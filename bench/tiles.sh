@@ -18,6 +18,7 @@
 #   bench/tiles.sh                         20,000 and 1,000,000 incidents
 #   INCIDENTS="20000" DURATION=5s ZOOMS="15 16 17" bench/tiles.sh
 #   MINQING_BIN=/path/to/other/minqing bench/tiles.sh   another build (e.g. main, for before/after)
+#   REUSE=1 bench/tiles.sh                 keep the databases a previous run loaded (bench_tiles_N)
 #
 # For each data set it loads the demo into a throwaway PostGIS database
 # (scripts/pg.sh) and lists every tile of the street's area (lon
@@ -171,11 +172,15 @@ for n in $INCIDENTS; do
   db="bench_tiles_$n"
   url=$(python3 -c 'import sys, urllib.parse as u; p = u.urlparse(sys.argv[1]); print(p._replace(path="/" + sys.argv[2]).geturl())' "$admin" "$db")
   psql_url=$(python3 -c 'import sys, urllib.parse as u; p = u.urlparse(sys.argv[1]); print(p._replace(path="/postgres").geturl())' "$admin")
-  "$psql" -q -v ON_ERROR_STOP=1 "$psql_url" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db TEMPLATE minqing_template" >/dev/null
-  echo "loading the demo with $n incidents…" >&2
-  "$work/minqing" demo --database-url "$url" --incidents "$n" >"$work/demo.log" 2>&1 || { cat "$work/demo.log" >&2; exit 1; }
-  "$psql" -q "$url" -c "VACUUM ANALYZE" >/dev/null
-  token=$("$work/minqing" token add --database-url "$url" --role staff --name bench 2>/dev/null)
+  if [ "${REUSE:-}" = 1 ] && "$psql" -Atq "$psql_url" -c "SELECT 1 FROM pg_database WHERE datname = '$db'" | grep -q 1; then
+    echo "reusing $db (REUSE=1)…" >&2
+  else
+    "$psql" -q -v ON_ERROR_STOP=1 "$psql_url" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db TEMPLATE minqing_template" >/dev/null
+    echo "loading the demo with $n incidents…" >&2
+    "$work/minqing" demo --database-url "$url" --incidents "$n" >"$work/demo.log" 2>&1 || { cat "$work/demo.log" >&2; exit 1; }
+    "$psql" -q "$url" -c "VACUUM ANALYZE" >/dev/null
+  fi
+  token=$("$work/minqing" token add --database-url "$url" --role staff --name "bench-$$" 2>/dev/null)
 
   start_minqing "$url" -1
   cold=$addr
