@@ -1,6 +1,7 @@
 package tiles
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"slices"
@@ -114,11 +115,21 @@ func (ix *PointIndex) load(l *layers.Layer) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	delete(ix.busy, l.Name)
-	if err == nil && (ix.sets[l.Name] == nil || ix.sets[l.Name].version <= set.version) {
+	if set == nil {
+		return // no version read: the next tile tries again
+	}
+	if err != nil {
+		// Not retried until the layer is written again: a layer too slow to
+		// read within the store deadline would be read for every tile.
+		set = &pointSet{version: set.version, tooBig: true}
+	}
+	if ix.sets[l.Name] == nil || ix.sets[l.Name].version <= set.version {
 		ix.sets[l.Name] = set
 	}
 }
 
+// read reads l's features into a set labelled with the version read first;
+// after an error it returns the set so far (for its version) or nil.
 func (ix *PointIndex) read(ctx context.Context, l *layers.Layer) (*pointSet, error) {
 	vs, err := ix.src.Versions(ctx)
 	if err != nil {
@@ -127,7 +138,7 @@ func (ix *PointIndex) read(ctx context.Context, l *layers.Layer) (*pointSet, err
 	set := &pointSet{version: vs[l.Name], buckets: map[maptile.Tile][]int32{}}
 	n, err := ix.src.Count(ctx, l, layers.Query{Role: layers.Admin})
 	if err != nil {
-		return nil, err
+		return set, err
 	}
 	if n > IndexMaxFeatures {
 		set.tooBig = true
@@ -145,9 +156,9 @@ func (ix *PointIndex) read(ctx context.Context, l *layers.Layer) (*pointSet, err
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return set, err
 	}
-	if !slices.IsSortedFunc(set.feats, func(a, b *layers.Feature) int { return int(a.ID - b.ID) }) {
+	if !slices.IsSortedFunc(set.feats, func(a, b *layers.Feature) int { return cmp.Compare(a.ID, b.ID) }) {
 		// Features are ordered by id; a store that did not would break the caps.
 		set.tooBig = true
 	}
