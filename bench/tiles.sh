@@ -225,7 +225,8 @@ import sys
 z, count, c, b, w, s, total, mx, btotal, bmax = sys.argv[1:]
 c, b, w, s = map(float, (c, b, w, s))
 n = int(count)
-print(f"{z:>4} {n:>6} {c:>9.0f} {b:>9.0f} {c / b:>8.2f}× {w:>9.0f} {s:>9.0f} {w / s:>8.2f} {int(total) / n:>10.0f} {int(mx):>10} {int(btotal) / n:>10.0f} {int(bmax):>10}")
+ratio = lambda a, b: f"{a / b:>8.2f}" if b else "       ∞"  # the baseline finished no request
+print(f"{z:>4} {n:>6} {c:>9.0f} {b:>9.1f} {ratio(c, b)}× {w:>9.0f} {s:>9.0f} {ratio(w, s)} {int(total) / n:>10.0f} {int(mx):>10} {int(btotal) / n:>10.0f} {int(bmax):>10}")
 PY
     tail -1 "$report" >&2
   done
