@@ -206,7 +206,8 @@ for n in $INCIDENTS; do
   # incidents (tiles.PointIndex, up to 200,000) in the background, as a
   # running server does after its first tile; tiles are still rendered,
   # never cached.
-  tile_list 17 | head -1 | while read -r p; do curl -s -o /dev/null -H "Authorization: Bearer $token" "http://$cold$p"; done
+  tile_list 17 >"$work/prime.txt"
+  curl -s -o /dev/null -H "Authorization: Bearer $token" "http://$cold$(head -1 "$work/prime.txt")"
   sleep 3
   for z in $ZOOMS; do
     list="$work/z$z-$n.txt"
