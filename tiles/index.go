@@ -19,16 +19,13 @@ import (
 // where its tiles would be large anyway).
 const IndexMaxFeatures = 200_000
 
+// retryAfter is how long a PointIndex waits to load a layer again after a
+// load failed.
+const retryAfter = 30 * time.Second
+
 // indexZoom is the zoom of the index's buckets: a tile at this zoom or
 // deeper reads at most four buckets.
 const indexZoom = 14
-
-// IndexSource is what a PointIndex needs of a store.
-type IndexSource interface {
-	FeatureSource
-	Count(ctx context.Context, l *layers.Layer, q layers.Query) (int64, error)
-	Versions(ctx context.Context) (map[string]int64, error)
-}
 
 // PointIndex keeps the features of [Aggregable] point layers in memory, so
 // that a tile of their points is cut and encoded without a store round
@@ -38,7 +35,7 @@ type IndexSource interface {
 // store, and the copy is reloaded in the background. Layers with more than
 // IndexMaxFeatures features are not kept. It is safe for concurrent use.
 type PointIndex struct {
-	src  IndexSource
+	src  layers.Source
 	mu   sync.Mutex
 	sets map[string]*pointSet // by layer name
 	busy map[string]bool      // loads under way
@@ -46,14 +43,15 @@ type PointIndex struct {
 
 // pointSet is one layer's features at one version.
 type pointSet struct {
-	version int64
-	tooBig  bool
-	feats   []*layers.Feature        // by id; Props hold every field
-	buckets map[maptile.Tile][]int32 // indexZoom tile → positions in feats, ascending
+	version  int64
+	tooBig   bool
+	failedAt time.Time                // a load that failed: tried again a while after
+	feats    []*layers.Feature        // by id; Props hold every field
+	buckets  map[maptile.Tile][]int32 // indexZoom tile → positions in feats, ascending
 }
 
 // NewPointIndex returns an empty index over src's layers.
-func NewPointIndex(src IndexSource) *PointIndex {
+func NewPointIndex(src layers.Source) *PointIndex {
 	return &PointIndex{src: src, sets: map[string]*pointSet{}, busy: map[string]bool{}}
 }
 
@@ -85,13 +83,13 @@ func (ix *PointIndex) get(l *layers.Layer, v int64) *pointSet {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	set := ix.sets[l.Name]
-	if set != nil && set.version == v {
+	if set != nil && set.version == v && (set.failedAt.IsZero() || time.Since(set.failedAt) < retryAfter) {
 		if set.tooBig {
 			return nil
 		}
 		return set
 	}
-	if set != nil && set.version > v {
+	if set != nil && set.version > v && set.failedAt.IsZero() {
 		return nil // a newer copy: the caller asked with older versions
 	}
 	if !ix.busy[l.Name] {
@@ -119,9 +117,9 @@ func (ix *PointIndex) load(l *layers.Layer) {
 		return // no version read: the next tile tries again
 	}
 	if err != nil {
-		// Not retried until the layer is written again: a layer too slow to
-		// read within the store deadline would be read for every tile.
-		set = &pointSet{version: set.version, tooBig: true}
+		// Tried again after retryAfter, not for every tile: a layer too
+		// slow to read within the store deadline would be read over and over.
+		set = &pointSet{version: set.version, tooBig: true, failedAt: time.Now()}
 	}
 	if ix.sets[l.Name] == nil || ix.sets[l.Name].version <= set.version {
 		ix.sets[l.Name] = set
@@ -145,7 +143,9 @@ func (ix *PointIndex) read(ctx context.Context, l *layers.Layer) (*pointSet, err
 		return set, nil
 	}
 	set.feats = make([]*layers.Feature, 0, n)
-	err = ix.src.Features(ctx, l, layers.Query{Role: layers.Admin}, func(f *layers.Feature) error {
+	// In keyset pages, each a short store call: the load never holds a
+	// pooled connection for long.
+	err = layers.Stream(ctx, ix.src, l, layers.Query{Role: layers.Admin}, 5000, func(f *layers.Feature) error {
 		p, ok := f.Geometry.(orb.Point)
 		if !ok {
 			return nil
