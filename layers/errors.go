@@ -11,6 +11,9 @@ var (
 	ErrInvalid = errors.New("invalid")
 	// ErrUnavailable: the store cannot be reached.
 	ErrUnavailable = errors.New("store unavailable")
+	// ErrNoMVT: the store renders no Mapbox Vector Tiles itself (Source.Tile);
+	// package tiles encodes its features instead.
+	ErrNoMVT = errors.New("the store renders no vector tiles")
 )
 
 // InvalidError is a bad request naming the parameter or field at fault.

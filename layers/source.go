@@ -36,7 +36,10 @@ type Source interface {
 	// committed write to the layer, by any process (for tile caches).
 	Versions(ctx context.Context) (map[string]int64, error)
 
-	// Tile renders one Mapbox Vector Tile with one MVT layer per requested layer.
+	// Tile renders one Mapbox Vector Tile of finished features, one MVT
+	// layer per requested layer, each capped at its Query's Limit: no zoom
+	// range, no clustering (package tiles decides those), or ErrNoMVT when
+	// the store only offers its Features.
 	Tile(ctx context.Context, req TileRequest) ([]byte, error)
 	// CellCounts counts features of a point layer per H3 cell at resolution
 	// res — the cell each point lies in, stored on write (see StoresCells) —
@@ -89,7 +92,7 @@ type TileRequest struct {
 	Layers  []*Layer
 	Z, X, Y int
 	Role    Role
-	Query   map[string]Query // per layer name: filters (time, equal) for that layer
+	Query   map[string]Query // per layer name: filters (time, equal) and, for Source.Tile, the cap (Limit)
 	Extent  int              // 4096 unless set
 	Buffer  int              // in tile units; 64 unless set
 }

@@ -1,19 +1,28 @@
 // Package tiles turns layers into Mapbox Vector Tiles and serves them fast.
 //
-// It holds what both stores and the server share about vector tiles:
+// It is the one place a tile is made ([Render]), for both stores, as
+// tegola does it: a store offers its features (layers.Source.Features) or
+// finished MVT of them (layers.Source.Tile: PostGIS's ST_AsMVT; the
+// embedded store says layers.ErrNoMVT), and Render applies zoom ranges,
+// caps and aggregation; the server's handler adds the [Cache]. The stores
+// do not import this package.
 //
-//   - [Encode] and [Render]: the Go encoder (orb/encoding/mvt) the embedded
-//     store uses. Features in WGS 84 are projected to the tile, clipped to the
-//     tile plus a buffer, simplified, and written with extent 4096 (unless
-//     set), their ids and their typed properties. PostGIS renders the same
-//     tile with ST_AsMVT in package layers/postgis.
-//   - The clustering rule ([Clustered], [ClusterRes], [ClusterMargin]): below
-//     a layer's ClusterBelowZoom, a point layer with a stored H3 cell is served
-//     as one point per H3 cell the points lie in (the store's exact cell at
-//     [ClusterRes], see [CellSource]), at the mean position (in Web Mercator)
-//     of the points it aggregates, with a "count" property and the cell index
-//     as feature id. Each cell appears in exactly one tile: the one holding
-//     its centroid.
+//   - [Encode] and [Render]: features in WGS 84 are projected to the tile,
+//     clipped to the tile plus a buffer, simplified, and written with
+//     extent 4096 (unless set), their ids and their typed properties;
+//     layers of points are written straight to protocol buffers, others by
+//     orb/encoding/mvt.
+//   - Aggregation ([Aggregable], [Clustered], [ClusterRes], [PointBudget],
+//     [MaxTileBytes]): a point layer with stored H3 cells is served below
+//     its ClusterBelowZoom, and at any zoom where a tile would hold more
+//     than PointBudget points or MaxTileBytes, as one point per H3 cell of
+//     [ClusterRes] (the cell each point lies in, counted by the store's
+//     CellCounts), at the cell's centre, with a "count" property and the
+//     cell index as feature id. Each cell appears in exactly one tile: the
+//     one holding its centre.
+//   - [PointIndex]: such point layers (up to [IndexMaxFeatures]) kept in
+//     memory at their layer version, so a tile of their points needs no
+//     store round trip and is never cut from a stale copy.
 //   - Property values: strings, numbers and booleans as they are; times as
 //     Unix epoch seconds, which MapLibre filters compare as numbers
 //     (["<", ["get", "received_at"], 1767196800]) and a popup formats with

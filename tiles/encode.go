@@ -112,6 +112,13 @@ func (tl *tiler) margin() float64 {
 // geometry projects, clips, simplifies and orients g; nil when nothing of it
 // is left in the tile.
 func (tl *tiler) geometry(g orb.Geometry) orb.Geometry {
+	if p, ok := g.(orb.Point); ok {
+		// A point needs no clipping, simplifying or orienting: in or out.
+		if p = tl.proj(p); !tl.box.Contains(p) {
+			return nil
+		}
+		return p
+	}
 	if g == nil {
 		return nil
 	}
@@ -135,11 +142,33 @@ func (tl *tiler) geometry(g orb.Geometry) orb.Geometry {
 	return g
 }
 
-// marshal writes layers whose features are already in tile units.
+// project projects features in WGS 84 to the tile in place (see geometry),
+// dropping those left with nothing.
+func (tl *tiler) project(fs []*layers.Feature) []*layers.Feature {
+	out := fs[:0]
+	for _, f := range fs {
+		if g := tl.geometry(f.Geometry); g != nil {
+			f.Geometry = g
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// marshal writes layers whose features are already in tile units: layers
+// of points by appendPointLayer, the others by orb's encoder.
 func (tl *tiler) marshal(ls []Layer) ([]byte, error) {
 	out := make(mvt.Layers, 0, len(ls))
+	var points []byte
 	for _, l := range ls {
 		if len(l.Features) == 0 {
+			continue
+		}
+		if allPoints(l.Features) {
+			var err error
+			if points, err = appendPointLayer(points, l.Name, tl.extent, l.Fields, l.Features); err != nil {
+				return nil, err
+			}
 			continue
 		}
 		ml := &mvt.Layer{Name: l.Name, Version: 2, Extent: uint32(tl.extent), Features: make([]*geojson.Feature, 0, len(l.Features))}
@@ -152,13 +181,13 @@ func (tl *tiler) marshal(ls []Layer) ([]byte, error) {
 		out = append(out, ml)
 	}
 	if len(out) == 0 {
-		return nil, nil
+		return points, nil
 	}
 	b, err := mvt.Marshal(out)
 	if err != nil {
 		return nil, fmt.Errorf("tiles: encode %d/%d/%d: %w", tl.tile.Z, tl.tile.X, tl.tile.Y, err)
 	}
-	return b, nil
+	return append(b, points...), nil
 }
 
 // errFull stops a feature stream once a layer has its cap of features.

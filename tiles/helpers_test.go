@@ -24,6 +24,9 @@ func (m *memSource) Features(ctx context.Context, l *layers.Layer, q layers.Quer
 		if err := ctx.Err(); err != nil {
 			return err
 		}
+		if f.ID <= q.AfterID {
+			continue
+		}
 		if q.BBox != nil && !q.BBox.Intersects(f.Geometry.Bound()) {
 			continue
 		}

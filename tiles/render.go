@@ -13,50 +13,175 @@ import (
 	"minqing/layers"
 )
 
-// FeatureSource is what Render needs of a store: its feature stream.
+// FeatureSource is what Render needs of a store at least: its feature
+// stream. A store that also renders finished MVT ([MVTSource]) or counts
+// points per H3 cell ([CountSource]) is asked that instead where it can.
 type FeatureSource interface {
 	Features(ctx context.Context, l *layers.Layer, q layers.Query, fn func(*layers.Feature) error) error
 }
 
-// Render builds the tile req asks for from src's features, in Go: the
-// embedded store's Tile. For each requested layer within its zoom range it
-// reads the features in the tile plus the buffer (at most the layer's
-// MaxTileFeatures, lowest ids first) with the properties req.Role may see
-// and req's filters, or, where [Clustered], the layer's clusters; then it
-// calls Encode. Layers outside their zoom range are left out.
+// MVTSource is a store that renders finished MVT layers itself
+// (layers.Source.Tile: PostGIS's ST_AsMVT), or says layers.ErrNoMVT.
+type MVTSource interface {
+	Tile(ctx context.Context, req layers.TileRequest) ([]byte, error)
+}
+
+// CountSource is a store that counts a point layer's features per H3 cell
+// (layers.Source.CellCounts); clusters are made of its counts.
+type CountSource interface {
+	CellCounts(ctx context.Context, l *layers.Layer, res int, q layers.Query, groupBy string) ([]layers.CellCount, error)
+}
+
+// Render makes the tile req asks for from src: the one place that applies
+// zoom ranges, caps and aggregation, for both stores. For each requested
+// layer within its zoom range:
+//
+//   - a point layer that stores H3 cells ([Aggregable]) is served as
+//     clusters below its ClusterBelowZoom, and from there on as its points
+//     unless the tile would hold more than [PointBudget] of them (or
+//     encode to more than [MaxTileBytes]), when it is served as clusters at
+//     the zoom's finer cell ([ClusterRes]) instead; clusters count the
+//     store's CellCounts (one point per cell whose centre lies in the tile,
+//     at the centre, with a "count");
+//   - any other layer is the store's finished MVT (MVTSource) when it has
+//     one, else its features encoded in Go; at most the layer's
+//     MaxTileFeatures, lowest ids first.
+//
+// Layers outside their zoom range are left out; a tile with no feature is
+// empty (nil).
 func Render(ctx context.Context, src FeatureSource, req layers.TileRequest) ([]byte, error) {
 	if err := CheckTile(req.Z, req.X, req.Y); err != nil {
 		return nil, err
 	}
+	if req.Extent <= 0 {
+		req.Extent = DefaultExtent
+	}
+	if req.Buffer == 0 {
+		req.Buffer = DefaultBuffer
+	}
 	t := maptile.New(uint32(req.X), uint32(req.Y), maptile.Zoom(req.Z))
 	tl := newTiler(t, Options{Extent: req.Extent, Buffer: req.Buffer})
-	out := make([]Layer, 0, len(req.Layers))
+	var body []byte                 // an MVT is a sequence of layers
+	var storeLayers []*layers.Layer // the store's MVT, when it has one
 	for _, l := range req.Layers {
 		if req.Z < l.MinZoom || req.Z > l.MaxZoom {
 			continue
 		}
+		if !Aggregable(l) {
+			storeLayers = append(storeLayers, l)
+			continue
+		}
 		q := req.Query[l.Name]
 		q.Role = req.Role
-		var feats []*layers.Feature
-		var err error
-		fields := q.Columns(l)
-		if Clustered(l, req.Z) {
-			feats, err = clusters(ctx, src, l, tl, q)
-			fields = []layers.Field{CountField()}
-		} else {
-			feats, err = plain(ctx, src, l, tl, q)
-		}
+		b, err := aggregable(ctx, src, l, tl, q)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, Layer{Name: l.Name, Fields: fields, Features: feats})
+		body = append(body, b...)
+	}
+	if len(storeLayers) > 0 {
+		b, err := storeTile(ctx, src, tl, req, storeLayers)
+		if err != nil {
+			return nil, err
+		}
+		body = append(b, body...)
+	}
+	if len(body) == 0 {
+		return nil, nil
+	}
+	return body, nil
+}
+
+// aggregable is the MVT layer of an Aggregable layer l: its points, or its
+// clusters below ClusterBelowZoom and where the points are over budget.
+func aggregable(ctx context.Context, src FeatureSource, l *layers.Layer, tl *tiler, q layers.Query) ([]byte, error) {
+	if !Clustered(l, int(tl.tile.Z)) {
+		feats, over, err := points(ctx, src, l, tl, q)
+		if err != nil {
+			return nil, err
+		}
+		if !over {
+			b, err := tl.marshal([]Layer{{Name: l.Name, Fields: q.Columns(l), Features: feats}})
+			// The byte budget: a tile of few but large points is clustered too.
+			if err != nil || len(b) <= MaxTileBytes {
+				return b, err
+			}
+		}
+	}
+	feats, err := clusters(ctx, src, l, tl.tile, q)
+	if err != nil {
+		return nil, err
+	}
+	return tl.marshal([]Layer{{Name: l.Name, Fields: []layers.Field{CountField()}, Features: capped(tl.project(feats), l.MaxTileFeatures)}})
+}
+
+// PointBudget is how many points of an [Aggregable] layer a tile holds at
+// most before it is served as clusters: about 300 KB of incidents with
+// every staff property, under [MaxTileBytes].
+const PointBudget = 4096
+
+// MaxTileBytes is the most an [Aggregable] layer's points may take in a
+// tile (uncompressed) before the tile is served as clusters.
+const MaxTileBytes = 512 << 10
+
+// Aggregable reports whether tiles may serve point layer l as clusters: it
+// clusters (ClusterBelowZoom set) and the stores keep its H3 cells.
+func Aggregable(l *layers.Layer) bool {
+	return l.ClusterBelowZoom > 0 && layers.StoresCells(l)
+}
+
+// storeTile is the layers ls of req as the store renders them (its MVT), or
+// else as Render encodes the store's features.
+func storeTile(ctx context.Context, src FeatureSource, tl *tiler, req layers.TileRequest, ls []*layers.Layer) ([]byte, error) {
+	if ms, ok := src.(MVTSource); ok {
+		sreq := req
+		sreq.Layers = ls
+		sreq.Query = make(map[string]layers.Query, len(ls))
+		for _, l := range ls {
+			q := req.Query[l.Name]
+			q.Limit, q.AfterID = l.MaxTileFeatures, 0
+			sreq.Query[l.Name] = q
+		}
+		b, err := ms.Tile(ctx, sreq)
+		if !errors.Is(err, layers.ErrNoMVT) {
+			return b, err
+		}
+	}
+	out := make([]Layer, 0, len(ls))
+	for _, l := range ls {
+		q := req.Query[l.Name]
+		q.Role = req.Role
+		feats, _, err := read(ctx, src, l, tl, q, l.MaxTileFeatures)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Layer{Name: l.Name, Fields: q.Columns(l), Features: feats})
 	}
 	return tl.marshal(out)
 }
 
-// plain reads l's features in the tile and its buffer, in tile units, lowest
-// ids first, until the layer's cap of features that show in the tile.
-func plain(ctx context.Context, src FeatureSource, l *layers.Layer, tl *tiler, q layers.Query) ([]*layers.Feature, error) {
+// points reads the points of l in the tile, or reports that there are more
+// than the budget.
+func points(ctx context.Context, src FeatureSource, l *layers.Layer, tl *tiler, q layers.Query) ([]*layers.Feature, bool, error) {
+	budget := PointBudget
+	if l.MaxTileFeatures > 0 {
+		budget = min(budget, l.MaxTileFeatures)
+	}
+	feats, full, err := read(ctx, src, l, tl, q, budget+1)
+	if err != nil {
+		return nil, false, err
+	}
+	if full && l.MaxTileFeatures > 0 && l.MaxTileFeatures <= PointBudget {
+		// The layer's own cap is the smaller: it truncates, as it always has.
+		return feats[:l.MaxTileFeatures], false, nil
+	}
+	return feats, full, nil
+}
+
+// read reads l's features in the tile and its buffer, in tile units, lowest
+// ids first, until limit features that show in the tile (0: no limit); full
+// reports that the limit was reached.
+func read(ctx context.Context, src FeatureSource, l *layers.Layer, tl *tiler, q layers.Query, limit int) ([]*layers.Feature, bool, error) {
 	w := Window(tl.tile, tl.margin())
 	q.BBox = &w
 	q.Limit, q.AfterID = 0, 0
@@ -66,15 +191,23 @@ func plain(ctx context.Context, src FeatureSource, l *layers.Layer, tl *tiler, q
 			return nil
 		}
 		feats = append(feats, f)
-		if l.MaxTileFeatures > 0 && len(feats) >= l.MaxTileFeatures {
+		if limit > 0 && len(feats) >= limit {
 			return errFull
 		}
 		return nil
 	})
-	if err != nil && !errors.Is(err, errFull) {
-		return nil, fmt.Errorf("tiles: %s %d/%d/%d: %w", l.Name, tl.tile.Z, tl.tile.X, tl.tile.Y, err)
+	full := errors.Is(err, errFull)
+	if err != nil && !full {
+		return nil, false, fmt.Errorf("tiles: %s %d/%d/%d: %w", l.Name, tl.tile.Z, tl.tile.X, tl.tile.Y, err)
 	}
-	return feats, nil
+	return feats, full, nil
+}
+
+func capped(fs []*layers.Feature, n int) []*layers.Feature {
+	if n > 0 && len(fs) > n {
+		return fs[:n]
+	}
+	return fs
 }
 
 // CountField is the one property of a cluster: how many points it stands for.
@@ -82,47 +215,27 @@ func CountField() layers.Field {
 	return layers.Field{Name: "count", Type: layers.Int, TitleZH: "数量", TitleEN: "Count", Access: layers.Public}
 }
 
-// CellSource is a FeatureSource that keeps each point's own H3 cell at the
-// cluster resolutions (layers.StoresCells): PointCells calls fn for each
-// point q selects with its stored cell at res. Render clusters with it when
-// the store has it, else it asks H3 for each point's cell.
-type CellSource interface {
-	FeatureSource
-	PointCells(ctx context.Context, l *layers.Layer, res int, q layers.Query, fn func(p orb.Point, cell int64) error) error
-}
-
-// clusters reads the points of l around tile t and returns one feature per
-// H3 cell at ClusterRes(z) — the cell each point lies in, the hexagon a map
-// draws — whose centroid lies in the tile, ordered by cell, at most
-// l.MaxTileFeatures.
-func clusters(ctx context.Context, src FeatureSource, l *layers.Layer, tl *tiler, q layers.Query) ([]*layers.Feature, error) {
-	t := tl.tile
+// clusters returns one feature (in WGS 84) per H3 cell at ClusterRes(z)
+// holding points of l that q selects, whose centre lies in tile t, at that
+// centre, with the cell as id and its count, ordered by cell. The counts are
+// the store's (CountSource) read over the tile grown by ClusterMargin, so a
+// cell whose centre is in the tile is counted whole; a store without counts
+// has each point's cell computed here.
+func clusters(ctx context.Context, src FeatureSource, l *layers.Layer, t maptile.Tile, q layers.Query) ([]*layers.Feature, error) {
 	res := ClusterRes(int(t.Z))
 	w := Window(t, ClusterMargin(t, res))
 	q.BBox = &w
 	q.Limit, q.AfterID = 0, 0
-	type acc struct {
-		n      int64
-		sx, sy float64
-	}
-	cells := map[int64]*acc{}
-	add := func(p orb.Point, c int64) error {
-		a := cells[c]
-		if a == nil {
-			a = &acc{}
-			cells[c] = a
-		}
-		m := Mercator(p)
-		a.n++
-		a.sx += m[0]
-		a.sy += m[1]
-		return nil
-	}
+	counts := map[int64]int64{}
 	var err error
-	if cs, ok := src.(CellSource); ok {
-		err = cs.PointCells(ctx, l, res, q, add)
+	if cs, ok := src.(CountSource); ok {
+		var cc []layers.CellCount
+		if cc, err = cs.CellCounts(ctx, l, res, q, ""); err == nil {
+			for _, c := range cc {
+				counts[c.Cell] += c.Count
+			}
+		}
 	} else {
-		// Without stored cells, H3 is asked for each point's cell.
 		q.Properties = []string{}
 		err = src.Features(ctx, l, q, func(f *layers.Feature) error {
 			p, ok := f.Geometry.(orb.Point)
@@ -133,33 +246,23 @@ func clusters(ctx context.Context, src FeatureSource, l *layers.Layer, tl *tiler
 			if err != nil {
 				return err
 			}
-			return add(p, c)
+			counts[c]++
+			return nil
 		})
 	}
 	if err != nil {
 		return nil, fmt.Errorf("tiles: clusters of %s %d/%d/%d: %w", l.Name, t.Z, t.X, t.Y, err)
 	}
-	keys := make([]int64, 0, len(cells))
-	for c := range cells {
-		keys = append(keys, c)
+	keys := make([]int64, 0, len(counts))
+	for c := range counts {
+		if maptile.At(hex.Center(c), t.Z) == t {
+			keys = append(keys, c)
+		}
 	}
 	slices.Sort(keys)
-	tb := MercatorBound(t)
-	var out []*layers.Feature
+	out := make([]*layers.Feature, 0, len(keys))
 	for _, c := range keys {
-		a := cells[c]
-		m := orb.Point{a.sx / float64(a.n), a.sy / float64(a.n)}
-		if !InTile(tb, m) {
-			continue
-		}
-		if l.MaxTileFeatures > 0 && len(out) >= l.MaxTileFeatures {
-			break
-		}
-		g := tl.geometry(FromMercator(m))
-		if g == nil {
-			continue
-		}
-		out = append(out, &layers.Feature{ID: c, Geometry: g, Props: map[string]any{"count": a.n}})
+		out = append(out, &layers.Feature{ID: c, Geometry: hex.Center(c), Props: map[string]any{"count": counts[c]}})
 	}
 	return out, nil
 }

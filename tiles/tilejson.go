@@ -100,9 +100,11 @@ func vectorLayer(l *layers.Layer, role layers.Role) VectorLayer {
 	if Clustered(l, l.ClusterBelowZoom-1) {
 		v.Fields["count"] = "Number"
 		v.Description += fmt.Sprintf(". Below zoom %d each feature is a cluster: one point per H3 cell "+
-			"of resolution zoom−5 (9 at z14), at the mean position of the points it holds, "+
+			"of resolution zoom−5 (9 at z14, at most 11), at the cell's centre, "+
 			"with the cell index as feature id and one property, count; from zoom %d on, one feature "+
-			"per %s with the fields listed (count is then absent)", l.ClusterBelowZoom, l.ClusterBelowZoom, strings.ToLower(l.Geometry))
+			"per %s with the fields listed (count is then absent), unless the tile would hold more than %d "+
+			"of them or %d KB, when it is clusters too: zoom in for the points",
+			l.ClusterBelowZoom, l.ClusterBelowZoom, strings.ToLower(l.Geometry), PointBudget, MaxTileBytes>>10)
 	}
 	if l.MaxTileFeatures > 0 {
 		v.Description += fmt.Sprintf(". At most %d features per tile", l.MaxTileFeatures)

@@ -14,7 +14,7 @@ import (
 	"minqing/layers"
 )
 
-// blockingSource is a Source whose Tile waits for its context to end, and
+// blockingSource is a Source whose Tile and Features wait for its context to end, and
 // reports that it did.
 type blockingSource struct {
 	layers.Source // unused methods panic
@@ -27,13 +27,22 @@ func (b *blockingSource) Versions(ctx context.Context) (map[string]int64, error)
 }
 
 func (b *blockingSource) Tile(ctx context.Context, req layers.TileRequest) ([]byte, error) {
+	return nil, b.block(ctx)
+}
+
+func (b *blockingSource) Features(ctx context.Context, l *layers.Layer, q layers.Query, fn func(*layers.Feature) error) error {
+	return b.block(ctx)
+}
+
+// block waits for ctx to end and reports that it did.
+func (b *blockingSource) block(ctx context.Context) error {
 	close(b.started)
 	select {
 	case <-ctx.Done():
 		b.canceled <- ctx.Err()
-		return nil, ctx.Err()
+		return ctx.Err()
 	case <-time.After(time.Minute):
-		return nil, errors.New("blockingSource: the context was never canceled")
+		return errors.New("blockingSource: the context was never canceled")
 	}
 }
 

@@ -80,7 +80,7 @@ func (s *Server) tile(c echo.Context) error {
 		start := time.Now()
 		var body []byte
 		if rest := slices.DeleteFunc(slices.Clone(inZoom), isAggregate); len(rest) > 0 {
-			if body, err = s.src.Tile(ctx, layers.TileRequest{
+			if body, err = tiles.Render(ctx, s.ext.tiles.index.At(s.src, all), layers.TileRequest{
 				Layers: rest, Z: z, X: x, Y: y, Role: role, Query: queries,
 				Extent: tiles.DefaultExtent, Buffer: s.cfg.TileBuffer,
 			}); err != nil {

@@ -6,25 +6,19 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/paulmach/orb/maptile"
-
-	"minqing/geo/hex"
 	"minqing/internal/cql2"
 	"minqing/layers"
-	"minqing/tiles"
 )
 
-// Tile renders one Mapbox Vector Tile in one round trip: one ST_AsMVT
-// sub-select per requested layer, concatenated (an MVT is a sequence of
-// layers). Each reads the stored Web Mercator geometry through its GiST index
-// (geom_3857 && ST_TileEnvelope(z, x, y, margin => buffer/extent)), clips it
-// with ST_AsMVTGeom, writes the row id as feature id and the properties
-// req.Role may see (times as Unix epoch seconds, dates as YYYY-MM-DD, as
-// package tiles writes them), at most the layer's MaxTileFeatures.
-// Where tiles.Clustered, the layer is served as clusters instead: one point
-// per H3 cell (the stored exact cell of tiles.ClusterRes), at the mean of its points,
-// with a count, for cells whose centroid lies in the tile. Layers outside
-// their zoom range are left out; a tile with no feature is empty.
+// Tile renders one Mapbox Vector Tile of finished features in one round
+// trip: one ST_AsMVT sub-select per requested layer, concatenated (an MVT is
+// a sequence of layers). Each reads the stored Web Mercator geometry through
+// its GiST index (geom_3857 && ST_TileEnvelope(z, x, y, margin =>
+// buffer/extent)), clips it with ST_AsMVTGeom, writes the row id as feature
+// id and the properties req.Role may see (times as Unix epoch seconds, dates
+// as YYYY-MM-DD, as package tiles writes them), at most the layer query's
+// Limit. Zoom ranges, clustering and caching are package
+// tiles' (tiles.Render); a tile with no feature is empty.
 func (s *Store) Tile(ctx context.Context, req layers.TileRequest) ([]byte, error) {
 	sql, args, err := tileSQL(req)
 	if err != nil {
@@ -40,19 +34,24 @@ func (s *Store) Tile(ctx context.Context, req layers.TileRequest) ([]byte, error
 	return mvt, nil
 }
 
-// tileSQL builds the statement for req: "" when no requested layer is in its
-// zoom range. Parameters $1–$5 are z, x, y, extent and buffer; each layer
-// adds its own.
+// Defaults of a tile request that sets no extent or buffer, as package tiles has them.
+const (
+	defaultExtent = 4096
+	defaultBuffer = 64
+)
+
+// tileSQL builds the statement for req: "" when it asks for no layer.
+// Parameters $1–$5 are z, x, y, extent and buffer; each layer adds its own.
 func tileSQL(req layers.TileRequest) (string, []any, error) {
-	if err := tiles.CheckTile(req.Z, req.X, req.Y); err != nil {
+	if err := checkTile(req.Z, req.X, req.Y); err != nil {
 		return "", nil, err
 	}
 	extent, buffer := req.Extent, req.Buffer
 	if extent <= 0 {
-		extent = tiles.DefaultExtent
+		extent = defaultExtent
 	}
 	if buffer == 0 {
-		buffer = tiles.DefaultBuffer
+		buffer = defaultBuffer
 	}
 	buffer = max(buffer, 0)
 	w := &where{}
@@ -63,18 +62,9 @@ func tileSQL(req layers.TileRequest) (string, []any, error) {
 	w.arg(int32(buffer))
 	var parts []string
 	for _, l := range req.Layers {
-		if req.Z < l.MinZoom || req.Z > l.MaxZoom {
-			continue
-		}
 		q := req.Query[l.Name]
 		q.Role = req.Role
-		var part string
-		var err error
-		if tiles.Clustered(l, req.Z) {
-			part, err = clusterLayerSQL(w, l, q, req)
-		} else {
-			part, err = plainLayerSQL(w, l, q, extent, buffer)
-		}
+		part, err := plainLayerSQL(w, l, q, extent, buffer)
 		if err != nil {
 			return "", nil, err
 		}
@@ -84,6 +74,19 @@ func tileSQL(req layers.TileRequest) (string, []any, error) {
 		return "", nil, nil
 	}
 	return "SELECT " + strings.Join(parts, " || "), w.args, nil
+}
+
+// checkTile reports whether z/x/y names a tile: z within 0–22 (the deepest
+// zoom package tiles serves) and x, y within 0–2^z−1.
+func checkTile(z, x, y int) error {
+	if z < 0 || z > 22 {
+		return layers.Invalid("z", fmt.Sprintf("zoom %d is outside 0–22", z))
+	}
+	n := 1 << z
+	if x < 0 || x >= n || y < 0 || y >= n {
+		return layers.Invalid("x", fmt.Sprintf("tile %d/%d/%d does not exist", z, x, y))
+	}
+	return nil
 }
 
 // envelope is the tile's Web Mercator envelope, ST_AsMVTGeom's bounds.
@@ -107,40 +110,8 @@ func plainLayerSQL(w *where, l *layers.Layer, q layers.Query, extent, buffer int
 	conds = append(conds, more...)
 	// Features that clip to nothing are dropped before the cap counts.
 	inner := "SELECT * FROM (SELECT " + strings.Join(cols, ", ") + " FROM " + ident(l.Name) + " WHERE " + strings.Join(conds, " AND ") + ") f WHERE geom IS NOT NULL"
-	if l.MaxTileFeatures > 0 {
-		inner += " LIMIT " + w.arg(int64(l.MaxTileFeatures))
-	}
-	return "SELECT ST_AsMVT(q, " + w.arg(l.Name) + ", $4, 'geom', 'id') FROM (" + inner + ") q", nil
-}
-
-// clusterLayerSQL is one MVT layer of l's clusters at zoom req.Z (see
-// tiles.Clustered): points are read in the tile grown by
-// tiles.ClusterMargin, grouped by their stored H3 cell, and a cell is kept
-// when the mean of its points lies in the tile (half-open, tiles.InTile), so
-// it shows in exactly one tile with its full count.
-func clusterLayerSQL(w *where, l *layers.Layer, q layers.Query, req layers.TileRequest) (string, error) {
-	t := maptile.New(uint32(req.X), uint32(req.Y), maptile.Zoom(req.Z))
-	res := tiles.ClusterRes(req.Z)
-	b := tiles.MercatorBound(t)
-	conds := []string{"geom_3857 && ST_TileEnvelope($1, $2, $3, margin => " + w.arg(tiles.ClusterMargin(t, res)) + ")"}
-	more, err := tileWhere(w, l, q)
-	if err != nil {
-		return "", err
-	}
-	conds = append(conds, more...)
-	// Points group by their own cell at res, stored on write (see
-	// layers.StoresCells): the hexagon drawn for the cluster holds exactly
-	// the points counted.
-	if !hex.HasExact(res) {
-		return "", fmt.Errorf("postgis: tile %d/%d/%d: no stored H3 cells at resolution %d", req.Z, req.X, req.Y, res)
-	}
-	groups := "SELECT " + ident(hex.ExactColumn(res)) + " AS k, count(*) AS n, avg(ST_X(geom_3857)) AS cx, avg(ST_Y(geom_3857)) AS cy FROM " +
-		ident(l.Name) + " WHERE " + strings.Join(conds, " AND ") + " GROUP BY 1"
-	inner := "SELECT k AS id, n AS count, ST_AsMVTGeom(ST_SetSRID(ST_MakePoint(cx, cy), 3857), " + envelope + ", $4, $5) AS geom FROM (" +
-		groups + ") g WHERE cx >= " + w.arg(b.Min[0]) + " AND cx < " + w.arg(b.Max[0]) +
-		" AND cy > " + w.arg(b.Min[1]) + " AND cy <= " + w.arg(b.Max[1]) + " ORDER BY 1"
-	if l.MaxTileFeatures > 0 {
-		inner += " LIMIT " + w.arg(int64(l.MaxTileFeatures))
+	if q.Limit > 0 {
+		inner += " LIMIT " + w.arg(int64(q.Limit))
 	}
 	return "SELECT ST_AsMVT(q, " + w.arg(l.Name) + ", $4, 'geom', 'id') FROM (" + inner + ") q", nil
 }

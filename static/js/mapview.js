@@ -89,7 +89,7 @@ export class MapView {
     }
     sources.labels = { type: 'geojson', data: opts.labels || { type: 'FeatureCollection', features: [] } };
     if (this.byName.incidents) {
-      sources.incidents = { type: 'vector', tiles: [incidentTiles(opts.incidentParams)], minzoom: 10, maxzoom: 17 };
+      sources.incidents = { type: 'vector', tiles: [incidentTiles(opts.incidentParams)], minzoom: 10, maxzoom: 19 };
     }
     if (this.byName.hotspots) {
       sources.hotspots = { type: 'vector', tiles: [hotspotTiles(opts.hotspotParams)], minzoom: 10, maxzoom: 16 };
