@@ -33,7 +33,7 @@ func ParseHeaders(s string) (Headers, error) {
 // Lang is the language of the values of an export: "" writes stored values
 // as they are (true, closed: for scripts and GeoJSON); zh and en write
 // booleans as 是/否 or yes/no and vocabulary codes as their names
-// (closed → 已关闭 or Closed, layers.ValueLabel), as the web map shows them.
+// (closed → 已关闭 or Closed, layers.Field.ValueLabel), as the web map shows them.
 type Lang string
 
 // The value languages.
