@@ -47,6 +47,7 @@ func Run(t *testing.T, open Open) {
 		{"ExtentAndDelete", testExtentDelete},
 		{"CanceledContext", testCanceled},
 		{"UnknownWriteMode", testUnknownMode},
+		{"FrontChecksAlike", testFront},
 		{"StreamPages", testStream},
 		{"StreamReleasesStore", testStreamReleases},
 		{"DeadlineIsUnavailable", testDeadline},
