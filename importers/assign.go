@@ -25,7 +25,7 @@ type communityArea struct {
 // loadCommunities reads the communities layer of src (nil if the catalog has
 // none). The 25 communities of a street are few: a bound check and a
 // point-in-polygon test per community is fast enough.
-func loadCommunities(ctx context.Context, src layers.Source, cat *layers.Catalog) (*communityIndex, error) {
+func loadCommunities(ctx context.Context, src layers.FeatureStreamer, cat *layers.Catalog) (*communityIndex, error) {
 	if src == nil || cat == nil {
 		return nil, nil
 	}

@@ -55,7 +55,7 @@ func newConverter(l *layers.Layer, res *resolver, opts *Options, comm *community
 
 // loadExistingKeys marks the keys already in the layer, so that an insert
 // reports them on their rows instead of failing in the store.
-func (c *converter) loadExistingKeys(ctx context.Context, src layers.Source) error {
+func (c *converter) loadExistingKeys(ctx context.Context, src layers.FeatureStreamer) error {
 	if c.keys == nil || src == nil {
 		return nil
 	}

@@ -8,13 +8,13 @@ import (
 	"path/filepath"
 	"testing"
 
-	"minqing/layers"
+	"minqing/deploy/fengtai"
 )
 
 // fuzzImport runs a dry-run import of data and checks the report's
 // invariants. Small limits keep every record's memory bounded.
 func fuzzImport(t *testing.T, layer string, format Format, data []byte) {
-	l, _ := layers.Fengtai().Lookup(layer)
+	l, _ := fengtai.Catalog().Lookup(layer)
 	rep, err := Import(context.Background(), nil, nil, l, bytes.NewReader(data), Options{
 		Format: format, DryRun: true, MaxRecordBytes: 1 << 16, MaxCoordinates: 1 << 12, MaxProblems: 100,
 	})

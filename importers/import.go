@@ -14,6 +14,14 @@ import (
 // progressEvery is how often (in records) the clock is checked for progress.
 const progressEvery = 1024
 
+// Store is what an import needs of a store: the features already there
+// (the communities to assign points to, the keys an upsert will match) and
+// one Write. Every layers.Source is one.
+type Store interface {
+	layers.FeatureStreamer
+	layers.Writer
+}
+
 // Import reads r in opts.Format and writes its valid records to layer l of
 // src in one Source.Write (nothing, with opts.DryRun). cat is used to find
 // the communities layer for point-in-polygon assignment (nil: none).
@@ -24,7 +32,7 @@ const progressEvery = 1024
 // It always returns a report. The error wraps ErrRejected when records were
 // rejected or the file could not be read (nothing written); any other error
 // comes from the options, the store or the context.
-func Import(ctx context.Context, src layers.Source, cat *layers.Catalog, l *layers.Layer, r io.Reader, opts Options) (*Report, error) {
+func Import(ctx context.Context, src Store, cat *layers.Catalog, l *layers.Layer, r io.Reader, opts Options) (*Report, error) {
 	start := time.Now()
 	opts.defaults()
 	if src == nil {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"minqing/deploy/fengtai"
 	"minqing/importers"
 	"minqing/internal/pgtest"
 	"minqing/internal/storetest"
@@ -52,16 +53,16 @@ func runChild(t *testing.T, kind, store string) {
 	var src layers.Source
 	var err error
 	if kind == "postgis" {
-		src, err = postgis.Open(ctx, store, layers.Fengtai())
+		src, err = postgis.Open(ctx, store, fengtai.Catalog())
 	} else {
-		src, err = gpkg.Open(ctx, store, layers.Fengtai())
+		src, err = gpkg.Open(ctx, store, fengtai.Catalog())
 	}
 	if err != nil {
 		t.Fatal(err)
 	}
-	l, _ := layers.Fengtai().Lookup("incidents")
+	l, _ := fengtai.Catalog().Lookup("incidents")
 	gen := &slowSource{rowSource: rowSource{rows: 1 << 40}, out: os.Stdout}
-	_, err = importers.Import(ctx, src, layers.Fengtai(), l, gen, importers.Options{Format: importers.CSV, SkipInvalid: true})
+	_, err = importers.Import(ctx, src, fengtai.Catalog(), l, gen, importers.Options{Format: importers.CSV, SkipInvalid: true})
 	t.Fatalf("the endless import returned: %v", err)
 }
 
@@ -82,7 +83,7 @@ func TestKilledMidImport(t *testing.T) {
 			var src layers.Source
 			if s.Name == "postgis" {
 				store = pgtest.New(t)
-				st, err := postgis.Open(testCtx(t), store, layers.Fengtai())
+				st, err := postgis.Open(testCtx(t), store, fengtai.Catalog())
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -93,7 +94,7 @@ func TestKilledMidImport(t *testing.T) {
 				src = st
 			} else {
 				store = filepath.Join(t.TempDir(), "kill.gpkg")
-				st, err := gpkg.Open(testCtx(t), store, layers.Fengtai())
+				st, err := gpkg.Open(testCtx(t), store, fengtai.Catalog())
 				if err != nil {
 					t.Fatal(err)
 				}

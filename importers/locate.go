@@ -14,7 +14,7 @@ import (
 type Locator struct{ idx *communityIndex }
 
 // NewLocator reads the communities layer of src once.
-func NewLocator(ctx context.Context, src layers.Source, cat *layers.Catalog) (*Locator, error) {
+func NewLocator(ctx context.Context, src layers.FeatureStreamer, cat *layers.Catalog) (*Locator, error) {
 	idx, err := loadCommunities(ctx, src, cat)
 	if err != nil {
 		return nil, err

@@ -5,12 +5,13 @@ import (
 	"testing"
 	"time"
 
+	"minqing/deploy/fengtai"
 	"minqing/layers"
 )
 
 func TestResolve(t *testing.T) {
-	inc, _ := layers.Fengtai().Lookup("incidents")
-	sp, _ := layers.Fengtai().Lookup("service_points")
+	inc, _ := fengtai.Catalog().Lookup("incidents")
+	sp, _ := fengtai.Catalog().Lookup("service_points")
 	res, err := newResolver(inc, Mapping{Columns: map[string]string{"事发地点": "address", "内容": "ignore", "X坐标": "经度"}})
 	if err == nil {
 		t.Fatal("a mapping to the Chinese word 经度 should not resolve: targets are field names, titles or pseudo names")
@@ -62,8 +63,8 @@ func TestResolve(t *testing.T) {
 }
 
 func TestParseValue(t *testing.T) {
-	inc, _ := layers.Fengtai().Lookup("incidents")
-	care, _ := layers.Fengtai().Lookup("care_targets")
+	inc, _ := fengtai.Catalog().Lookup("incidents")
+	care, _ := fengtai.Catalog().Lookup("care_targets")
 	f := func(name string) layers.Field {
 		if fd, ok := inc.Field(name); ok {
 			return fd

@@ -8,6 +8,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"minqing/deploy/fengtai"
 	"minqing/importers"
 	"minqing/internal/storetest"
 	"minqing/layers"
@@ -31,7 +32,7 @@ func testCtx(t *testing.T) context.Context {
 
 func layer(t testing.TB, name string) *layers.Layer {
 	t.Helper()
-	l, ok := layers.Fengtai().Lookup(name)
+	l, ok := fengtai.Catalog().Lookup(name)
 	if !ok {
 		t.Fatalf("no layer %s", name)
 	}
@@ -55,7 +56,7 @@ func seedCommunities(t *testing.T, src layers.Source) {
 // run imports data into layer name of src.
 func run(t *testing.T, src layers.Source, name string, data []byte, opts importers.Options) (*importers.Report, error) {
 	t.Helper()
-	return importers.Import(testCtx(t), src, layers.Fengtai(), layer(t, name), bytes.NewReader(data), opts)
+	return importers.Import(testCtx(t), src, fengtai.Catalog(), layer(t, name), bytes.NewReader(data), opts)
 }
 
 // mustRun imports and fails the test on any error.

@@ -66,7 +66,7 @@ func parseValue(fd layers.Field, v any, syn map[string]string) (any, error) {
 	switch fd.Type {
 	case layers.String:
 		if len(fd.Enum) > 0 {
-			c, ok := canonicalValue(fd.Name, fd.Enum, syn, s)
+			c, ok := canonicalValue(fd, syn, s)
 			if !ok {
 				return nil, fmt.Errorf("is not in the layer's vocabulary (%s); add a synonym in a --mapping file if it means one of them", strings.Join(fd.Enum, ", "))
 			}

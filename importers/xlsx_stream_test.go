@@ -15,6 +15,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"minqing/deploy/fengtai"
 	"minqing/importers"
 	"minqing/internal/pgtest"
 	"minqing/internal/storetest"
@@ -118,9 +119,9 @@ func runXLSXChild(t *testing.T) {
 	var src layers.Source
 	var err error
 	if os.Getenv(xlsxChildEnv) == "postgis" {
-		src, err = postgis.Open(ctx, os.Getenv(xlsxStoreEnv), layers.Fengtai())
+		src, err = postgis.Open(ctx, os.Getenv(xlsxStoreEnv), fengtai.Catalog())
 	} else {
-		src, err = gpkg.Open(ctx, os.Getenv(xlsxStoreEnv), layers.Fengtai())
+		src, err = gpkg.Open(ctx, os.Getenv(xlsxStoreEnv), fengtai.Catalog())
 	}
 	if err != nil {
 		t.Fatal(err)
@@ -129,14 +130,14 @@ func runXLSXChild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l, _ := layers.Fengtai().Lookup("incidents")
+	l, _ := fengtai.Catalog().Lookup("incidents")
 	hold := func(p importers.Progress) {
 		if p.Rows >= 20000 {
 			fmt.Println("reached", p.Rows)
 			time.Sleep(2 * time.Minute)
 		}
 	}
-	_, err = importers.Import(ctx, src, layers.Fengtai(), l, fh, importers.Options{Format: importers.XLSX, Progress: hold})
+	_, err = importers.Import(ctx, src, fengtai.Catalog(), l, fh, importers.Options{Format: importers.XLSX, Progress: hold})
 	t.Fatalf("the import returned before it was killed: %v", err)
 }
 
@@ -157,7 +158,7 @@ func TestKilledMidXLSXImport(t *testing.T) {
 			var src layers.Source
 			if s.Name == "postgis" {
 				store = pgtest.New(t)
-				st, err := postgis.Open(testCtx(t), store, layers.Fengtai())
+				st, err := postgis.Open(testCtx(t), store, fengtai.Catalog())
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -168,7 +169,7 @@ func TestKilledMidXLSXImport(t *testing.T) {
 				src = st
 			} else {
 				store = filepath.Join(t.TempDir(), "kill.gpkg")
-				st, err := gpkg.Open(testCtx(t), store, layers.Fengtai())
+				st, err := gpkg.Open(testCtx(t), store, fengtai.Catalog())
 				if err != nil {
 					t.Fatal(err)
 				}

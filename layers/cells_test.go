@@ -6,6 +6,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"minqing/deploy/fengtai"
 	"minqing/layers"
 )
 
@@ -93,7 +94,7 @@ func TestExactCellValues(t *testing.T) {
 
 func mustLayer(t *testing.T, name string) *layers.Layer {
 	t.Helper()
-	l, ok := layers.Fengtai().Lookup(name)
+	l, ok := fengtai.Catalog().Lookup(name)
 	if !ok {
 		t.Fatalf("no layer %s", name)
 	}

@@ -95,10 +95,6 @@ func (s *deadlineSource) Write(ctx context.Context, l *Layer, opts WriteOptions,
 	return s.src.Write(ctx, l, opts, r)
 }
 
-func (s *deadlineSource) Delete(ctx context.Context, l *Layer, id int64) error {
-	return s.call(ctx, "delete "+l.Name, func(ctx context.Context) error { return s.src.Delete(ctx, l, id) })
-}
-
 func (s *deadlineSource) Versions(ctx context.Context) (v map[string]int64, err error) {
 	err = s.call(ctx, "versions", func(ctx context.Context) (err error) { v, err = s.src.Versions(ctx); return err })
 	return v, err

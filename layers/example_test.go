@@ -3,13 +3,14 @@ package layers_test
 import (
 	"fmt"
 
+	"minqing/deploy/fengtai"
 	"minqing/layers"
 )
 
 // The catalog decides what a caller sees: the public gets the public layers
 // and, of the incidents, only the public properties.
 func Example() {
-	cat := layers.Fengtai()
+	cat := fengtai.Catalog()
 	fmt.Println(cat.Names(layers.Public))
 	if _, err := cat.Get("care_targets", layers.Public); err != nil {
 		fmt.Println("care_targets for the public:", err)

@@ -39,6 +39,12 @@ type Field struct {
 	Access   Role      // least role that may see it (Public or Staff)
 	Enum     []string  // the vocabulary, if the field has one
 	Required bool      // a write without it is rejected
+	// Vocab is how the values of Enum are shown (names, colour), for
+	// /layers, the web map and the exports; see Values and ValueLabel.
+	Vocab []Value
+	// Synonyms are other wordings of vocabulary values that imports
+	// accept (已办结 → resolved, 违建 → 违法建设), by trimmed source value.
+	Synonyms map[string]string
 }
 
 // Shanghai is the time zone of every date without an explicit offset.

@@ -37,27 +37,27 @@ func TestParseTime(t *testing.T) {
 }
 
 func TestFieldParse(t *testing.T) {
-	cat := Fengtai()
-	inc, _ := cat.Lookup("incidents")
-	com, _ := cat.Lookup("communities")
-	field := func(l *Layer, name string) Field { f, _ := l.Field(name); return f }
+	category := Field{Name: "category", Type: String, Enum: []string{"水管爆裂", "停电"}}
+	satisfied := Field{Name: "satisfied", Type: Bool}
+	households := Field{Name: "households", Type: Int}
+	area := Field{Name: "area_m2", Type: Float}
 	tests := []struct {
 		f       Field
 		in      string
 		want    any
 		wantErr string
 	}{
-		{field(inc, "category"), "水管爆裂", "水管爆裂", ""},
-		{field(inc, "category"), "火星来客", nil, "not a known category"},
-		{field(inc, "satisfied"), "是", true, ""},
-		{field(inc, "satisfied"), "false", false, ""},
-		{field(inc, "satisfied"), "maybe", nil, "true or false"},
-		{field(com, "households"), "1830", int64(1830), ""},
-		{field(com, "households"), "1,830", nil, "whole number"},
-		{field(com, "area_m2"), "12.5", 12.5, ""},
-		{field(com, "area_m2"), "", nil, ""},
-		{field(com, "area_m2"), "NaN", nil, "must be a number"},
-		{field(com, "area_m2"), "-Inf", nil, "must be a number"},
+		{category, "水管爆裂", "水管爆裂", ""},
+		{category, "火星来客", nil, "not a known category"},
+		{satisfied, "是", true, ""},
+		{satisfied, "false", false, ""},
+		{satisfied, "maybe", nil, "true or false"},
+		{households, "1830", int64(1830), ""},
+		{households, "1,830", nil, "whole number"},
+		{area, "12.5", 12.5, ""},
+		{area, "", nil, ""},
+		{area, "NaN", nil, "must be a number"},
+		{area, "-Inf", nil, "must be a number"},
 	}
 	for _, tc := range tests {
 		got, err := tc.f.Parse(tc.in)

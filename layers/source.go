@@ -7,46 +7,73 @@ import (
 	"github.com/paulmach/orb"
 )
 
-// Source is one store of layers. Every method takes the request's context so
-// that a client that goes away cancels its query.
-type Source interface {
-	// Kind names the store: "postgis" or "gpkg".
-	Kind() string
-	// Ping reports whether the store is reachable (for /readyz).
-	Ping(ctx context.Context) error
-	// Close releases the store.
-	Close() error
+// The capabilities of a store, one small interface each, so that a user
+// asks for what it uses (Go's "accept interfaces"): tiles.Render and Stream
+// need a FeatureStreamer, the importers a FeatureStreamer and a Writer, the
+// published table a Counter and a CellCounter. Packages compose their own
+// from these where they use them (hotspot.Store, importers.Store, ...);
+// Source composes them all for what needs a whole store: the server, the
+// command line, the contract suite and the decorators.
 
+// FeatureStreamer streams features.
+type FeatureStreamer interface {
 	// Features streams the features q selects, ordered by id, calling fn for
 	// each; an error from fn stops the stream and is returned.
 	Features(ctx context.Context, l *Layer, q Query, fn func(*Feature) error) error
+}
+
+// Counter counts features.
+type Counter interface {
 	// Count returns how many features q selects (ignoring Limit and AfterID).
 	Count(ctx context.Context, l *Layer, q Query) (int64, error)
+}
+
+// Reader reads features: streams, counts, one by id, the extent.
+type Reader interface {
+	FeatureStreamer
+	Counter
 	// Feature returns one feature with the properties role may see, or ErrNotFound.
 	Feature(ctx context.Context, l *Layer, id int64, role Role) (*Feature, error)
 	// Extent returns the bounds of a layer's features (empty bound if none).
 	Extent(ctx context.Context, l *Layer) (orb.Bound, error)
+}
 
+// Writer writes features.
+type Writer interface {
 	// Write stores the features r yields, in one transaction: if r returns
-	// an error other than io.EOF, or any feature is rejected, nothing is written.
+	// an error other than io.EOF, or any feature is rejected, nothing is
+	// written. Every store begins with CheckWrite and Prepare.
 	Write(ctx context.Context, l *Layer, opts WriteOptions, r FeatureReader) (WriteResult, error)
-	// Delete removes one feature (and, for incidents, its contact).
-	Delete(ctx context.Context, l *Layer, id int64) error
+}
+
+// Versioner tells the write counters of the layers.
+type Versioner interface {
 	// Versions returns each layer's write counter; it grows with every
 	// committed write to the layer, by any process (for tile caches).
 	Versions(ctx context.Context) (map[string]int64, error)
+}
 
+// Tiler renders vector tiles.
+type Tiler interface {
 	// Tile renders one Mapbox Vector Tile of finished features, one MVT
 	// layer per requested layer, each capped at its Query's Limit: no zoom
 	// range, no clustering (package tiles decides those), or ErrNoMVT when
 	// the store only offers its Features.
 	Tile(ctx context.Context, req TileRequest) ([]byte, error)
+}
+
+// CellCounter counts points per H3 cell.
+type CellCounter interface {
 	// CellCounts counts features of a point layer per H3 cell at resolution
 	// res — the cell each point lies in, stored on write (see StoresCells) —
 	// optionally grouped by a property. Only resolutions hex.MinExactRes to
 	// hex.MaxExactRes are counted; others are an *InvalidError on "res".
+	// Every store begins with CheckCellCounts.
 	CellCounts(ctx context.Context, l *Layer, res int, q Query, groupBy string) ([]CellCount, error)
+}
 
+// TokenStore keeps access tokens.
+type TokenStore interface {
 	// AddToken stores a token (only its hash).
 	AddToken(ctx context.Context, t Token) error
 	// TokenByHash finds a live token by its hash, or ErrNotFound.
@@ -55,6 +82,25 @@ type Source interface {
 	Tokens(ctx context.Context) ([]Token, error)
 	// RevokeToken deletes a token by id, or returns ErrNotFound.
 	RevokeToken(ctx context.Context, id int64) error
+}
+
+// Source is one whole store of layers: every capability above, plus its
+// name, a ping and Close. Every method takes the request's context so that
+// a client that goes away cancels its query.
+type Source interface {
+	// Kind names the store: "postgis" or "gpkg".
+	Kind() string
+	// Ping reports whether the store is reachable (for /readyz).
+	Ping(ctx context.Context) error
+	// Close releases the store.
+	Close() error
+
+	Reader
+	Writer
+	Versioner
+	Tiler
+	CellCounter
+	TokenStore
 }
 
 // FeatureReader yields features to Write: io.EOF ends the stream normally;

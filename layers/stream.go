@@ -21,7 +21,7 @@ const DefaultPageSize = 2000
 // (a smaller id) is not seen, one inserted ahead of it may be, and no
 // feature is ever returned twice or skipped because of a write, since every
 // page starts after the last id already returned.
-func Stream(ctx context.Context, src Source, l *Layer, q Query, pageSize int, fn func(*Feature) error) error {
+func Stream(ctx context.Context, src FeatureStreamer, l *Layer, q Query, pageSize int, fn func(*Feature) error) error {
 	if pageSize <= 0 {
 		pageSize = DefaultPageSize
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"minqing/deploy/fengtai"
 	"minqing/layers"
 )
 
@@ -56,7 +57,7 @@ func TestStreamOutsideTheStore(t *testing.T) {
 		{n: 10, size: 100, after: 4, want: 6, pages: 1},
 		{n: 0, size: 3, want: 0, pages: 1},
 	}
-	l := layers.Fengtai().All()[0]
+	l := fengtai.Catalog().All()[0]
 	for _, tc := range cases {
 		t.Run(fmt.Sprintf("%+v", tc), func(t *testing.T) {
 			src := &pagedSource{n: tc.n}
@@ -87,7 +88,7 @@ func TestStreamOutsideTheStore(t *testing.T) {
 // deadline, so a long download is not cut by the store deadline.
 func TestStreamDeadlinePerPage(t *testing.T) {
 	src := &pagedSource{n: 5}
-	l := layers.Fengtai().All()[0]
+	l := fengtai.Catalog().All()[0]
 	err := layers.Stream(context.Background(), layers.WithDeadline(src, time.Hour), l, layers.Query{}, 2, func(*layers.Feature) error {
 		time.Sleep(time.Millisecond) // so that the pages' deadlines differ
 		return nil
@@ -108,7 +109,7 @@ func TestStreamDeadlinePerPage(t *testing.T) {
 // TestDeadlineMessage: the error of a call past the store deadline says so
 // in a sentence and is ErrUnavailable.
 func TestDeadlineMessage(t *testing.T) {
-	l := layers.Fengtai().All()[0]
+	l := fengtai.Catalog().All()[0]
 	err := layers.WithDeadline(&blockingSource{}, 10*time.Millisecond).Features(context.Background(), l, layers.Query{}, nil)
 	if !errors.Is(err, layers.ErrUnavailable) || !errors.Is(err, context.DeadlineExceeded) || err.Error() != "the data store did not answer within 10ms (features "+l.Name+")" {
 		t.Errorf("err = %v", err)

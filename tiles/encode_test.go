@@ -9,13 +9,14 @@ import (
 	"github.com/paulmach/orb/maptile"
 	"github.com/paulmach/orb/planar"
 
+	"minqing/deploy/fengtai"
 	"minqing/layers"
 	"minqing/tiles"
 )
 
 func layer(t testing.TB, name string) *layers.Layer {
 	t.Helper()
-	l, ok := layers.Fengtai().Lookup(name)
+	l, ok := fengtai.Catalog().Lookup(name)
 	if !ok {
 		t.Fatalf("no layer %s", name)
 	}

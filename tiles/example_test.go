@@ -8,6 +8,7 @@ import (
 	"github.com/paulmach/orb/encoding/mvt"
 	"github.com/paulmach/orb/maptile"
 
+	"minqing/deploy/fengtai"
 	"minqing/layers"
 	"minqing/tiles"
 )
@@ -15,7 +16,7 @@ import (
 // Encode a tile from WGS 84 features, as the embedded store does, then read
 // it back as a map client would.
 func ExampleEncode() {
-	inc, _ := layers.Fengtai().Lookup("incidents")
+	inc, _ := fengtai.Catalog().Lookup("incidents")
 	p := orb.Point{116.2875, 39.8575} // 丰台街道
 	tile := maptile.At(p, 16)
 	body, err := tiles.Encode(tile, []tiles.Layer{{

@@ -10,6 +10,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"minqing/deploy/fengtai"
 	"minqing/layers"
 	"minqing/tiles"
 )
@@ -17,7 +18,7 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
 func TestTileJSONGolden(t *testing.T) {
-	cat := layers.Fengtai()
+	cat := fengtai.Catalog()
 	var ls []*layers.Layer
 	for _, n := range []string{"communities", "streets", "incidents"} {
 		l, _ := cat.Lookup(n)

@@ -18,6 +18,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"minqing/deploy/fengtai"
 	"minqing/geo/hex"
 	"minqing/internal/hotspot"
 	"minqing/layers"
@@ -71,7 +72,7 @@ func main() {
 
 func run(url string, res, runs int) error {
 	ctx := context.Background()
-	cat := layers.Fengtai()
+	cat := fengtai.Catalog()
 	st, err := postgis.Open(ctx, url, cat)
 	if err != nil {
 		return err

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"minqing/deploy/fengtai"
 	"minqing/internal/auth"
 	"minqing/internal/pgtest"
 	"minqing/layers"
@@ -62,7 +63,7 @@ func TestMigrateDemoTokenOnPostGIS(t *testing.T) {
 	if !strings.HasPrefix(secret, auth.Prefix) {
 		t.Fatalf("token add printed %q", out)
 	}
-	st, err := postgis.Open(context.Background(), url, layers.Fengtai())
+	st, err := postgis.Open(context.Background(), url, fengtai.Catalog())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"minqing/deploy/fengtai"
 	"minqing/layers"
 )
 
@@ -40,7 +41,7 @@ func runCopy(ctx context.Context, env Env, args []string) error {
 			return usageError{fmt.Sprintf("--from %s: %v", from, errors.Unwrap(err))}
 		}
 	}
-	cat := layers.Fengtai()
+	cat := fengtai.Catalog()
 	src, err := openAny(ctx, from, cat)
 	if err != nil {
 		return fmt.Errorf("--from: %w", err)

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"minqing/deploy/fengtai"
 	"minqing/internal/pgtest"
 	"minqing/layers"
 	"minqing/layers/lifecycle"
@@ -23,7 +24,7 @@ func TestCopyKeepsRecords(t *testing.T) {
 	ctx := context.Background()
 	from := openSpec(t, file).(lifecycle.Store)
 	into := openSpec(t, pg).(lifecycle.Store)
-	l, _ := layers.Fengtai().Lookup("incidents")
+	l, _ := fengtai.Catalog().Lookup("incidents")
 	var ids []int64
 	if err := openSpec(t, file).Features(ctx, l, layers.Query{Role: layers.Admin, Properties: []string{}}, func(f *layers.Feature) error {
 		ids = append(ids, f.ID)

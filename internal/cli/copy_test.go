@@ -9,6 +9,7 @@ import (
 
 	"github.com/paulmach/orb/encoding/wkb"
 
+	"minqing/deploy/fengtai"
 	"minqing/internal/demo"
 	"minqing/internal/pgtest"
 	"minqing/layers"
@@ -21,13 +22,13 @@ func demoGPKG(t *testing.T) string {
 	t.Helper()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "office.gpkg")
-	st, err := gpkg.Open(ctx, path, layers.Fengtai())
+	st, err := gpkg.Open(ctx, path, fengtai.Catalog())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
 	opts := demo.Options{Incidents: 2000, AsOf: time.Date(2026, 3, 1, 0, 0, 0, 0, layers.Shanghai)}
-	if _, err := demo.Load(ctx, st, layers.Fengtai(), opts, nil); err != nil {
+	if _, err := demo.Load(ctx, st, fengtai.Catalog(), opts, nil); err != nil {
 		t.Fatal(err)
 	}
 	for _, tok := range []layers.Token{{Name: "第一片区片长", Role: layers.Staff, Hash: "hash-1"}, {Name: "科室", Role: layers.Admin, Hash: "hash-2"}} {
@@ -41,7 +42,7 @@ func demoGPKG(t *testing.T) string {
 // openSpec opens a store argument as the copy command does.
 func openSpec(t *testing.T, spec string) layers.Source {
 	t.Helper()
-	src, err := openAny(context.Background(), spec, layers.Fengtai())
+	src, err := openAny(context.Background(), spec, fengtai.Catalog())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +55,7 @@ func openSpec(t *testing.T, spec string) layers.Source {
 func sameStores(t *testing.T, a, b layers.Source) {
 	t.Helper()
 	ctx := context.Background()
-	for _, l := range layers.Fengtai().All() {
+	for _, l := range fengtai.Catalog().All() {
 		read := func(src layers.Source) map[int64]*layers.Feature {
 			out := map[int64]*layers.Feature{}
 			if err := src.Features(ctx, l, layers.Query{Role: layers.Admin}, func(f *layers.Feature) error {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"minqing/deploy/fengtai"
 	"minqing/internal/demo"
 	"minqing/layers"
 )
@@ -35,7 +36,7 @@ func runDemo(ctx context.Context, env Env, args []string) error {
 		}
 		opts.AsOf = t.AddDate(0, 0, 1) // the window includes the whole last day
 	}
-	cat := layers.Fengtai()
+	cat := fengtai.Catalog()
 	src, _, err := openStore(ctx, sf, cat)
 	if err != nil {
 		return err

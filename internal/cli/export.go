@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"minqing/deploy/fengtai"
 	"minqing/internal/export"
 	"minqing/internal/selection"
 	"minqing/layers"
@@ -73,7 +74,7 @@ func runExport(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return usageError{fmt.Sprintf("--role %q: use public or staff", o.role)}
 	}
-	cat := layers.Fengtai()
+	cat := fengtai.Catalog()
 	l, err := cat.Get(o.layer, role)
 	if err != nil {
 		return usageError{fmt.Sprintf("--layer %q: no such layer for role %s (layers: %s)", o.layer, role, strings.Join(cat.Names(role), ", "))}

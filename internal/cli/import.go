@@ -14,6 +14,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"minqing/deploy/fengtai"
 	"minqing/geo"
 	"minqing/importers"
 	"minqing/layers"
@@ -94,7 +95,7 @@ func runImport(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	cat := layers.Fengtai()
+	cat := fengtai.Catalog()
 	l, ok := cat.Lookup(f.layer)
 	if f.layer == "" || !ok {
 		return usageError{fmt.Sprintf("--layer %q: give one of %s", f.layer, strings.Join(cat.Names(layers.Admin), ", "))}

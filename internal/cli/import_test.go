@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"minqing/deploy/fengtai"
 	"minqing/internal/pgtest"
 	"minqing/layers"
 	"minqing/layers/postgis"
@@ -111,12 +112,12 @@ func TestImportCommand(t *testing.T) {
 		t.Errorf("stdin: %d\n%s\n%s", c, stdout.String(), stderr.String())
 	}
 
-	st, err := postgis.Open(context.Background(), url, layers.Fengtai())
+	st, err := postgis.Open(context.Background(), url, fengtai.Catalog())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	inc, _ := layers.Fengtai().Lookup("incidents")
+	inc, _ := fengtai.Catalog().Lookup("incidents")
 	if n, err := st.Count(context.Background(), inc, layers.Query{Role: layers.Admin}); err != nil || n != 10 {
 		t.Errorf("%d incidents (%v), want 8 + 2", n, err)
 	}
@@ -140,17 +141,17 @@ func TestExportImportRoundTrip(t *testing.T) {
 			t.Fatalf("import %s: %d\n%s\n%s", l, code, out, errs)
 		}
 	}
-	a, err := postgis.Open(context.Background(), from["DATABASE_URL"], layers.Fengtai())
+	a, err := postgis.Open(context.Background(), from["DATABASE_URL"], fengtai.Catalog())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer a.Close()
-	b, err := postgis.Open(context.Background(), to["DATABASE_URL"], layers.Fengtai())
+	b, err := postgis.Open(context.Background(), to["DATABASE_URL"], fengtai.Catalog())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer b.Close()
-	inc, _ := layers.Fengtai().Lookup("incidents")
+	inc, _ := fengtai.Catalog().Lookup("incidents")
 	byKey := func(src layers.Source) map[string]string {
 		out := map[string]string{}
 		_ = src.Features(context.Background(), inc, layers.Query{Role: layers.Staff}, func(f *layers.Feature) error {

@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"minqing/layers"
+	"minqing/deploy/fengtai"
 	"minqing/layers/postgis"
 )
 
@@ -17,14 +17,14 @@ func runMigrate(ctx context.Context, env Env, args []string) error {
 	}
 	if sf.databaseURL == "" {
 		// The embedded store migrates itself when opened.
-		src, _, err := openStore(ctx, sf, layers.Fengtai())
+		src, _, err := openStore(ctx, sf, fengtai.Catalog())
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(env.Stdout, "embedded store %s is up to date\n", sf.data)
 		return src.Close()
 	}
-	st, err := postgis.Open(ctx, sf.databaseURL, layers.Fengtai())
+	st, err := postgis.Open(ctx, sf.databaseURL, fengtai.Catalog())
 	if err != nil {
 		return err
 	}

@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"strings"
 
+	"minqing/deploy/fengtai"
 	"minqing/internal/demo"
 	"minqing/internal/server"
-	"minqing/layers"
 )
 
 // serveOptions are the flags of "minqing serve" (see serveSettings).
@@ -56,7 +56,7 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	cat := layers.Fengtai()
+	cat := fengtai.Catalog()
 	src, created, err := openStore(ctx, o.store, cat)
 	if err != nil {
 		return err

@@ -6,9 +6,9 @@ import (
 	"strconv"
 	"strings"
 
+	"minqing/deploy/fengtai"
 	"minqing/internal/intake"
 	"minqing/internal/rates"
-	"minqing/layers"
 )
 
 // intakeConfig reads --routing, --open311-source and --rate-weights into
@@ -21,8 +21,8 @@ func (o *serveOptions) intakeConfig() error {
 		}
 		o.cfg.Intake.Routing = r
 	}
-	if src := o.cfg.Intake.Open311Source; !slices.Contains(layers.IncidentSources, src) {
-		return fmt.Errorf("--open311-source %q is not an incident source (%s)", src, strings.Join(layers.IncidentSources, ", "))
+	if src := o.cfg.Intake.Open311Source; !slices.Contains(fengtai.IncidentSources, src) {
+		return fmt.Errorf("--open311-source %q is not an incident source (%s)", src, strings.Join(fengtai.IncidentSources, ", "))
 	}
 	parts := strings.Split(o.weights, ",")
 	if len(parts) != 3 {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"text/tabwriter"
 
+	"minqing/deploy/fengtai"
 	"minqing/internal/auth"
 	"minqing/layers"
 )
@@ -29,7 +30,7 @@ func runToken(ctx context.Context, env Env, args []string) error {
 	if err := parse(fs, args[1:]); err != nil {
 		return err
 	}
-	cat := layers.Fengtai()
+	cat := fengtai.Catalog()
 	src, _, err := openStore(ctx, sf, cat)
 	if err != nil {
 		return err

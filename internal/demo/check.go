@@ -31,11 +31,19 @@ const (
 	MinInLimit = 0.90
 )
 
+// Reader is what Check needs of a store: features and counts (and, found
+// with layers.As, its lifecycle.Store for the records of steps). Every
+// layers.Source is one.
+type Reader interface {
+	layers.FeatureStreamer
+	layers.Counter
+}
+
 // Check reads the loaded data back through src as staff and returns an
 // error listing every seed figure that does not hold (nil if all hold).
 // Besides reading every feature it asks the store to count with filters
 // (src.Count with Equal), and reports any count that disagrees.
-func Check(ctx context.Context, src layers.Source, cat *layers.Catalog) error {
+func Check(ctx context.Context, src Reader, cat *layers.Catalog) error {
 	t := newTally()
 	for _, name := range LayerOrder() {
 		l, ok := cat.Lookup(name)

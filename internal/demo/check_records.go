@@ -26,7 +26,7 @@ const recordSample = 97
 // checkRecords asserts the three rates on the loaded incidents and, where
 // the store keeps records of steps, that a sample of incidents have a
 // record whose replay is their stored state.
-func checkRecords(ctx context.Context, src layers.Source, cat *layers.Catalog, t *tally) error {
+func checkRecords(ctx context.Context, src Reader, cat *layers.Catalog, t *tally) error {
 	l, ok := cat.Lookup(lIncidents)
 	if !ok {
 		return nil
@@ -34,7 +34,7 @@ func checkRecords(ctx context.Context, src layers.Source, cat *layers.Catalog, t
 	if _, ok := l.Field("response_due"); !ok {
 		return nil
 	}
-	es, hasRecords := src.(lifecycle.Store)
+	es, hasRecords := layers.As[lifecycle.Store](src)
 	var in []rates.Incident
 	var asOf time.Time
 	i := 0

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"minqing/deploy/fengtai"
 	"minqing/layers"
 )
 
@@ -104,7 +105,7 @@ func (s *memSource) Count(ctx context.Context, l *layers.Layer, q layers.Query) 
 // loaded returns a memSource with the demo loaded.
 func loaded(t *testing.T, opts Options) (*memSource, *layers.Catalog) {
 	t.Helper()
-	src, cat := newMemSource(), layers.Fengtai()
+	src, cat := newMemSource(), fengtai.Catalog()
 	progress := map[string]int64{}
 	counts, err := Load(context.Background(), src, cat, opts, func(layer string, rows int64) {
 		progress[layer] = rows
@@ -149,14 +150,14 @@ func TestLoadAndCheck(t *testing.T) {
 func TestLoadCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err := Load(ctx, newMemSource(), layers.Fengtai(), Options{Incidents: 10, AsOf: testAsOf}, nil)
+	_, err := Load(ctx, newMemSource(), fengtai.Catalog(), Options{Incidents: 10, AsOf: testAsOf}, nil)
 	if !errors.Is(err, context.Canceled) || !strings.HasPrefix(err.Error(), "demo: ") {
 		t.Errorf("Load with a cancelled context: %v", err)
 	}
 }
 
 func TestLoadMissingLayer(t *testing.T) {
-	cat := layers.NewCatalog(layers.Fengtai().All()[:3]...)
+	cat := layers.NewCatalog(fengtai.Catalog().All()[:3]...)
 	_, err := Load(context.Background(), newMemSource(), cat, Options{Incidents: 10, AsOf: testAsOf}, nil)
 	if err == nil || !strings.Contains(err.Error(), "demolitions") {
 		t.Errorf("Load into a catalog without demolitions: %v", err)

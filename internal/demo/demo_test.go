@@ -10,6 +10,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
 
+	"minqing/deploy/fengtai"
 	"minqing/layers"
 )
 
@@ -94,7 +95,7 @@ func TestUnknownLayer(t *testing.T) {
 
 // Every feature fits its catalog layer (types, vocabularies, required fields).
 func TestFeaturesFitCatalog(t *testing.T) {
-	cat := layers.Fengtai()
+	cat := fengtai.Catalog()
 	g := New(Options{Incidents: 2000, AsOf: testAsOf})
 	for _, name := range LayerOrder() {
 		l, ok := cat.Lookup(name)

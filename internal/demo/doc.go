@@ -1,5 +1,5 @@
 // Package demo generates the deterministic demo data of 丰台街道 (Fengtai
-// Subdistrict, Beijing): every layer of the [layers.Fengtai] catalog, built so
+// Subdistrict, Beijing): every layer of the [fengtai.Catalog] catalog, built so
 // that each figure of the seed article holds exactly.
 //
 // The seed's figures reproduced are: 25 communities in 5 patches, each patch

@@ -12,6 +12,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"minqing/deploy/fengtai"
 	"minqing/internal/intake"
 	"minqing/layers"
 )
@@ -185,9 +186,9 @@ var hourWeights = [3][24]float64{
 	workHours: {.2, .1, .1, .1, .1, .3, 2, 6, 9, 10, 10, 9, 7, 8, 9, 9, 8.5, 7, 4, 1, .6, .5, .4, .3},
 }
 
-// Sources: 12345 brings the largest share.
+// Sources, in the order of the deployment's vocabulary
+// (fengtai.IncidentSources): 12345 brings the largest share.
 var (
-	sourceNames   = [...]string{"12345", "街道热线", "网格", "微信", "走访", "网站"}
 	sourcePrefix  = [...]string{"12345", "FTRX", "WG", "WX", "ZF", "WZ"}
 	sourceWeights = [...]float64{55, 18, 15, 8, 4, 1}
 )
@@ -469,7 +470,7 @@ func (ir *incidentReader) incident(p dayPlan) *layers.Feature {
 	asOf := ir.opts.AsOf
 	props := map[string]any{
 		"external_id":    sourcePrefix[si], // numbered once the day is sorted
-		"source":         sourceNames[si],
+		"source":         fengtai.IncidentSources[si],
 		"category":       cat.name,
 		"subcategory":    nil,
 		"description":    desc,

@@ -5,6 +5,7 @@ import (
 	"io"
 	"regexp"
 	"runtime"
+	"slices"
 	"sort"
 	"testing"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
 
+	"minqing/deploy/fengtai"
 	"minqing/layers"
 )
 
@@ -132,8 +134,8 @@ func TestIncidentLifecycle(t *testing.T) {
 			t.Errorf("source %s (%d) is not smaller than 12345 (%d)", src, n, sources["12345"])
 		}
 	}
-	if len(sources) != len(layers.IncidentSources) {
-		t.Errorf("sources %v, want all of %v", sources, layers.IncidentSources)
+	if len(sources) != len(fengtai.IncidentSources) {
+		t.Errorf("sources %v, want all of %v", sources, fengtai.IncidentSources)
 	}
 }
 
@@ -191,7 +193,7 @@ func TestSeasonality(t *testing.T) {
 	if share(workHours) < 0.8 {
 		t.Errorf("only %.2f of construction complaints in working hours", share(workHours))
 	}
-	for _, c := range layers.IncidentCategories {
+	for _, c := range fengtai.IncidentCategories {
 		if !cats[c] {
 			t.Errorf("no incident of category %s", c)
 		}
@@ -315,6 +317,21 @@ func BenchmarkIncidents(b *testing.B) {
 				b.Fatal(err)
 			}
 			break
+		}
+	}
+}
+
+// The demo's per-source and per-category tables follow the deployment's
+// vocabularies: one entry per source, and only categories it knows.
+func TestDemoTablesFollowVocabulary(t *testing.T) {
+	for name, n := range map[string]int{"prefixes": len(sourcePrefix), "weights": len(sourceWeights)} {
+		if n != len(fengtai.IncidentSources) {
+			t.Errorf("%d source %s for %d sources %v", n, name, len(fengtai.IncidentSources), fengtai.IncidentSources)
+		}
+	}
+	for _, c := range categories {
+		if !slices.Contains(fengtai.IncidentCategories, c.name) {
+			t.Errorf("demo category %q is not in the vocabulary", c.name)
 		}
 	}
 }

@@ -7,13 +7,22 @@ import (
 	"minqing/layers"
 )
 
+// Store is what Load needs of a store: one Write per layer, and the
+// incidents read back to give them their record of steps (through the
+// store's lifecycle.Backfiller, found with layers.As). Every layers.Source
+// is one.
+type Store interface {
+	layers.FeatureStreamer
+	layers.Writer
+}
+
 // Load generates the demo data of opts and writes every layer through
 // src.Write in mode layers.Replace, in the order patches, communities,
 // streets, demolitions, greening, service_points, care_targets, incidents.
 // progress, if not nil, is called with the rows written so far as each layer
 // loads, and once with its total. Load returns the rows inserted per layer;
 // on error it returns what was loaded before the failing layer.
-func Load(ctx context.Context, src layers.Source, cat *layers.Catalog, opts Options, progress func(layer string, rows int64)) (map[string]int64, error) {
+func Load(ctx context.Context, src Store, cat *layers.Catalog, opts Options, progress func(layer string, rows int64)) (map[string]int64, error) {
 	g := New(opts)
 	counts := make(map[string]int64, len(LayerOrder()))
 	for _, name := range LayerOrder() {

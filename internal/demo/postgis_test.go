@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"minqing/deploy/fengtai"
 	"minqing/internal/demo"
 	"minqing/internal/storetest"
 	"minqing/layers"
@@ -14,7 +15,7 @@ import (
 // own write path and asserts every seed figure on what was stored.
 func TestLoadCheckPostGIS(t *testing.T) {
 	ctx := context.Background()
-	cat := layers.Fengtai()
+	cat := fengtai.Catalog()
 	st := storetest.PostGIS(t)
 	opts := demo.Options{Incidents: 5000, AsOf: time.Date(2026, 11, 1, 0, 0, 0, 0, layers.Shanghai)}
 	counts, err := demo.Load(ctx, st, cat, opts, nil)

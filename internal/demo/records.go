@@ -100,8 +100,8 @@ const recordChunk = 5000
 
 // loadRecords gives every loaded incident its record of steps, if the store
 // keeps records; it returns how many events it stored.
-func loadRecords(ctx context.Context, src layers.Source, l *layers.Layer) (int64, error) {
-	bf, ok := src.(lifecycle.Backfiller)
+func loadRecords(ctx context.Context, src Store, l *layers.Layer) (int64, error) {
+	bf, ok := layers.As[lifecycle.Backfiller](src)
 	if !ok {
 		return 0, nil
 	}

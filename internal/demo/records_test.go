@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"minqing/deploy/fengtai"
 	"minqing/internal/storetest"
 	"minqing/layers"
 	"minqing/layers/lifecycle"
@@ -15,7 +16,7 @@ import (
 // here every incident).
 func TestRecordsLoaded(t *testing.T) {
 	ctx := context.Background()
-	cat := layers.Fengtai()
+	cat := fengtai.Catalog()
 	st := storetest.GPKG(t)
 	if _, err := Load(ctx, st, cat, Options{Incidents: 4000}, nil); err != nil {
 		t.Fatal(err)

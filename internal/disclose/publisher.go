@@ -10,11 +10,18 @@ import (
 	"minqing/layers"
 )
 
+// Store is what a [Publisher] needs of a store: counts of the incidents,
+// in all and per H3 cell. Every layers.Source is one.
+type Store interface {
+	layers.Counter
+	layers.CellCounter
+}
+
 // Publisher makes and caches the published table of the incidents of one
 // store: per month, keyed on the incidents layer's version, so that a write
 // makes it recount. It is safe for concurrent use.
 type Publisher struct {
-	src   layers.Source
+	src   Store
 	layer *layers.Layer
 	k     int
 	now   func() time.Time
@@ -39,7 +46,7 @@ type versionedMonth struct {
 // NewPublisher returns a publisher of the incidents layer l of src with
 // threshold k (DefaultK when k ≤ 0). now tells the time (time.Now when nil):
 // the month in progress is never published.
-func NewPublisher(src layers.Source, l *layers.Layer, k int, now func() time.Time) *Publisher {
+func NewPublisher(src Store, l *layers.Layer, k int, now func() time.Time) *Publisher {
 	if k <= 0 {
 		k = DefaultK
 	}

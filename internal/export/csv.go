@@ -126,7 +126,7 @@ func (o Options) value(c layers.Field, v any) string {
 	case bool:
 		return layers.BoolLabel(x, string(o.Lang))
 	case string:
-		if s, ok := layers.ValueLabel(c.Name, x, string(o.Lang)); ok {
+		if s, ok := c.ValueLabel(x, string(o.Lang)); ok {
 			return s
 		}
 	}

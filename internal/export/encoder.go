@@ -33,7 +33,7 @@ func ParseHeaders(s string) (Headers, error) {
 // Lang is the language of the values of an export: "" writes stored values
 // as they are (true, closed: for scripts and GeoJSON); zh and en write
 // booleans as 是/否 or yes/no and vocabulary codes as their names
-// (closed → 已关闭 or Closed, layers.ValueLabel), as the web map shows them.
+// (closed → 已关闭 or Closed, layers.Field.ValueLabel), as the web map shows them.
 type Lang string
 
 // The value languages.
@@ -116,7 +116,7 @@ func NewEncoder(f Format, w io.Writer, o Options) (Encoder, error) {
 // Write streams the features q selects from src as format f to w and
 // returns how many were written. The columns are q.Columns(l); opts.Layer
 // and opts.Columns are filled from l and q.
-func Write(ctx context.Context, src layers.Source, l *layers.Layer, q layers.Query, f Format, w io.Writer, opts Options) (int64, error) {
+func Write(ctx context.Context, src layers.FeatureStreamer, l *layers.Layer, q layers.Query, f Format, w io.Writer, opts Options) (int64, error) {
 	opts.Layer = l
 	opts.Columns = q.Columns(l)
 	enc, err := NewEncoder(f, w, opts)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"minqing/deploy/fengtai"
 	"minqing/internal/export"
 	"minqing/layers"
 )
@@ -24,7 +25,7 @@ func (oneSource) Features(ctx context.Context, l *layers.Layer, q layers.Query, 
 // Export a layer as CSV for Excel: a BOM, Chinese headers, lon/lat last,
 // CRLF line ends.
 func Example() {
-	l, _ := layers.Fengtai().Lookup("service_points")
+	l, _ := fengtai.Catalog().Lookup("service_points")
 	var out strings.Builder
 	n, err := export.Write(context.Background(), oneSource{}, l, layers.Query{}, export.CSV, &out, export.Options{})
 	if err != nil {
@@ -42,7 +43,7 @@ func Example() {
 
 // The download name of an export, for a Content-Disposition header.
 func ExampleContentDisposition() {
-	l, _ := layers.Fengtai().Lookup("incidents")
+	l, _ := fengtai.Catalog().Lookup("incidents")
 	day, _ := layers.ParseTime("2026-03-05")
 	fmt.Fprintln(os.Stdout, export.ContentDisposition(l, export.CSV, day))
 	// Output:

@@ -8,12 +8,13 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"minqing/deploy/fengtai"
 	"minqing/layers"
 )
 
 func testLayer(t testing.TB, name string) *layers.Layer {
 	t.Helper()
-	l, ok := layers.Fengtai().Lookup(name)
+	l, ok := fengtai.Catalog().Lookup(name)
 	if !ok {
 		t.Fatalf("no layer %s", name)
 	}

@@ -134,7 +134,7 @@ func (e *kmlEncoder) describe(f *layers.Feature) string {
 // text formats a property for KML: like CSV, without the formula guard.
 func (e *kmlEncoder) text(c layers.Field, v any) string {
 	if s, ok := v.(string); ok {
-		if l, ok := layers.ValueLabel(c.Name, s, string(e.o.Lang)); ok && e.o.Lang != LangRaw {
+		if l, ok := c.ValueLabel(s, string(e.o.Lang)); ok && e.o.Lang != LangRaw {
 			return l
 		}
 		return s

@@ -10,6 +10,7 @@ import (
 	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/maptile"
 
+	"minqing/deploy/fengtai"
 	"minqing/geo/hex"
 	"minqing/layers"
 )
@@ -19,7 +20,7 @@ func TestFeatureCollection(t *testing.T) {
 	c0, eight := handGrid(t, src)
 	three := ringOf(c0)[3]
 	src.add("incidents", incidentsAt(hex.Center(three), 1, t0, "漏水")...)
-	svc := NewService(src, layers.Fengtai(), Config{})
+	svc := NewService(src, fengtai.Catalog(), Config{})
 	a, err := svc.Analyze(bg(t), Params{Query: layers.Query{Role: layers.Public}})
 	if err != nil {
 		t.Fatal(err)
@@ -76,7 +77,7 @@ func TestTile(t *testing.T) {
 	src := newFake()
 	c0, eight := handGrid(t, src)
 	end := t0.Add(4 * time.Hour)
-	svc := NewService(src, layers.Fengtai(), Config{})
+	svc := NewService(src, fengtai.Catalog(), Config{})
 	a, err := svc.Analyze(bg(t), Params{Steps: 2, Series: true, Query: layers.Query{Role: layers.Staff, Time: &layers.TimeRange{Start: &t0, End: &end}}})
 	if err != nil {
 		t.Fatal(err)
@@ -138,7 +139,7 @@ func TestSummarize(t *testing.T) {
 	// 上门医疗 (fewer than 5: not listed for the public).
 	src.add("incidents", incidentsAt(hex.Center(c0), 6, t0, "停电")...)
 	src.add("incidents", incidentsAt(hex.Center(c0), 2, t0, "上门医疗")...)
-	svc := NewService(src, layers.Fengtai(), Config{})
+	svc := NewService(src, fengtai.Catalog(), Config{})
 	staff, err := svc.Summarize(bg(t), Params{Query: layers.Query{Role: layers.Staff}}, 3, "count")
 	if err != nil {
 		t.Fatal(err)
@@ -200,7 +201,7 @@ func TestSummarize(t *testing.T) {
 func TestConcurrentUse(t *testing.T) {
 	src := newFake()
 	c0 := bigGrid(t, src)
-	svc := NewService(src, layers.Fengtai(), Config{})
+	svc := NewService(src, fengtai.Catalog(), Config{})
 	tile := maptile.At(hex.Center(c0), 14)
 	errs := make(chan error, 16)
 	for i := range 16 {

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"minqing/deploy/fengtai"
 	"minqing/internal/demo"
 	"minqing/layers"
 	"minqing/layers/gpkg"
@@ -19,13 +20,13 @@ import (
 // public request after the first of a month pays).
 func BenchmarkPublicAnalysis(b *testing.B) {
 	ctx := context.Background()
-	st, err := gpkg.Open(ctx, filepath.Join(b.TempDir(), "bench.gpkg"), layers.Fengtai())
+	st, err := gpkg.Open(ctx, filepath.Join(b.TempDir(), "bench.gpkg"), fengtai.Catalog())
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer st.Close()
 	asOf := time.Date(2026, 3, 1, 0, 0, 0, 0, layers.Shanghai)
-	if _, err := demo.Load(ctx, st, layers.Fengtai(), demo.Options{Incidents: 20000, AsOf: asOf}, nil); err != nil {
+	if _, err := demo.Load(ctx, st, fengtai.Catalog(), demo.Options{Incidents: 20000, AsOf: asOf}, nil); err != nil {
 		b.Fatal(err)
 	}
 	start, end := asOf.AddDate(-1, 0, 0), asOf.Add(-time.Nanosecond)
@@ -39,14 +40,14 @@ func BenchmarkPublicAnalysis(b *testing.B) {
 	}
 	cfg := Config{CacheEntries: -1}
 	b.Run("staff-counted", func(b *testing.B) {
-		s := NewService(st, layers.Fengtai(), cfg)
+		s := NewService(st, fengtai.Catalog(), cfg)
 		run(b, func() *Service { return s }, layers.Staff)
 	})
 	b.Run("public-cold-table", func(b *testing.B) {
-		run(b, func() *Service { return NewService(st, layers.Fengtai(), cfg) }, layers.Public)
+		run(b, func() *Service { return NewService(st, fengtai.Catalog(), cfg) }, layers.Public)
 	})
 	b.Run("public-cached-table", func(b *testing.B) {
-		s := NewService(st, layers.Fengtai(), cfg)
+		s := NewService(st, fengtai.Catalog(), cfg)
 		run(b, func() *Service { return s }, layers.Public)
 	})
 }

@@ -29,13 +29,24 @@ type Config struct {
 	Now func() time.Time
 }
 
-// Service runs hotspot analyses of the incidents of one [layers.Source]:
+// Store is what a [Service] needs of a store: the incidents' and the
+// area's features, their counts per H3 cell (grouped in the store), the
+// layers' versions (for its cache) and what the published table needs
+// (disclose.Store). Every layers.Source is one.
+type Store interface {
+	layers.FeatureStreamer
+	layers.CellCounter
+	layers.Versioner
+	disclose.Store
+}
+
+// Service runs hotspot analyses of the incidents of one [Store]:
 // counts per H3 cell (grouped in the store, on the parent of each incident's
 // stored resolution-15 cell), Getis-Ord Gi* over the street's area, optional
 // FDR correction and emerging hot spot trends. Results are cached per
 // parameters, role and store version. It is safe for concurrent use.
 type Service struct {
-	src   layers.Source
+	src   Store
 	cat   *layers.Catalog
 	cfg   Config
 	cache *lru[*Analysis]
@@ -46,7 +57,7 @@ type Service struct {
 }
 
 // NewService returns a service over src with the layers of cat.
-func NewService(src layers.Source, cat *layers.Catalog, cfg Config) *Service {
+func NewService(src Store, cat *layers.Catalog, cfg Config) *Service {
 	if cfg.MinCount <= 0 {
 		cfg.MinCount = DefaultMinCount
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"minqing/deploy/fengtai"
 	"minqing/geo/hex"
 	"minqing/layers"
 )
@@ -38,7 +39,7 @@ func handGrid(t *testing.T, src *fakeSource) (c0, eight hex.Cell) {
 func TestAnalyzeByHand(t *testing.T) {
 	src := newFake()
 	c0, eight := handGrid(t, src)
-	svc := NewService(src, layers.Fengtai(), Config{})
+	svc := NewService(src, fengtai.Catalog(), Config{})
 	a, err := svc.Analyze(bg(t), Params{Res: 9, Query: layers.Query{Role: layers.Staff}})
 	if err != nil {
 		t.Fatal(err)
@@ -85,7 +86,7 @@ func TestAnalyzeCellsOutsideTheArea(t *testing.T) {
 		}
 	}
 	src.add("incidents", incidentsAt(hex.Center(far), 3, t0, "漏水")...)
-	a, err := NewService(src, layers.Fengtai(), Config{}).Analyze(bg(t), Params{Query: layers.Query{Role: layers.Staff}})
+	a, err := NewService(src, fengtai.Catalog(), Config{}).Analyze(bg(t), Params{Query: layers.Query{Role: layers.Staff}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,7 +113,7 @@ func TestAnalyzeWithoutAreaUsesTheIncidentsExtent(t *testing.T) {
 	}
 	src.add("incidents", incidentsAt(hex.Center(c0), 10, t0, "漏水")...)
 	src.add("incidents", incidentsAt(hex.Center(other), 4, t0, "漏水")...)
-	a, err := NewService(src, layers.Fengtai(), Config{}).Analyze(bg(t), Params{Query: layers.Query{Role: layers.Staff}})
+	a, err := NewService(src, fengtai.Catalog(), Config{}).Analyze(bg(t), Params{Query: layers.Query{Role: layers.Staff}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,7 +158,7 @@ func sortedDisk(c hex.Cell, k int) []hex.Cell {
 func TestAnalyzeFDR(t *testing.T) {
 	src := newFake()
 	bigGrid(t, src)
-	svc := NewService(src, layers.Fengtai(), Config{})
+	svc := NewService(src, fengtai.Catalog(), Config{})
 	plain, err := svc.Analyze(bg(t), Params{Query: layers.Query{Role: layers.Staff}})
 	if err != nil {
 		t.Fatal(err)
@@ -214,7 +215,7 @@ func TestAnalyzeEmerging(t *testing.T) {
 			want[c] = append(want[c], int64(n))
 		}
 	}
-	svc := NewService(src, layers.Fengtai(), Config{})
+	svc := NewService(src, fengtai.Catalog(), Config{})
 	a, err := svc.Analyze(bg(t), Params{Steps: steps, Series: true, Query: layers.Query{Role: layers.Staff, Time: window}})
 	if err != nil {
 		t.Fatal(err)
@@ -272,7 +273,7 @@ func TestSuppressionForThePublic(t *testing.T) {
 	c0, eight := handGrid(t, src)
 	three := ringOf(c0)[3]
 	src.add("incidents", incidentsAt(hex.Center(three), 1, t0, "漏水")...) // 2 + 1 = 3
-	svc := NewService(src, layers.Fengtai(), Config{})
+	svc := NewService(src, fengtai.Catalog(), Config{})
 	staff, err := svc.Analyze(bg(t), Params{Query: layers.Query{Role: layers.Staff}})
 	if err != nil {
 		t.Fatal(err)
@@ -303,7 +304,7 @@ func TestSuppressionForThePublic(t *testing.T) {
 		t.Errorf("min counts %d / %d", public.MinCount, staff.MinCount)
 	}
 	// A higher threshold hides the 8-cell too.
-	strict, err := NewService(src, layers.Fengtai(), Config{MinCount: 10}).Analyze(bg(t), Params{Query: layers.Query{Role: layers.Public}})
+	strict, err := NewService(src, fengtai.Catalog(), Config{MinCount: 10}).Analyze(bg(t), Params{Query: layers.Query{Role: layers.Public}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -320,7 +321,7 @@ func TestSuppressedSeriesAndTotal(t *testing.T) {
 	src.add("incidents", incidentsAt(hex.Center(c0), 2, t0.AddDate(0, 1, 3), "漏水")...) // February: 2
 	end := t0.AddDate(0, 2, 0).Add(-time.Nanosecond)
 	p := Params{Steps: 2, Series: true, Query: layers.Query{Role: layers.Public, Time: &layers.TimeRange{Start: &t0, End: &end}}}
-	a, err := NewService(src, layers.Fengtai(), Config{}).Analyze(bg(t), p)
+	a, err := NewService(src, fengtai.Catalog(), Config{}).Analyze(bg(t), p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -334,10 +335,10 @@ func TestSuppressedSeriesAndTotal(t *testing.T) {
 	// A window of 2 months does not split into 3 steps of whole months.
 	p3 := p
 	p3.Steps = 3
-	if _, err := NewService(src, layers.Fengtai(), Config{}).Analyze(bg(t), p3); !errors.Is(err, layers.ErrInvalid) {
+	if _, err := NewService(src, fengtai.Catalog(), Config{}).Analyze(bg(t), p3); !errors.Is(err, layers.ErrInvalid) {
 		t.Errorf("3 steps over 2 months: %v, want invalid", err)
 	}
-	strict, err := NewService(src, layers.Fengtai(), Config{MinCount: 9}).Analyze(bg(t), p)
+	strict, err := NewService(src, fengtai.Catalog(), Config{MinCount: 9}).Analyze(bg(t), p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -349,7 +350,7 @@ func TestSuppressedSeriesAndTotal(t *testing.T) {
 func TestAnalyzeFilters(t *testing.T) {
 	src := newFake()
 	c0, eight := handGrid(t, src)
-	svc := NewService(src, layers.Fengtai(), Config{})
+	svc := NewService(src, fengtai.Catalog(), Config{})
 	a, err := svc.Analyze(bg(t), Params{Query: layers.Query{Role: layers.Staff, Equal: map[string][]any{"category": {"停电"}}}})
 	if err != nil {
 		t.Fatal(err)
@@ -367,7 +368,7 @@ func TestAnalyzeFilters(t *testing.T) {
 func TestAnalyzeCacheFollowsVersions(t *testing.T) {
 	src := newFake()
 	c0, _ := handGrid(t, src)
-	svc := NewService(src, layers.Fengtai(), Config{})
+	svc := NewService(src, fengtai.Catalog(), Config{})
 	p := Params{Query: layers.Query{Role: layers.Staff}}
 	a1, err := svc.Analyze(bg(t), p)
 	if err != nil {
@@ -392,7 +393,7 @@ func TestAnalyzeCacheFollowsVersions(t *testing.T) {
 }
 
 func TestAnalyzeRejectsBadParams(t *testing.T) {
-	svc := NewService(newFake(), layers.Fengtai(), Config{})
+	svc := NewService(newFake(), fengtai.Catalog(), Config{})
 	_, err := svc.Analyze(bg(t), Params{Res: 10, Query: layers.Query{Role: layers.Public}})
 	var inv *layers.InvalidError
 	if !errors.As(err, &inv) || inv.Param != "res" {
@@ -405,7 +406,7 @@ func TestCancelledContext(t *testing.T) {
 	handGrid(t, src)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err := NewService(src, layers.Fengtai(), Config{}).Analyze(ctx, Params{Query: layers.Query{Role: layers.Staff}})
+	_, err := NewService(src, fengtai.Catalog(), Config{}).Analyze(ctx, Params{Query: layers.Query{Role: layers.Staff}})
 	if err == nil {
 		t.Fatal("analysis ran on a cancelled context")
 	}

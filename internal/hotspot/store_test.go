@@ -10,6 +10,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"minqing/deploy/fengtai"
 	"minqing/geo/hex"
 	"minqing/internal/storetest"
 	"minqing/layers"
@@ -29,7 +30,7 @@ func (r *sliceReader) Next() (*layers.Feature, error) {
 
 func write(t *testing.T, src layers.Source, layer string, fs []*layers.Feature) {
 	t.Helper()
-	l, _ := layers.Fengtai().Lookup(layer)
+	l, _ := fengtai.Catalog().Lookup(layer)
 	if _, err := src.Write(bg(t), l, layers.WriteOptions{Mode: layers.Insert}, &sliceReader{fs: fs}); err != nil {
 		t.Fatalf("write %s: %v", layer, err)
 	}
@@ -68,7 +69,7 @@ func randomStreet(t *testing.T, src layers.Source, n int) {
 // the point's resolution-15 cell would be another cell.
 func recount(t *testing.T, src layers.Source, res int, q layers.Query) (exact map[hex.Cell]int64, moved int) {
 	t.Helper()
-	l, _ := layers.Fengtai().Lookup("incidents")
+	l, _ := fengtai.Catalog().Lookup("incidents")
 	exact = map[hex.Cell]int64{}
 	q.Properties = []string{}
 	err := src.Features(bg(t), l, q, func(f *layers.Feature) error {
@@ -102,7 +103,7 @@ func TestCountsEqualRecount(t *testing.T) {
 		t.Run(st.Name, func(t *testing.T) {
 			src := st.Open(t)
 			randomStreet(t, src, 3000)
-			svc := NewService(src, layers.Fengtai(), Config{})
+			svc := NewService(src, fengtai.Catalog(), Config{})
 			from := t0.AddDate(0, 3, 0)
 			to := t0.AddDate(0, 6, 0)
 			queries := []struct {
@@ -163,7 +164,7 @@ func TestHandGridOnStores(t *testing.T) {
 				fs = append(fs, incidentsAt(hex.Center(c), 2, t0, "漏水")...)
 			}
 			write(t, src, "incidents", fs)
-			svc := NewService(src, layers.Fengtai(), Config{})
+			svc := NewService(src, fengtai.Catalog(), Config{})
 			a, err := svc.Analyze(bg(t), Params{Query: layers.Query{Role: layers.Staff}})
 			if err != nil {
 				t.Fatal(err)

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"minqing/layers"
+	"minqing/deploy/fengtai"
 	"minqing/layers/lifecycle"
 )
 
@@ -185,8 +185,8 @@ func (r *Routing) Validate() error {
 	}
 	sort.Strings(names)
 	for _, c := range names {
-		if !slices.Contains(layers.IncidentCategories, c) {
-			return fmt.Errorf("categories: %q is not an incident category (%s)", c, strings.Join(layers.IncidentCategories, "、"))
+		if !slices.Contains(fengtai.IncidentCategories, c) {
+			return fmt.Errorf("categories: %q is not an incident category (%s)", c, strings.Join(fengtai.IncidentCategories, "、"))
 		}
 		if err := check("categories "+c, r.Categories[c]); err != nil {
 			return err

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"minqing/deploy/fengtai"
 	"minqing/layers"
 )
 
@@ -15,7 +16,7 @@ func TestDefaultsValid(t *testing.T) {
 	if err := r.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range layers.IncidentCategories {
+	for _, c := range fengtai.IncidentCategories {
 		if _, ok := r.Categories[c]; !ok {
 			t.Errorf("category %s has no default route", c)
 		}

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"minqing/deploy/fengtai"
 	"minqing/layers"
 )
 
@@ -82,7 +83,7 @@ func sameTime(a, b *time.Time) bool {
 
 // TestFeatures reads whole query strings as items and exports do.
 func TestFeatures(t *testing.T) {
-	cat := layers.Fengtai()
+	cat := fengtai.Catalog()
 	inc, _ := cat.Lookup("incidents")
 	com, _ := cat.Lookup("communities")
 	for _, tc := range []struct {
@@ -119,7 +120,7 @@ func TestFeatures(t *testing.T) {
 // TestCheckAndWhere: unknown names are refused by Check (query strings) and
 // by Where (named properties), visible properties pass both.
 func TestCheckAndWhere(t *testing.T) {
-	inc, _ := layers.Fengtai().Lookup("incidents")
+	inc, _ := fengtai.Catalog().Lookup("incidents")
 	for _, tc := range []struct {
 		name       string
 		role       layers.Role

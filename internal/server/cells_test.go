@@ -11,6 +11,7 @@ import (
 	"github.com/paulmach/orb/maptile"
 	"github.com/uber/h3-go/v4"
 
+	"minqing/deploy/fengtai"
 	"minqing/internal/demo"
 	"minqing/internal/storetest"
 	"minqing/layers"
@@ -24,7 +25,7 @@ var cellsAsOf = time.Date(2026, 3, 1, 0, 0, 0, 0, layers.Shanghai)
 func demoPoints(t *testing.T, src layers.Source) []orb.Point {
 	t.Helper()
 	ctx := context.Background()
-	cat := layers.Fengtai()
+	cat := fengtai.Catalog()
 	if _, err := demo.Load(ctx, src, cat, demo.Options{Incidents: demo.DefaultIncidents, AsOf: cellsAsOf}, nil); err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +70,7 @@ func TestHotspotCountsEqualRecount(t *testing.T) {
 		pts := demoPoints(t, src)
 		s := newTestServer(t, src)
 		staff := token(t, src, layers.Staff)
-		inc, _ := layers.Fengtai().Lookup("incidents")
+		inc, _ := fengtai.Catalog().Lookup("incidents")
 		for res := 7; res <= 11; res++ {
 			t.Run(fmt.Sprintf("res%d", res), func(t *testing.T) {
 				want, differs := recountCells(pts, res)

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"minqing/deploy/fengtai"
 	"minqing/internal/storetest"
 	"minqing/layers"
 )
@@ -101,7 +102,7 @@ func TestReadStall(t *testing.T) {
 		if _, err := io.Copy(io.Discard, conn); err != nil {
 			t.Errorf("reading the dropped connection: %v, want EOF", err)
 		}
-		l, _ := layers.Fengtai().Lookup("service_points")
+		l, _ := fengtai.Catalog().Lookup("service_points")
 		if n, err := src.Count(context.Background(), l, layers.Query{Role: layers.Admin}); err != nil || n != 0 {
 			t.Errorf("%d service points after a stalled upload (%v), want 0", n, err)
 		}

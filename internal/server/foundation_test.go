@@ -13,6 +13,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 
+	"minqing/deploy/fengtai"
 	"minqing/internal/storetest"
 	"minqing/layers"
 	"minqing/layers/sourcetest"
@@ -20,7 +21,7 @@ import (
 
 func seed(t *testing.T, src layers.Source) {
 	t.Helper()
-	cat := layers.Fengtai()
+	cat := fengtai.Catalog()
 	inc, _ := cat.Lookup("incidents")
 	fs := []*layers.Feature{
 		sourcetest.Incident(1, orb.Point{116.28, 39.85}, "水管爆裂"),

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"minqing/deploy/fengtai"
 	"minqing/internal/demo"
 	"minqing/internal/storetest"
 	"minqing/layers"
@@ -35,7 +36,7 @@ func needTool(t *testing.T, name string) string {
 func TestCommunitiesOpenInGDAL(t *testing.T) {
 	ogrinfo := needTool(t, "ogrinfo")
 	storetest.Each(t, func(t *testing.T, src layers.Source) {
-		cat := layers.Fengtai()
+		cat := fengtai.Catalog()
 		if _, err := demo.Load(context.Background(), src, cat, demo.Options{Incidents: 200, AsOf: time.Date(2026, 11, 1, 0, 0, 0, 0, layers.Shanghai)}, nil); err != nil {
 			t.Fatal(err)
 		}

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"testing"
 
+	"minqing/deploy/fengtai"
 	"minqing/internal/auth"
 	"minqing/internal/pgtest"
 	"minqing/internal/storetest"
@@ -32,7 +33,7 @@ func openPostGIS(t *testing.T, url string) *postgis.Store { return storetest.Ope
 // the default policy (aggregates) is tested with newAggregateServer.
 func newTestServer(t *testing.T, src layers.Source) *Server {
 	t.Helper()
-	return New(Config{PublicIncidents: PublicPoints}, src, layers.Fengtai(), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	return New(Config{PublicIncidents: PublicPoints}, src, fengtai.Catalog(), slog.New(slog.NewTextHandler(io.Discard, nil)))
 }
 
 // token creates a token with role in src and returns its secret.

@@ -16,6 +16,7 @@ import (
 	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/maptile"
 
+	"minqing/deploy/fengtai"
 	"minqing/geo/hex"
 	"minqing/internal/hotspot"
 	"minqing/internal/storetest"
@@ -29,7 +30,7 @@ var hotspotT0 = time.Date(2026, 3, 1, 9, 0, 0, 0, layers.Shanghai)
 // writeLayer writes features to a layer of src.
 func writeLayer(t *testing.T, src layers.Source, layer string, fs []*layers.Feature) {
 	t.Helper()
-	l, _ := layers.Fengtai().Lookup(layer)
+	l, _ := fengtai.Catalog().Lookup(layer)
 	if _, err := src.Write(context.Background(), l, layers.WriteOptions{}, &sourcetest.Slice{Features: fs}); err != nil {
 		t.Fatalf("write %s: %v", layer, err)
 	}

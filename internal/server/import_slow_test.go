@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"minqing/deploy/fengtai"
 	"minqing/internal/storetest"
 	"minqing/layers"
 	"minqing/layers/postgis"
@@ -104,7 +105,7 @@ func TestSlowUploadHoldsNoWriteLock(t *testing.T) {
 			t.Setenv("TMPDIR", spool)
 			src := st.Open(t)
 			admin := token(t, src, layers.Admin)
-			s := New(Config{ImportMaxBytes: 1 << 20}, src, layers.Fengtai(), slog.New(slog.NewTextHandler(io.Discard, nil)))
+			s := New(Config{ImportMaxBytes: 1 << 20}, src, fengtai.Catalog(), slog.New(slog.NewTextHandler(io.Discard, nil)))
 			hs := httptest.NewServer(s.Handler())
 			t.Cleanup(hs.Close)
 			addr := strings.TrimPrefix(hs.URL, "http://")
@@ -157,7 +158,7 @@ func TestSlowUploadHoldsNoWriteLock(t *testing.T) {
 			if res.StatusCode != http.StatusOK {
 				t.Errorf("the slow upload, once complete: %d", res.StatusCode)
 			}
-			l, _ := layers.Fengtai().Get("incidents", layers.Admin)
+			l, _ := fengtai.Catalog().Get("incidents", layers.Admin)
 			if n, err := src.Count(context.Background(), l, layers.Query{Role: layers.Admin}); err != nil || n != 3007 {
 				t.Errorf("%d incidents, %v; want 5 fast + 3002 slow", n, err)
 			}

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"minqing/deploy/fengtai"
 	"minqing/internal/storetest"
 	"minqing/layers"
 )
@@ -123,7 +124,7 @@ func TestImportEndpoint(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, src layers.Source) {
 		s := newTestServer(t, src)
 		admin := token(t, src, layers.Admin)
-		inc, _ := layers.Fengtai().Lookup("incidents")
+		inc, _ := fengtai.Catalog().Lookup("incidents")
 		count := func() int64 {
 			n, err := src.Count(context.Background(), inc, layers.Query{Role: layers.Admin})
 			if err != nil {
@@ -182,7 +183,7 @@ func TestImportEndpoint(t *testing.T) {
 
 func TestImportBadRequests(t *testing.T) {
 	src := newEmbedded(t)
-	s := New(Config{ImportMaxBytes: 1024}, src, layers.Fengtai(), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	s := New(Config{ImportMaxBytes: 1024}, src, fengtai.Catalog(), slog.New(slog.NewTextHandler(io.Discard, nil)))
 	admin := token(t, src, layers.Admin)
 	csv := []byte("名称,经度,纬度\n服务站,116.28,39.85\n")
 	big := []byte("名称,经度,纬度\n" + strings.Repeat("服务站,116.28,39.85\n", 200))

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"minqing/deploy/fengtai"
 	"minqing/internal/demo"
 	"minqing/internal/storetest"
 	"minqing/layers"
@@ -20,7 +21,7 @@ import (
 func seedAreas(t *testing.T, src layers.Source) {
 	t.Helper()
 	g := demo.New(demo.Options{Incidents: -1})
-	cat := layers.Fengtai()
+	cat := fengtai.Catalog()
 	for _, name := range []string{"patches", "communities"} {
 		l, _ := cat.Lookup(name)
 		r, err := g.Reader(name)

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"minqing/deploy/fengtai"
 	"minqing/internal/storetest"
 	"minqing/layers"
 )
@@ -101,7 +102,7 @@ func TestDryRunWithJunkParameters(t *testing.T) {
 			src := st.Open(t)
 			admin := token(t, src, layers.Admin)
 			s := newTestServer(t, src)
-			l, _ := layers.Fengtai().Lookup("service_points")
+			l, _ := fengtai.Catalog().Lookup("service_points")
 			count := func() int64 {
 				n, err := src.Count(context.Background(), l, layers.Query{Role: layers.Admin})
 				if err != nil {

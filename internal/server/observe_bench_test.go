@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"minqing/deploy/fengtai"
 	"minqing/layers"
 	"minqing/layers/gpkg"
 	"minqing/layers/sourcetest"
@@ -19,12 +20,12 @@ import (
 // writer, query checks): a cached tile, the layer list and an OGC page.
 func BenchmarkRequestOverhead(b *testing.B) {
 	ctx := context.Background()
-	src, err := gpkg.Open(ctx, filepath.Join(b.TempDir(), "bench.gpkg"), layers.Fengtai())
+	src, err := gpkg.Open(ctx, filepath.Join(b.TempDir(), "bench.gpkg"), fengtai.Catalog())
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { src.Close() })
-	inc, _ := layers.Fengtai().Lookup("incidents")
+	inc, _ := fengtai.Catalog().Lookup("incidents")
 	var fs []*layers.Feature
 	for i := 0; i < 50; i++ {
 		fs = append(fs, ogcIncident(i))
@@ -34,7 +35,7 @@ func BenchmarkRequestOverhead(b *testing.B) {
 	}
 	// An info-level logger writing nowhere: the access line is formatted, as
 	// in production.
-	s := New(Config{}, src, layers.Fengtai(), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	s := New(Config{}, src, fengtai.Catalog(), slog.New(slog.NewTextHandler(io.Discard, nil)))
 	for _, path := range []string{"/healthz", "/tiles/incidents/14/13479/6208.mvt?category=停电", "/layers", "/ogc/collections/incidents/items?limit=10&bbox=116,39,117,40"} {
 		b.Run(path, func(b *testing.B) {
 			req := httptest.NewRequest(http.MethodGet, path, nil)

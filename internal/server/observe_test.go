@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"minqing/deploy/fengtai"
 	"minqing/internal/storetest"
 	"minqing/layers"
 )
@@ -62,7 +63,7 @@ func TestMetricsScrape(t *testing.T) {
 	if b := get(t, plain, "/metrics", "").Body.String(); strings.Contains(b, "minqing_store_pool") {
 		t.Errorf("pool series without a pool")
 	}
-	off := New(Config{NoMetrics: true}, src, layers.Fengtai(), slog.New(slog.DiscardHandler))
+	off := New(Config{NoMetrics: true}, src, fengtai.Catalog(), slog.New(slog.DiscardHandler))
 	if rec := get(t, off, "/metrics", ""); rec.Code != http.StatusNotFound {
 		t.Errorf("NoMetrics: /metrics %d", rec.Code)
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"minqing/deploy/fengtai"
 	"minqing/layers"
 	"minqing/layers/sourcetest"
 )
@@ -40,7 +41,7 @@ func ogcIncident(i int) *layers.Feature {
 	f := sourcetest.Incident(i, p, ogcCategories[i%4])
 	f.Props["external_id"] = fmt.Sprintf("OGC-%04d", i)
 	f.Props["received_at"] = ogcBaseTime.Add(time.Duration(i) * time.Hour)
-	f.Props["status"] = layers.IncidentStatuses[i%5]
+	f.Props["status"] = fengtai.IncidentStatuses[i%5]
 	f.Props["satisfied"] = i%3 != 0
 	f.Props["subcategory"] = fmt.Sprintf("子类%d", i%7)
 	if i%2 == 0 {
@@ -55,7 +56,7 @@ func ogcIncident(i int) *layers.Feature {
 func ogcSeed(t *testing.T, src layers.Source, n int) *ogcFixture {
 	t.Helper()
 	ctx := context.Background()
-	cat := layers.Fengtai()
+	cat := fengtai.Catalog()
 	fx := &ogcFixture{src: src}
 	inc, _ := cat.Lookup("incidents")
 	var fs []*layers.Feature
@@ -103,7 +104,7 @@ func ogcServer(src layers.Source, cfg Config) *Server {
 	if cfg.PublicIncidents == "" {
 		cfg.PublicIncidents = PublicPoints
 	}
-	return New(cfg, src, layers.Fengtai(), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	return New(cfg, src, fengtai.Catalog(), slog.New(slog.NewTextHandler(io.Discard, nil)))
 }
 
 // ogcPage is an items response.

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"minqing/deploy/fengtai"
 	"minqing/internal/demo"
 	"minqing/internal/storetest"
 	"minqing/layers"
@@ -29,7 +30,7 @@ func TestOGCWithGDAL(t *testing.T) {
 	for _, st := range storetest.Kinds() {
 		t.Run(st.Name, func(t *testing.T) {
 			src := st.Open(t)
-			if _, err := demo.Load(context.Background(), src, layers.Fengtai(), demo.Options{Incidents: 300, AsOf: time.Date(2026, 3, 1, 0, 0, 0, 0, layers.Shanghai)}, nil); err != nil {
+			if _, err := demo.Load(context.Background(), src, fengtai.Catalog(), demo.Options{Incidents: 300, AsOf: time.Date(2026, 3, 1, 0, 0, 0, 0, layers.Shanghai)}, nil); err != nil {
 				t.Fatal(err)
 			}
 			var cursors atomic.Int64
@@ -49,7 +50,7 @@ func TestOGCWithGDAL(t *testing.T) {
 			if err != nil {
 				t.Fatalf("ogrinfo: %v\n%s", err, out)
 			}
-			for _, l := range layers.Fengtai().Visible(layers.Public) {
+			for _, l := range fengtai.Catalog().Visible(layers.Public) {
 				if !regexp.MustCompile(`(?m)^\d+: ` + l.Name + `\b`).Match(out) {
 					t.Errorf("ogrinfo does not list %s:\n%s", l.Name, out)
 				}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"minqing/deploy/fengtai"
 	"minqing/layers"
 )
 
@@ -38,7 +39,7 @@ func ogcFakeServer(cfg Config) *Server {
 	if cfg.PublicIncidents == "" {
 		cfg.PublicIncidents = PublicPoints
 	}
-	return New(cfg, ogcFake{}, layers.Fengtai(), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	return New(cfg, ogcFake{}, fengtai.Catalog(), slog.New(slog.NewTextHandler(io.Discard, nil)))
 }
 
 // TestOGCDocumentsGolden compares the landing page, conformance declaration,
@@ -144,7 +145,7 @@ func TestOGCOpenAPI(t *testing.T) {
 	if doc.OpenAPI != "3.0.3" || len(doc.Servers) != 1 || doc.Servers[0].URL != "http://example.com/ogc" {
 		t.Errorf("openapi %q servers %v", doc.OpenAPI, doc.Servers)
 	}
-	for _, l := range layers.Fengtai().Visible(layers.Public) {
+	for _, l := range fengtai.Catalog().Visible(layers.Public) {
 		for _, p := range []string{"", "/items", "/items/{featureId}", "/queryables"} {
 			if doc.Paths["/collections/"+l.Name+p]["get"] == nil {
 				t.Errorf("no GET /collections/%s%s", l.Name, p)

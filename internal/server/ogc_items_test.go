@@ -12,6 +12,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"minqing/deploy/fengtai"
 	"minqing/internal/storetest"
 	"minqing/layers"
 	"minqing/layers/sourcetest"
@@ -25,7 +26,7 @@ func TestOGCPagingUnderInserts(t *testing.T) {
 		t.Run(st.Name, func(t *testing.T) {
 			fx := ogcSeed(t, st.Open(t), 55)
 			s := ogcServer(fx.src, Config{})
-			inc, _ := layers.Fengtai().Lookup("incidents")
+			inc, _ := fengtai.Catalog().Lookup("incidents")
 			target := "/ogc/collections/incidents/items?limit=10"
 			seen := map[int64]bool{}
 			var order []int64

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"minqing/deploy/fengtai"
 	"minqing/internal/selection"
 	"minqing/layers"
 )
@@ -24,7 +25,7 @@ func FuzzFeatureQuery(f *testing.F) {
 	} {
 		f.Add(seed)
 	}
-	l, _ := layers.Fengtai().Lookup("incidents")
+	l, _ := fengtai.Catalog().Lookup("incidents")
 	s := &Server{cfg: Config{MaxLimit: 100, DefaultLimit: 10}}
 	f.Fuzz(func(t *testing.T, raw string) {
 		v, err := url.ParseQuery(raw)

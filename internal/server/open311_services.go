@@ -4,8 +4,6 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
-
-	"minqing/layers"
 )
 
 // open311Codes are the Open311 service codes of the incident categories:
@@ -42,8 +40,14 @@ type deadline struct {
 func (s *Server) open311Catalog() []open311ServiceInfo {
 	codes := open311Codes()
 	r := s.ext.intake.routing
-	out := make([]open311ServiceInfo, 0, len(layers.IncidentCategories))
-	for _, cat := range layers.IncidentCategories {
+	var cats []string // the catalog's category vocabulary
+	if l, ok := s.catalog.Lookup("incidents"); ok {
+		if f, ok := l.Field("category"); ok {
+			cats = f.Enum
+		}
+	}
+	out := make([]open311ServiceInfo, 0, len(cats))
+	for _, cat := range cats {
 		code, ok := codes[cat]
 		if !ok {
 			code = cat

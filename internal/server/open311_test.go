@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"minqing/deploy/fengtai"
 	"minqing/internal/storetest"
 	"minqing/layers"
 )
@@ -43,7 +44,7 @@ func TestOpen311Client(t *testing.T) {
 		// limit itself is TestOpen311RateLimit's).
 		// Public look-ups are allowed only where the office publishes
 		// incidents' points; the default policy's refusal is checked below.
-		s := New(Config{Intake: IntakeConfig{Open311Burst: 1000}, PublicIncidents: PublicPoints}, src, layers.Fengtai(), quietLog())
+		s := New(Config{Intake: IntakeConfig{Open311Burst: 1000}, PublicIncidents: PublicPoints}, src, fengtai.Catalog(), quietLog())
 		staff := token(t, src, layers.Staff)
 
 		rec := get(t, s, "/open311/v2/discovery.json", "")
@@ -59,8 +60,8 @@ func TestOpen311Client(t *testing.T) {
 			}
 			codes[svc.ServiceCode] = true
 		}
-		if len(services) != len(layers.IncidentCategories) || services[0].ServiceName != layers.IncidentCategories[0] {
-			t.Errorf("%d services, want one per category (%d)", len(services), len(layers.IncidentCategories))
+		if len(services) != len(fengtai.IncidentCategories) || services[0].ServiceName != fengtai.IncidentCategories[0] {
+			t.Errorf("%d services, want one per category (%d)", len(services), len(fengtai.IncidentCategories))
 		}
 		if rec := get(t, s, "/open311/v2/services/gas_smell.json", ""); rec.Code != 200 || !strings.Contains(rec.Body.String(), `"attributes"`) {
 			t.Errorf("service definition: %d %s", rec.Code, rec.Body)
@@ -108,7 +109,7 @@ func TestOpen311Client(t *testing.T) {
 		}
 		// Under the default policy (aggregates) the public may submit but
 		// not look requests up: ids are sequential, a look-up would list them.
-		agg := New(Config{Intake: IntakeConfig{Open311Burst: 1000}}, src, layers.Fengtai(), quietLog())
+		agg := New(Config{Intake: IntakeConfig{Open311Burst: 1000}}, src, fengtai.Catalog(), quietLog())
 		for _, path := range []string{"/open311/v2/requests/" + id + ".json", "/open311/v2/requests.json", "/open311/v2/requests.json?service_code=water_leak"} {
 			wantOpen311Error(t, get(t, agg, path, ""), http.StatusForbidden)
 			if rec := get(t, agg, path, staff); rec.Code != http.StatusOK {
@@ -191,7 +192,7 @@ func TestOpen311Client(t *testing.T) {
 func TestOpen311RateLimit(t *testing.T) {
 	src := newEmbedded(t)
 	seedAreas(t, src)
-	s := New(Config{Intake: IntakeConfig{Open311PerMinute: 1, Open311Burst: 2}}, src, layers.Fengtai(), quietLog())
+	s := New(Config{Intake: IntakeConfig{Open311PerMinute: 1, Open311Burst: 2}}, src, fengtai.Catalog(), quietLog())
 	staff := token(t, src, layers.Staff)
 	form := url.Values{"service_code": {"power_outage"}, "lat": {"39.8575"}, "long": {"116.2875"}}
 	from := func(addr string, v url.Values) *httptest.ResponseRecorder {

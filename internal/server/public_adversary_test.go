@@ -11,6 +11,7 @@ import (
 
 	"github.com/paulmach/orb/maptile"
 
+	"minqing/deploy/fengtai"
 	"minqing/geo/hex"
 	"minqing/internal/storetest"
 	"minqing/layers"
@@ -99,17 +100,17 @@ func (f filter) query(q url.Values) {
 // complement of one category (all the others), and no filter.
 func adversaryFilters() []filter {
 	fs := []filter{{}}
-	for _, c := range layers.IncidentCategories {
+	for _, c := range fengtai.IncidentCategories {
 		fs = append(fs, filter{"category", []string{c}})
 	}
-	for _, s := range layers.IncidentSources {
+	for _, s := range fengtai.IncidentSources {
 		fs = append(fs, filter{"source", []string{s}})
 	}
-	for _, drop := range layers.IncidentCategories[:3] {
-		rest := slices.DeleteFunc(slices.Clone(layers.IncidentCategories), func(c string) bool { return c == drop })
+	for _, drop := range fengtai.IncidentCategories[:3] {
+		rest := slices.DeleteFunc(slices.Clone(fengtai.IncidentCategories), func(c string) bool { return c == drop })
 		fs = append(fs, filter{"category", rest})
 	}
-	fs = append(fs, filter{"source", layers.IncidentSources})
+	fs = append(fs, filter{"source", fengtai.IncidentSources})
 	return fs
 }
 
@@ -451,7 +452,7 @@ func TestPublicAdversary(t *testing.T) {
 		}
 		some := []window{ws[0], ws[10], ws[24], ws[len(ws)-4], ws[len(ws)-1]}
 		for _, w := range some {
-			for _, f := range []filter{{}, {"category", []string{layers.IncidentCategories[1]}}, {"source", []string{"12345"}}} {
+			for _, f := range []filter{{}, {"category", []string{fengtai.IncidentCategories[1]}}, {"source", []string{"12345"}}} {
 				for _, z := range []int{10, 13, 14, 16} {
 					a.tiles(z, w, f)
 				}
@@ -459,7 +460,7 @@ func TestPublicAdversary(t *testing.T) {
 				a.counts(w, f)
 			}
 			for name := range a.comms {
-				for _, f := range []filter{{}, {"category", []string{layers.IncidentCategories[1]}}, {"source", layers.IncidentSources[:2]}} {
+				for _, f := range []filter{{}, {"category", []string{fengtai.IncidentCategories[1]}}, {"source", fengtai.IncidentSources[:2]}} {
 					a.community(name, w, f)
 				}
 			}

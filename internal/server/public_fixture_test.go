@@ -12,6 +12,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
 
+	"minqing/deploy/fengtai"
 	"minqing/geo/hex"
 	"minqing/internal/demo"
 	"minqing/layers"
@@ -21,7 +22,7 @@ import (
 // policy (aggregates).
 func newAggregateServer(t *testing.T, src layers.Source) *Server {
 	t.Helper()
-	return New(Config{}, src, layers.Fengtai(), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	return New(Config{}, src, fengtai.Catalog(), slog.New(slog.NewTextHandler(io.Discard, nil)))
 }
 
 // privacyAsOf ends the demo's two years of incidents: March 2024 to
@@ -32,7 +33,7 @@ var privacyAsOf = time.Date(2026, 3, 1, 0, 0, 0, 0, layers.Shanghai)
 // are published and many are small.
 func loadPrivacyDemo(t *testing.T, src layers.Source) {
 	t.Helper()
-	if _, err := demo.Load(context.Background(), src, layers.Fengtai(), demo.Options{Incidents: 3000, AsOf: privacyAsOf}, nil); err != nil {
+	if _, err := demo.Load(context.Background(), src, fengtai.Catalog(), demo.Options{Incidents: 3000, AsOf: privacyAsOf}, nil); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -51,7 +52,7 @@ type incidentRec struct {
 // readIncidents reads every incident with staff rights.
 func readIncidents(t *testing.T, src layers.Source) []incidentRec {
 	t.Helper()
-	l, _ := layers.Fengtai().Lookup("incidents")
+	l, _ := fengtai.Catalog().Lookup("incidents")
 	var out []incidentRec
 	err := src.Features(context.Background(), l, layers.Query{Role: layers.Staff}, func(f *layers.Feature) error {
 		p := f.Geometry.(orb.Point)
@@ -205,7 +206,7 @@ func (tr *truth) expect(c hex.Cell, months []string, dim string, values []string
 // community, by name (an independent point-in-polygon test).
 func communityCells(t *testing.T, src layers.Source, tr *truth) map[string][]hex.Cell {
 	t.Helper()
-	l, _ := layers.Fengtai().Lookup("communities")
+	l, _ := fengtai.Catalog().Lookup("communities")
 	out := map[string][]hex.Cell{}
 	err := src.Features(context.Background(), l, layers.Query{Role: layers.Staff}, func(f *layers.Feature) error {
 		name, _ := f.Props["name"].(string)

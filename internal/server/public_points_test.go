@@ -15,6 +15,7 @@ import (
 	"github.com/paulmach/orb/geo"
 	"github.com/paulmach/orb/maptile"
 
+	"minqing/deploy/fengtai"
 	"minqing/internal/storetest"
 	"minqing/layers"
 )
@@ -310,7 +311,7 @@ func TestNoExactPointInPublicResponses(t *testing.T) {
 			}
 
 			// --public-incidents points: the old behaviour returns.
-			ps := New(Config{PublicIncidents: PublicPoints}, src, layers.Fengtai(), nil)
+			ps := New(Config{PublicIncidents: PublicPoints}, src, fengtai.Catalog(), nil)
 			rec := get(t, ps, "/layers/incidents.geojson", "")
 			if rec.Code != http.StatusOK || !lc.hasPoint(rec.Body.Bytes()) {
 				t.Errorf("points: /layers/incidents.geojson %d, want the incidents' points", rec.Code)

@@ -11,6 +11,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
 
+	"minqing/deploy/fengtai"
 	"minqing/internal/demo"
 	"minqing/internal/rates"
 	"minqing/internal/storetest"
@@ -109,7 +110,7 @@ func TestRates(t *testing.T) {
 		t.Run(st.Name, func(t *testing.T) {
 			src := st.Open(t)
 			seedAreas(t, src)
-			s := New(Config{MinCount: 3, PublicIncidents: PublicPoints}, src, layers.Fengtai(), quietLog())
+			s := New(Config{MinCount: 3, PublicIncidents: PublicPoints}, src, fengtai.Catalog(), quietLog())
 			staff := token(t, src, layers.Staff)
 			rateFixture(t, s, staff)
 
@@ -144,7 +145,7 @@ func TestRates(t *testing.T) {
 
 			// Under the default policy (aggregates) the rates are staff's:
 			// counted from raw incidents, they are outside the published table.
-			agg := New(Config{MinCount: 3}, src, layers.Fengtai(), quietLog())
+			agg := New(Config{MinCount: 3}, src, fengtai.Catalog(), quietLog())
 			for _, path := range []string{"/rates?by=community&datetime=" + window, "/rates.csv?by=patch"} {
 				if rec := get(t, agg, path, ""); rec.Code != http.StatusNotFound || strings.Contains(rec.Body.String(), "rate\"") {
 					t.Errorf("public %s under aggregates: %d %s", path, rec.Code, rec.Body.String())

@@ -16,6 +16,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
+	"minqing/deploy/fengtai"
 	"minqing/layers"
 )
 
@@ -116,7 +117,7 @@ func (s *syncBuffer) String() string {
 func newLoggedServer(t *testing.T, cfg Config, src layers.Source) (*Server, *syncBuffer) {
 	t.Helper()
 	buf := &syncBuffer{}
-	return New(cfg, src, layers.Fengtai(), slog.New(slog.NewTextHandler(buf, nil))), buf
+	return New(cfg, src, fengtai.Catalog(), slog.New(slog.NewTextHandler(buf, nil))), buf
 }
 
 // serveTCP runs s on a loopback port (with its timeouts, as Run sets them)

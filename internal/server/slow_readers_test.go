@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"minqing/deploy/fengtai"
 	"minqing/internal/demo"
 	"minqing/internal/pgtest"
 	"minqing/layers"
@@ -69,7 +70,7 @@ func TestSlowReadersHoldNoStoreConnection(t *testing.T) {
 		{"postgis", func(t *testing.T) layers.Source { return openPostGIS(t, withParam(pgtest.New(t), "pool_max_conns=8")) }},
 		// The read pool holds max(4, cores) connections, fewer than the readers.
 		{"gpkg", func(t *testing.T) layers.Source {
-			st, err := gpkg.Open(context.Background(), filepath.Join(t.TempDir(), "slow.gpkg"), layers.Fengtai())
+			st, err := gpkg.Open(context.Background(), filepath.Join(t.TempDir(), "slow.gpkg"), fengtai.Catalog())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -83,7 +84,7 @@ func TestSlowReadersHoldNoStoreConnection(t *testing.T) {
 		t.Run(st.name, func(t *testing.T) {
 			src := st.open(t)
 			asOf := time.Date(2026, 3, 1, 0, 0, 0, 0, layers.Shanghai)
-			if _, err := demo.Load(context.Background(), src, layers.Fengtai(), demo.Options{Incidents: incidents, AsOf: asOf}, nil); err != nil {
+			if _, err := demo.Load(context.Background(), src, fengtai.Catalog(), demo.Options{Incidents: incidents, AsOf: asOf}, nil); err != nil {
 				t.Fatal(err)
 			}
 			hs := httptest.NewServer(newTestServer(t, src).Handler())

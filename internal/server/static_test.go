@@ -17,6 +17,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"minqing/deploy/fengtai"
 	"minqing/layers"
 	"minqing/static"
 )
@@ -35,7 +36,7 @@ func (f extentSource) Extent(context.Context, *layers.Layer) (orb.Bound, error) 
 
 func newStaticServer(t *testing.T, cfg Config, src layers.Source) *Server {
 	t.Helper()
-	return New(cfg, src, layers.Fengtai(), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	return New(cfg, src, fengtai.Catalog(), slog.New(slog.NewTextHandler(io.Discard, nil)))
 }
 
 func request(t *testing.T, s *Server, target string, header map[string]string) *httptest.ResponseRecorder {

@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb/maptile"
 
+	"minqing/deploy/fengtai"
 	"minqing/layers"
 )
 
@@ -97,7 +98,7 @@ func TestTileHangUpCancelsPostGISQuery(t *testing.T) {
 	url := pgtestURL(t)
 	st := openPostGIS(t, url)
 	ctx := context.Background()
-	inc, _ := layers.Fengtai().Lookup("incidents")
+	inc, _ := fengtai.Catalog().Lookup("incidents")
 	tl := maptile.New(26968, 12422, 15)
 	var fs []*layers.Feature
 	for i := range 100 {

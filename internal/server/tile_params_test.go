@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"minqing/deploy/fengtai"
 	"minqing/layers"
 	"minqing/tiles"
 )
@@ -69,7 +70,7 @@ func TestSplitTileLayers(t *testing.T) {
 }
 
 func TestTileFiltersKey(t *testing.T) {
-	cat := layers.Fengtai()
+	cat := fengtai.Catalog()
 	inc, _ := cat.Lookup("incidents")
 	com, _ := cat.Lookup("communities")
 	ls := []*layers.Layer{com, inc}

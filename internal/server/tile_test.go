@@ -20,6 +20,7 @@ import (
 	"github.com/paulmach/orb/encoding/mvt"
 	"github.com/paulmach/orb/maptile"
 
+	"minqing/deploy/fengtai"
 	"minqing/internal/demo"
 	"minqing/internal/storetest"
 	"minqing/layers"
@@ -30,7 +31,7 @@ import (
 func loadTileDemo(t *testing.T, src layers.Source) {
 	t.Helper()
 	asOf := time.Date(2026, 3, 1, 0, 0, 0, 0, layers.Shanghai)
-	if _, err := demo.Load(context.Background(), src, layers.Fengtai(), demo.Options{Incidents: 400, AsOf: asOf}, nil); err != nil {
+	if _, err := demo.Load(context.Background(), src, fengtai.Catalog(), demo.Options{Incidents: 400, AsOf: asOf}, nil); err != nil {
 		t.Fatal(err)
 	}
 }

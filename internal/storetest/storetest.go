@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"minqing/deploy/fengtai"
 	"minqing/internal/pgtest"
 	"minqing/layers"
 	"minqing/layers/gpkg"
@@ -55,7 +56,7 @@ func PostGIS(t testing.TB) *postgis.Store {
 func OpenPostGIS(t testing.TB, url string) *postgis.Store {
 	t.Helper()
 	ctx := context.Background()
-	st, err := postgis.Open(ctx, url, layers.Fengtai())
+	st, err := postgis.Open(ctx, url, fengtai.Catalog())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +71,7 @@ func OpenPostGIS(t testing.TB, url string) *postgis.Store {
 // closed when the test ends.
 func GPKG(t testing.TB) *gpkg.Store {
 	t.Helper()
-	st, err := gpkg.Open(context.Background(), filepath.Join(t.TempDir(), "minqing.gpkg"), layers.Fengtai())
+	st, err := gpkg.Open(context.Background(), filepath.Join(t.TempDir(), "minqing.gpkg"), fengtai.Catalog())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"minqing/deploy/fengtai"
 	"minqing/layers"
 	"minqing/layers/gpkg"
 	"minqing/layers/postgis"
@@ -22,7 +23,7 @@ func TestEach(t *testing.T) {
 		default:
 			t.Fatalf("store %T", src)
 		}
-		l, _ := layers.Fengtai().Lookup("incidents")
+		l, _ := fengtai.Catalog().Lookup("incidents")
 		n, err := src.Count(context.Background(), l, layers.Query{Role: layers.Staff})
 		if err != nil || n != 0 {
 			t.Errorf("fresh store: %d incidents, %v; want 0", n, err)

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"minqing/deploy/fengtai"
 	"minqing/geo/hex"
 	"minqing/layers"
 	"minqing/layers/sourcetest"
@@ -53,7 +54,7 @@ func TestOpenBackfillsCells(t *testing.T) {
 	}
 	db.Close()
 
-	cat := layers.Fengtai()
+	cat := fengtai.Catalog()
 	st, err := Open(ctx, path, cat)
 	if err != nil {
 		t.Fatal(err)

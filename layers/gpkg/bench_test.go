@@ -8,6 +8,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"minqing/deploy/fengtai"
 	"minqing/internal/demo"
 	"minqing/internal/pgtest"
 	"minqing/layers"
@@ -27,7 +28,7 @@ var benchStores = []struct {
 			b.Skipf("%s is not set", pgtest.EnvVar)
 		}
 		ctx := context.Background()
-		st, err := postgis.Open(ctx, pgtest.New(b), layers.Fengtai())
+		st, err := postgis.Open(ctx, pgtest.New(b), fengtai.Catalog())
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -38,7 +39,7 @@ var benchStores = []struct {
 		return st
 	}},
 	{"gpkg", func(b *testing.B) layers.Source {
-		st, err := gpkg.Open(context.Background(), filepath.Join(b.TempDir(), "bench.gpkg"), layers.Fengtai())
+		st, err := gpkg.Open(context.Background(), filepath.Join(b.TempDir(), "bench.gpkg"), fengtai.Catalog())
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -58,7 +59,7 @@ func BenchmarkBBoxRead(b *testing.B) {
 		b.Run(bs.name, func(b *testing.B) {
 			ctx := context.Background()
 			src := bs.open(b)
-			cat := layers.Fengtai()
+			cat := fengtai.Catalog()
 			if _, err := demo.Load(ctx, src, cat, benchDemo, nil); err != nil {
 				b.Fatal(err)
 			}
@@ -83,7 +84,7 @@ func BenchmarkDemoLoad(b *testing.B) {
 		b.Run(bs.name, func(b *testing.B) {
 			ctx := context.Background()
 			src := bs.open(b)
-			cat := layers.Fengtai()
+			cat := fengtai.Catalog()
 			if _, err := demo.Load(ctx, src, cat, benchDemo, nil); err != nil {
 				b.Fatal(err)
 			}

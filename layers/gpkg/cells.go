@@ -21,19 +21,9 @@ import (
 // with one, the candidates are filtered and counted in Go. groupBy, if set,
 // must be a field the caller may see.
 func (s *Store) CellCounts(ctx context.Context, l *layers.Layer, res int, q layers.Query, groupBy string) ([]layers.CellCount, error) {
-	if !layers.StoresCells(l) {
-		return nil, layers.Invalid("layer", fmt.Sprintf("layer %s has no H3 cells", l.Name))
-	}
-	if !hex.HasExact(res) {
-		return nil, layers.Invalid("res", fmt.Sprintf("H3 resolution %d is not counted: use %d to %d", res, hex.MinExactRes, hex.MaxExactRes))
-	}
-	var group *layers.Field
-	if groupBy != "" {
-		f, ok := l.VisibleField(groupBy, q.Role)
-		if !ok {
-			return nil, layers.Invalid("groupBy", fmt.Sprintf("layer %s has no property %q", l.Name, groupBy))
-		}
-		group = &f
+	group, err := layers.CheckCellCounts(l, res, q, groupBy)
+	if err != nil {
+		return nil, err
 	}
 	p, err := buildPlan(l, q, false)
 	if err != nil {

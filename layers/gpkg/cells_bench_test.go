@@ -12,6 +12,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
 
+	"minqing/deploy/fengtai"
 	"minqing/geo/hex"
 	"minqing/internal/demo"
 	"minqing/layers"
@@ -43,7 +44,7 @@ func BenchmarkCellCounts(b *testing.B) {
 		b.Run(bs.name, func(b *testing.B) {
 			ctx := context.Background()
 			src := bs.open(b)
-			cat := layers.Fengtai()
+			cat := fengtai.Catalog()
 			asOf := time.Date(2026, 1, 1, 0, 0, 0, 0, layers.Shanghai)
 			start := time.Now()
 			if _, err := demo.Load(ctx, src, cat, demo.Options{Incidents: n, Seed: demo.DefaultSeed, AsOf: asOf}, nil); err != nil {
@@ -106,7 +107,7 @@ func BenchmarkGroupByParentVsExact(b *testing.B) {
 		b.Run(bs.name, func(b *testing.B) {
 			ctx := context.Background()
 			src := bs.open(b)
-			cat := layers.Fengtai()
+			cat := fengtai.Catalog()
 			asOf := time.Date(2026, 1, 1, 0, 0, 0, 0, layers.Shanghai)
 			if _, err := demo.Load(ctx, src, cat, demo.Options{Incidents: n, Seed: demo.DefaultSeed, AsOf: asOf}, nil); err != nil {
 				b.Fatal(err)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"minqing/deploy/fengtai"
 	"minqing/layers"
 	"minqing/layers/sourcetest"
 )
@@ -50,7 +51,7 @@ func newGated(prefix string, n int) *gated {
 func TestReadersDuringWrite(t *testing.T) {
 	ctx := context.Background()
 	st := openAt(t, filepath.Join(t.TempDir(), "concurrent.gpkg"))
-	inc, _ := layers.Fengtai().Lookup("incidents")
+	inc, _ := fengtai.Catalog().Lookup("incidents")
 	if _, err := st.Write(ctx, inc, layers.WriteOptions{}, newGatedDone("old", 10)); err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +137,7 @@ func newGatedDone(prefix string, n int) *gated {
 // client went away) rolls back and frees the write connection.
 func TestCanceledWriteWritesNothing(t *testing.T) {
 	st := openAt(t, filepath.Join(t.TempDir(), "cancel.gpkg"))
-	inc, _ := layers.Fengtai().Lookup("incidents")
+	inc, _ := fengtai.Catalog().Lookup("incidents")
 	ctx, cancel := context.WithCancel(context.Background())
 	g := newGated("gone", 100)
 	errs := make(chan error, 1)

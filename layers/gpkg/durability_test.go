@@ -15,6 +15,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"minqing/deploy/fengtai"
 	"minqing/layers"
 	"minqing/layers/sourcetest"
 )
@@ -74,7 +75,7 @@ func TestHelperProcess(t *testing.T) {
 	}
 	st := openAt(t, path)
 	name := os.Getenv(helperLayer)
-	l, _ := layers.Fengtai().Lookup(name)
+	l, _ := fengtai.Catalog().Lookup(name)
 	batch := 20000
 	if name == "streets" {
 		batch = 1000
@@ -107,7 +108,7 @@ func TestKilledMidImport(t *testing.T) {
 			ctx := context.Background()
 			path := filepath.Join(t.TempDir(), "killed.gpkg")
 			st := openAt(t, path)
-			l, _ := layers.Fengtai().Lookup(tc.layer)
+			l, _ := fengtai.Catalog().Lookup(tc.layer)
 			var want []string
 			for _, f := range tc.before {
 				want = append(want, f.Props[tc.key].(string))

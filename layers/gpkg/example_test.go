@@ -9,6 +9,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"minqing/deploy/fengtai"
 	"minqing/layers"
 	"minqing/layers/gpkg"
 	"minqing/layers/sourcetest"
@@ -23,7 +24,7 @@ func ExampleOpen() {
 	}
 	defer os.RemoveAll(dir)
 	ctx := context.Background()
-	cat := layers.Fengtai()
+	cat := fengtai.Catalog()
 	st, err := gpkg.Open(ctx, filepath.Join(dir, "minqing.gpkg"), cat)
 	if err != nil {
 		panic(err)

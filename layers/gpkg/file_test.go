@@ -11,6 +11,7 @@ import (
 	_ "github.com/mattn/go-sqlite3" // the plain driver, to look inside the file
 	"github.com/paulmach/orb"
 
+	"minqing/deploy/fengtai"
 	"minqing/layers"
 	"minqing/layers/gpkg"
 	"minqing/layers/sourcetest"
@@ -67,7 +68,7 @@ func TestOpenCreatesAGeoPackage(t *testing.T) {
 			t.Errorf("gpkg_spatial_ref_sys has no srs_id %d", srs)
 		}
 	}
-	for _, l := range layers.Fengtai().All() {
+	for _, l := range fengtai.Catalog().All() {
 		checks := map[string]string{
 			"gpkg_contents":         "SELECT count(*) FROM gpkg_contents WHERE table_name = ? AND data_type = 'features' AND srs_id = 4326",
 			"gpkg_geometry_columns": "SELECT count(*) FROM gpkg_geometry_columns WHERE table_name = ? AND column_name = 'geom' AND geometry_type_name = upper(?) AND srs_id = 4326",
@@ -115,7 +116,7 @@ func TestOpenRefuses(t *testing.T) {
 		{"a missing directory", filepath.Join(dir, "no", "such.gpkg"), "unable to open", false},
 	}
 	for _, tc := range tests {
-		st, err := gpkg.Open(context.Background(), tc.path, layers.Fengtai())
+		st, err := gpkg.Open(context.Background(), tc.path, fengtai.Catalog())
 		if err == nil {
 			st.Close()
 			t.Errorf("%s: opened", tc.name)
@@ -137,7 +138,7 @@ func TestRTreeFollowsWrites(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "rtree.gpkg")
 	st := openAt(t, path)
-	l, _ := layers.Fengtai().Lookup("incidents")
+	l, _ := fengtai.Catalog().Lookup("incidents")
 	db := raw(t, path)
 	check := func(step string) {
 		t.Helper()
@@ -230,7 +231,7 @@ func TestVersionsSeeOtherWriters(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l, _ := layers.Fengtai().Lookup("incidents")
+	l, _ := fengtai.Catalog().Lookup("incidents")
 	if _, err := b.Write(ctx, l, layers.WriteOptions{}, &sourcetest.Slice{Features: []*layers.Feature{
 		sourcetest.Incident(1, orb.Point{116.28, 39.85}, "停电"),
 	}}); err != nil {
@@ -249,7 +250,7 @@ func TestVersionsSeeOtherWriters(t *testing.T) {
 // named by its position.
 func TestDuplicateKeyIsInvalid(t *testing.T) {
 	st := openAt(t, filepath.Join(t.TempDir(), "dup.gpkg"))
-	l, _ := layers.Fengtai().Lookup("incidents")
+	l, _ := fengtai.Catalog().Lookup("incidents")
 	fs := []*layers.Feature{
 		sourcetest.Incident(1, orb.Point{116.28, 39.85}, "停电"),
 		sourcetest.Incident(2, orb.Point{116.28, 39.85}, "停电"),

@@ -13,6 +13,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"minqing/deploy/fengtai"
 	"minqing/internal/demo"
 	"minqing/layers"
 	"minqing/layers/sourcetest"
@@ -40,7 +41,7 @@ func demoFile(t *testing.T) (string, map[string]int64) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "minqing.gpkg")
 	st := openAt(t, path)
-	cat := layers.Fengtai()
+	cat := fengtai.Catalog()
 	counts, err := demo.Load(ctx, st, cat, demo.Options{Incidents: 2000}, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -97,7 +98,7 @@ func TestOGRInfo(t *testing.T) {
 			got[layer] = v
 		}
 	}
-	for _, l := range layers.Fengtai().All() {
+	for _, l := range fengtai.Catalog().All() {
 		if got[l.Name] != counts[l.Name] || counts[l.Name] == 0 {
 			t.Errorf("ogrinfo: %s has %d features, want %d", l.Name, got[l.Name], counts[l.Name])
 		}

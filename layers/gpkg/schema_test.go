@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"minqing/deploy/fengtai"
 	"minqing/layers"
 )
 
@@ -15,11 +16,11 @@ var update = flag.Bool("update", false, "rewrite migrations/00001_schema.sql fro
 const schemaFile = "migrations/00001_schema.sql"
 
 // TestMigrationMatchesCatalog keeps the embedded migration in step with the
-// catalog: the SQL is generated from layers.Fengtai() (go test -update
+// catalog: the SQL is generated from fengtai.Catalog() (go test -update
 // rewrites it) so that the tables, the GeoPackage registrations and the
 // R-tree triggers cannot drift from the layers.
 func TestMigrationMatchesCatalog(t *testing.T) {
-	want := renderSchema(layers.Fengtai())
+	want := renderSchema(fengtai.Catalog())
 	if *update {
 		if err := os.WriteFile(schemaFile, []byte(want), 0o644); err != nil {
 			t.Fatal(err)

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"minqing/deploy/fengtai"
 	"minqing/layers"
 	"minqing/layers/gpkg"
 	"minqing/layers/sourcetest"
@@ -18,7 +19,7 @@ func open(t *testing.T) layers.Source {
 
 func openAt(t testing.TB, path string) *gpkg.Store {
 	t.Helper()
-	st, err := gpkg.Open(context.Background(), path, layers.Fengtai())
+	st, err := gpkg.Open(context.Background(), path, fengtai.Catalog())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"minqing/deploy/fengtai"
 	"minqing/internal/cql2"
 	"minqing/internal/demo"
 	"minqing/layers"
@@ -20,7 +21,7 @@ func BenchmarkStream(b *testing.B) {
 		b.Run(bs.name, func(b *testing.B) {
 			ctx := context.Background()
 			src := bs.open(b)
-			cat := layers.Fengtai()
+			cat := fengtai.Catalog()
 			if _, err := demo.Load(ctx, src, cat, benchDemo, nil); err != nil {
 				b.Fatal(err)
 			}
@@ -62,7 +63,7 @@ func BenchmarkStream(b *testing.B) {
 func BenchmarkLongLike(b *testing.B) {
 	ctx := context.Background()
 	src := benchStores[1].open(b)
-	cat := layers.Fengtai()
+	cat := fengtai.Catalog()
 	if _, err := demo.Load(ctx, src, cat, benchDemo, nil); err != nil {
 		b.Fatal(err)
 	}

@@ -12,6 +12,7 @@ import (
 	_ "github.com/mattn/go-sqlite3" // the "sqlite3" driver, for building an old file
 	"github.com/pressly/goose/v3"
 
+	"minqing/deploy/fengtai"
 	"minqing/layers"
 	"minqing/layers/lifecycle"
 	"minqing/layers/lifecycle/lifecycletest"
@@ -47,7 +48,7 @@ func TestUpgradeFromBeforeIncidentEvents(t *testing.T) {
 	if _, _, err := st.AppendEvent(ctx, id, e, &lifecycle.Due{Response: &due}); err != nil {
 		t.Fatal(err)
 	}
-	l, _ := layers.Fengtai().Lookup("incidents")
+	l, _ := fengtai.Catalog().Lookup("incidents")
 	f, err := st.Feature(ctx, l, id, layers.Admin)
 	if err != nil {
 		t.Fatal(err)

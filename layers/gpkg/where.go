@@ -2,7 +2,6 @@ package gpkg
 
 import (
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -103,29 +102,21 @@ func buildPlan(l *layers.Layer, q layers.Query, paging bool) (*plan, error) {
 			p.addTime(f, q.Time)
 		}
 	}
-	names := make([]string, 0, len(q.Equal))
-	for name := range q.Equal {
-		names = append(names, name)
+	terms, err := layers.CheckEqual(l, q)
+	if err != nil {
+		return nil, err
 	}
-	sort.Strings(names) // the same statement text for the same query shape
-	for _, name := range names {
-		f, ok := l.VisibleField(name, q.Role)
-		if !ok {
-			return nil, layers.Invalid(name, fmt.Sprintf("layer %s has no property %q", l.Name, name))
-		}
-		vals := q.Equal[name]
+	for _, term := range terms {
+		f, vals := term.Field, term.Values
 		if len(vals) == 0 {
 			p.add("0")
 			continue
 		}
 		ph := make([]string, 0, len(vals))
 		for _, v := range vals {
-			if !typeFits(f, v) {
-				return nil, layers.Invalid(name, fmt.Sprintf("%s: %v is not a %s", name, v, f.Type))
-			}
 			bv, err := bindValue(f, v)
 			if err != nil {
-				return nil, layers.Invalid(name, err.Error())
+				return nil, layers.Invalid(f.Name, err.Error())
 			}
 			ph = append(ph, p.arg(bv))
 		}
@@ -135,28 +126,6 @@ func buildPlan(l *layers.Layer, q layers.Query, paging bool) (*plan, error) {
 		p.add("id > " + p.arg(q.AfterID))
 	}
 	return p, nil
-}
-
-// typeFits reports whether a filter value has the Go type of the field.
-func typeFits(f layers.Field, v any) bool {
-	switch f.Type {
-	case layers.String:
-		_, ok := v.(string)
-		return ok
-	case layers.Int, layers.Cell:
-		_, ok := v.(int64)
-		return ok
-	case layers.Float:
-		_, ok := v.(float64)
-		return ok
-	case layers.Bool:
-		_, ok := v.(bool)
-		return ok
-	case layers.Time, layers.Date:
-		_, ok := v.(time.Time)
-		return ok
-	}
-	return false
 }
 
 // addTime adds a closed time window on f. DATETIME text in the store's

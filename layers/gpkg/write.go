@@ -196,11 +196,8 @@ func (w *writer) close() {
 // write checks and stores one feature; n is its 1-based position in the
 // input, named in error messages.
 func (w *writer) write(ctx context.Context, f *layers.Feature, n int64, res *layers.WriteResult) error {
-	if f == nil {
-		return layers.Invalid("", fmt.Sprintf("feature %d: no feature", n))
-	}
-	if err := layers.Prepare(w.l, f); err != nil {
-		return layers.Invalid("", fmt.Sprintf("feature %d: %v", n, err))
+	if err := layers.PrepareAt(w.l, f, n); err != nil {
+		return err
 	}
 	blob, err := Encode(f.Geometry)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/jackc/pgx/v5/stdlib"
 
+	"minqing/deploy/fengtai"
 	"minqing/geo/hex"
 	"minqing/internal/pgtest"
 	"minqing/layers"
@@ -19,7 +20,7 @@ import (
 // that the counts then match.
 func TestMigrateBackfillsCells(t *testing.T) {
 	ctx := context.Background()
-	cat := layers.Fengtai()
+	cat := fengtai.Catalog()
 	s, err := Open(ctx, pgtest.New(t), cat)
 	if err != nil {
 		t.Fatal(err)

@@ -3,7 +3,6 @@ package postgis
 import (
 	"cmp"
 	"context"
-	"fmt"
 	"slices"
 	"strings"
 
@@ -19,11 +18,9 @@ import (
 // hex.MaxExactRes) are offered. groupBy, if set, must be a field the caller
 // may see.
 func (s *Store) CellCounts(ctx context.Context, l *layers.Layer, res int, q layers.Query, groupBy string) ([]layers.CellCount, error) {
-	if !layers.StoresCells(l) {
-		return nil, layers.Invalid("layer", fmt.Sprintf("layer %s has no H3 cells", l.Name))
-	}
-	if !hex.HasExact(res) {
-		return nil, layers.Invalid("res", fmt.Sprintf("H3 resolution %d is not counted: use %d to %d", res, hex.MinExactRes, hex.MaxExactRes))
+	gf, err := layers.CheckCellCounts(l, res, q, groupBy)
+	if err != nil {
+		return nil, err
 	}
 	w, err := buildWhere(l, q, false)
 	if err != nil {
@@ -39,12 +36,8 @@ func (s *Store) CellCounts(ctx context.Context, l *layers.Layer, res int, q laye
 	}
 	cell := ident(hex.ExactColumn(res))
 	group := "''"
-	if groupBy != "" {
-		f, ok := l.VisibleField(groupBy, q.Role)
-		if !ok {
-			return nil, layers.Invalid("groupBy", fmt.Sprintf("layer %s has no property %q", l.Name, groupBy))
-		}
-		group = "coalesce(" + ident(f.Name) + "::text, '')"
+	if gf != nil {
+		group = "coalesce(" + ident(gf.Name) + "::text, '')"
 	}
 	sql := "SELECT " + cell + " AS cell, " + group + " AS grp, count(*) FROM " + ident(l.Name) +
 		" WHERE " + w.sql() + " GROUP BY 1, 2"

@@ -11,6 +11,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"minqing/deploy/fengtai"
 	"minqing/internal/pgtest"
 	"minqing/layers"
 	"minqing/layers/postgis"
@@ -21,7 +22,7 @@ import (
 // fit in the socket buffers).
 func incidents(t *testing.T, st *postgis.Store, n int) *layers.Layer {
 	t.Helper()
-	l, err := layers.Fengtai().Get("incidents", layers.Admin)
+	l, err := fengtai.Catalog().Get("incidents", layers.Admin)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +82,7 @@ func TestBackendKilledMidQuery(t *testing.T) {
 func TestFaultsAreUnavailable(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	cat := layers.Fengtai()
+	cat := fengtai.Catalog()
 	l, _ := cat.Get("incidents", layers.Admin)
 
 	t.Run("nobody listens", func(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"minqing/deploy/fengtai"
 	"minqing/layers"
 	"minqing/layers/postgis"
 )
@@ -29,7 +30,7 @@ func pgType(t layers.FieldType) string {
 
 // TestMigrationMatchesCatalog: the PostGIS migrations are written by hand, so
 // this reads the schema a fresh database gets from them and compares it with
-// layers.Fengtai(), as the GeoPackage store's test of the same name does for
+// fengtai.Catalog(), as the GeoPackage store's test of the same name does for
 // its generated migration. Every field of every layer must be a column of
 // the field's type (NOT NULL when the field is required), and every layer has its geometry column in WGS 84 and the
 // generated Web Mercator copy, of the layer's geometry type. A field added to
@@ -37,7 +38,7 @@ func pgType(t layers.FieldType) string {
 func TestMigrationMatchesCatalog(t *testing.T) {
 	ctx := context.Background()
 	st := open(t).(*postgis.Store)
-	for _, l := range layers.Fengtai().All() {
+	for _, l := range fengtai.Catalog().All() {
 		cols := map[string][2]string{} // name → data_type, is_nullable
 		rows, err := st.Pool().Query(ctx, `SELECT column_name, data_type, is_nullable FROM information_schema.columns
 			WHERE table_schema = current_schema() AND table_name = $1`, l.Name)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"minqing/deploy/fengtai"
 	"minqing/internal/pgtest"
 	"minqing/layers"
 	"minqing/layers/postgis"
@@ -14,7 +15,7 @@ import (
 func open(t *testing.T) layers.Source {
 	t.Helper()
 	ctx := context.Background()
-	st, err := postgis.Open(ctx, pgtest.New(t), layers.Fengtai())
+	st, err := postgis.Open(ctx, pgtest.New(t), fengtai.Catalog())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -29,7 +30,7 @@ func TestContract(t *testing.T) { sourcetest.Run(t, open) }
 
 func TestMigrateFromEmptyIsIdempotent(t *testing.T) {
 	ctx := context.Background()
-	st, err := postgis.Open(ctx, pgtest.New(t), layers.Fengtai())
+	st, err := postgis.Open(ctx, pgtest.New(t), fengtai.Catalog())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,7 +43,7 @@ func TestMigrateFromEmptyIsIdempotent(t *testing.T) {
 	if err != nil || n != 0 {
 		t.Fatalf("second migrate: %d applied, %v; want 0", n, err)
 	}
-	for _, l := range layers.Fengtai().All() {
+	for _, l := range fengtai.Catalog().All() {
 		var idx int
 		if err := st.Pool().QueryRow(ctx, "SELECT count(*) FROM pg_indexes WHERE tablename = $1 AND indexdef ILIKE '%gist%'", l.Name).Scan(&idx); err != nil {
 			t.Fatal(err)

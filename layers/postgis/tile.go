@@ -3,7 +3,6 @@ package postgis
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 
 	"minqing/internal/cql2"
@@ -145,16 +144,16 @@ func tileWhere(w *where, l *layers.Layer, q layers.Query) ([]string, error) {
 			conds = append(conds, col+" <= "+w.arg(*q.Time.End))
 		}
 	}
-	for _, name := range sortedKeys(q.Equal) {
-		f, ok := l.VisibleField(name, q.Role)
-		if !ok {
-			return nil, layers.Invalid(name, fmt.Sprintf("layer %s has no property %q", l.Name, name))
-		}
-		arr, err := typedArray(f, q.Equal[name])
+	terms, err := layers.CheckEqual(l, q)
+	if err != nil {
+		return nil, err
+	}
+	for _, term := range terms {
+		arr, err := typedArray(term.Field, term.Values)
 		if err != nil {
 			return nil, err
 		}
-		conds = append(conds, ident(f.Name)+" = ANY("+w.arg(arr)+")")
+		conds = append(conds, ident(term.Field.Name)+" = ANY("+w.arg(arr)+")")
 	}
 	if q.Filter != nil {
 		sql, args, err := cql2.ToSQL(q.Filter, columnFor, len(w.args)+1)
@@ -165,13 +164,4 @@ func tileWhere(w *where, l *layers.Layer, q layers.Query) ([]string, error) {
 		conds = append(conds, "("+sql+")")
 	}
 	return conds, nil
-}
-
-func sortedKeys(m map[string][]any) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out) // a stable statement text for the statement cache
-	return out
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
 
+	"minqing/deploy/fengtai"
 	"minqing/internal/demo"
 	"minqing/internal/pgtest"
 	"minqing/layers"
@@ -22,7 +23,7 @@ import (
 // small tiles several times slower in the trial.
 func TestTilePlanUsesTheIndex(t *testing.T) {
 	ctx := context.Background()
-	cat := layers.Fengtai()
+	cat := fengtai.Catalog()
 	st, err := Open(ctx, pgtest.New(t), cat)
 	if err != nil {
 		t.Fatal(err)

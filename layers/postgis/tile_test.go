@@ -12,6 +12,7 @@ import (
 	"github.com/paulmach/orb/encoding/mvt"
 	"github.com/paulmach/orb/maptile"
 
+	"minqing/deploy/fengtai"
 	"minqing/internal/demo"
 	"minqing/internal/pgtest"
 	"minqing/layers"
@@ -23,7 +24,7 @@ import (
 func demoStore(t testing.TB, n int) (*postgis.Store, *layers.Catalog) {
 	t.Helper()
 	ctx := context.Background()
-	cat := layers.Fengtai()
+	cat := fengtai.Catalog()
 	st, err := postgis.Open(ctx, pgtest.New(t), cat)
 	if err != nil {
 		t.Fatal(err)

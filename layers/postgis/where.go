@@ -2,7 +2,6 @@ package postgis
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
@@ -55,22 +54,16 @@ func buildWhere(l *layers.Layer, q layers.Query, paging bool) (*where, error) {
 			w.add(col + " <= " + w.arg(*q.Time.End))
 		}
 	}
-	names := make([]string, 0, len(q.Equal))
-	for name := range q.Equal {
-		names = append(names, name)
+	terms, err := layers.CheckEqual(l, q) // sorted: a stable statement text for the statement cache
+	if err != nil {
+		return nil, err
 	}
-	sort.Strings(names) // a stable statement text for the statement cache
-	for _, name := range names {
-		vals := q.Equal[name]
-		f, ok := l.VisibleField(name, q.Role)
-		if !ok {
-			return nil, layers.Invalid(name, fmt.Sprintf("layer %s has no property %q", l.Name, name))
-		}
-		arr, err := typedArray(f, vals)
+	for _, term := range terms {
+		arr, err := typedArray(term.Field, term.Values)
 		if err != nil {
 			return nil, err
 		}
-		w.add(ident(f.Name) + " = ANY(" + w.arg(arr) + ")")
+		w.add(ident(term.Field.Name) + " = ANY(" + w.arg(arr) + ")")
 	}
 	if q.Filter != nil {
 		sql, args, err := cql2.ToSQL(q.Filter, columnFor, len(w.args)+1)

@@ -57,7 +57,7 @@ func (s *Store) Write(ctx context.Context, l *layers.Layer, opts layers.WriteOpt
 		return res, err
 	}
 	withIDs := first != nil && first.ID > 0
-	in := &prepended{first: first, r: r, eof: first == nil}
+	in := &prepended{first: first, pending: err == nil, r: r, eof: err != nil}
 	if mode != layers.Upsert {
 		plan, ok, err := planBulk(ctx, tx, l, withIDs)
 		if err != nil {
@@ -307,6 +307,10 @@ func (c *copySource) Next() bool {
 		return false
 	}
 	c.n++
+	if f == nil {
+		c.err = layers.PrepareAt(c.layer, f, c.n) // the front's refusal of a missing feature
+		return false
+	}
 	if (f.ID > 0) != c.withIDs {
 		c.err = layers.Invalid("", fmt.Sprintf("feature %d: either every feature has an id or none has", c.n))
 		return false
@@ -338,8 +342,8 @@ func (c *copySource) Err() error             { return c.err }
 // stageValues checks one feature and turns it into a staging row. n is its
 // 1-based position in the input, used in error messages.
 func stageValues(l *layers.Layer, f *layers.Feature, n int64, withID bool) ([]any, error) {
-	if err := layers.Prepare(l, f); err != nil {
-		return nil, layers.Invalid("", fmt.Sprintf("feature %d: %v", n, err))
+	if err := layers.PrepareAt(l, f, n); err != nil {
+		return nil, err
 	}
 	raw, err := wkb.Marshal(f.Geometry)
 	if err != nil {
@@ -393,18 +397,19 @@ func nullable(s string) any {
 
 // prepended yields first, then the rest of r.
 type prepended struct {
-	first *layers.Feature
-	r     layers.FeatureReader
-	eof   bool // r already said io.EOF: do not ask again
+	first   *layers.Feature
+	pending bool // first is still to be returned (even a nil one: the front refuses it)
+	r       layers.FeatureReader
+	eof     bool // r already said io.EOF: do not ask again
 }
 
 func (p *prepended) Next() (*layers.Feature, error) {
 	if p.eof {
 		return nil, io.EOF
 	}
-	if f := p.first; f != nil {
-		p.first = nil
-		return f, nil
+	if p.pending {
+		p.pending = false
+		return p.first, nil
 	}
 	return p.r.Next()
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"minqing/deploy/fengtai"
 	"minqing/layers"
 )
 
@@ -47,6 +48,7 @@ func Run(t *testing.T, open Open) {
 		{"ExtentAndDelete", testExtentDelete},
 		{"CanceledContext", testCanceled},
 		{"UnknownWriteMode", testUnknownMode},
+		{"FrontChecksAlike", testFront},
 		{"StreamPages", testStream},
 		{"StreamReleasesStore", testStreamReleases},
 		{"DeadlineIsUnavailable", testDeadline},
@@ -54,7 +56,7 @@ func Run(t *testing.T, open Open) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			src := open(t)
-			tc.fn(t, src, layers.Fengtai())
+			tc.fn(t, src, fengtai.Catalog())
 		})
 	}
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"minqing/deploy/fengtai"
 	"minqing/layers"
 	"minqing/layers/lifecycle"
 	"minqing/layers/sourcetest"
@@ -53,7 +54,7 @@ var received = time.Date(2026, 6, 1, 9, 0, 0, 0, layers.Shanghai)
 // NewIncident writes one received incident and returns its id.
 func NewIncident(t *testing.T, st layers.Source, status string) int64 {
 	t.Helper()
-	l, _ := layers.Fengtai().Lookup("incidents")
+	l, _ := fengtai.Catalog().Lookup("incidents")
 	f := sourcetest.Incident(1, orb.Point{116.285, 39.855}, "水管爆裂")
 	for _, k := range []string{"closed_at", "satisfied", "level", "unit"} {
 		delete(f.Props, k)
@@ -94,7 +95,7 @@ func CheckConsistent(t *testing.T, st Store, id int64) lifecycle.State {
 	if err != nil {
 		t.Fatalf("stored events do not replay: %v", err)
 	}
-	l, _ := layers.Fengtai().Lookup("incidents")
+	l, _ := fengtai.Catalog().Lookup("incidents")
 	f, err := st.Feature(ctx, l, id, layers.Admin)
 	if err != nil {
 		t.Fatal(err)
@@ -183,7 +184,7 @@ func testFull(t *testing.T, st Store) {
 	if _, _, err := st.AppendEvent(ctx, id, ev(110, lifecycle.Reopen, "", ""), &lifecycle.Due{Resolution: &due}); err != nil {
 		t.Fatal(err)
 	}
-	l, _ := layers.Fengtai().Lookup("incidents")
+	l, _ := fengtai.Catalog().Lookup("incidents")
 	f, err := st.Feature(ctx, l, id, layers.Admin)
 	if err != nil {
 		t.Fatal(err)
