@@ -26,6 +26,7 @@ import (
 	"strconv"
 	"strings"
 
+	"minqing/deploy/fengtai"
 	"minqing/layers"
 	"minqing/layers/postgis"
 )
@@ -34,7 +35,7 @@ func main() {
 	url := flag.String("database-url", "", "PostgreSQL URL")
 	addr := flag.String("addr", "127.0.0.1:7801", "listen address")
 	flag.Parse()
-	cat := layers.Fengtai()
+	cat := fengtai.Catalog()
 	st, err := postgis.Open(context.Background(), *url, cat)
 	if err != nil {
 		log.Fatal(err)

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"minqing/deploy/fengtai"
 	"minqing/internal/storetest"
 	"minqing/layers"
 )
@@ -56,7 +57,7 @@ func open311Fixture(t *testing.T, s *Server, staff string) (int64, int64) {
 func TestOpen311XMLGolden(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, src layers.Source) {
 		seedAreas(t, src)
-		s := New(Config{Intake: IntakeConfig{Open311Burst: 1000}, PublicIncidents: PublicPoints}, src, layers.Fengtai(), quietLog())
+		s := New(Config{Intake: IntakeConfig{Open311Burst: 1000}, PublicIncidents: PublicPoints}, src, fengtai.Catalog(), quietLog())
 		staff := token(t, src, layers.Staff)
 		a, b := open311Fixture(t, s, staff)
 		window := "start_date=" + url.QueryEscape("2026-05-01T00:00:00+08:00") + "&end_date=" + url.QueryEscape("2026-06-30T00:00:00+08:00")

@@ -13,6 +13,7 @@ import (
 	"github.com/paulmach/orb/encoding/mvt"
 	"github.com/paulmach/orb/maptile"
 
+	"minqing/deploy/fengtai"
 	"minqing/internal/storetest"
 	"minqing/layers"
 )
@@ -179,7 +180,7 @@ func TestOverdueTiles(t *testing.T) {
 // TestOverdueTileKey: the overdue filter is part of a tile's cache key, so
 // an overdue tile is never answered from the cache of the unfiltered one.
 func TestOverdueTileKey(t *testing.T) {
-	cat := layers.Fengtai()
+	cat := fengtai.Catalog()
 	inc, _ := cat.Lookup("incidents")
 	key := func(raw string) string {
 		q, _ := url.ParseQuery(raw)

@@ -13,6 +13,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/xuri/excelize/v2"
 
+	"minqing/deploy/fengtai"
 	"minqing/internal/rates"
 	"minqing/layers"
 )
@@ -169,7 +170,7 @@ func TestRatesTableHostile(t *testing.T) {
 	inner := newEmbedded(t)
 	seedAreas(t, inner)
 	src := &faultySource{Source: inner}
-	s := New(Config{MinCount: 3}, src, layers.Fengtai(), quietLog())
+	s := New(Config{MinCount: 3}, src, fengtai.Catalog(), quietLog())
 	staff := token(t, inner, layers.Staff)
 	src.err = fmt.Errorf("%w: the database went away", layers.ErrUnavailable)
 	for _, target := range []string{"/rates.xlsx", "/rates.csv?lang=en", "/rates?f=xlsx&by=unit"} {

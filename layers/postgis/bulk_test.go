@@ -10,6 +10,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"minqing/deploy/fengtai"
 	"minqing/layers"
 	"minqing/layers/postgis"
 	"minqing/layers/sourcetest"
@@ -63,7 +64,7 @@ func TestBulkWriteDefersIndexes(t *testing.T) {
 	t.Cleanup(func() { *postgis.DeferAfter = old })
 	ctx := context.Background()
 	st := open(t).(*postgis.Store)
-	l, err := layers.Fengtai().Get("incidents", layers.Admin)
+	l, err := fengtai.Catalog().Get("incidents", layers.Admin)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,7 +142,7 @@ func TestBulkWriteDefersIndexes(t *testing.T) {
 func TestBulkWriteDuplicateKey(t *testing.T) {
 	ctx := context.Background()
 	st := open(t).(*postgis.Store)
-	l, _ := layers.Fengtai().Get("incidents", layers.Admin)
+	l, _ := fengtai.Catalog().Get("incidents", layers.Admin)
 	if _, err := st.Write(ctx, l, layers.WriteOptions{}, &sourcetest.Slice{Features: bulkIncidents(10, 0)}); err != nil {
 		t.Fatal(err)
 	}
@@ -175,7 +176,7 @@ func (f *failing) Next() (*layers.Feature, error) {
 func TestBulkWriteReaderError(t *testing.T) {
 	ctx := context.Background()
 	st := open(t).(*postgis.Store)
-	l, _ := layers.Fengtai().Get("incidents", layers.Admin)
+	l, _ := fengtai.Catalog().Get("incidents", layers.Admin)
 	boom := errors.New("row 4000: the file ends in the middle of a record")
 	if _, err := st.Write(ctx, l, layers.WriteOptions{}, &failing{n: 3000, err: boom}); !errors.Is(err, boom) {
 		t.Fatalf("err = %v, want the reader's", err)

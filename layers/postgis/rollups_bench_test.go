@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"minqing/deploy/fengtai"
 	"minqing/layers"
 )
 
@@ -21,7 +22,7 @@ func BenchmarkCellCounts(b *testing.B) {
 		b.Skip("MINQING_ROLLUP_BENCH_URL is not set (bench/hotspots.sh sets it)")
 	}
 	ctx := context.Background()
-	s, err := Open(ctx, url, layers.Fengtai())
+	s, err := Open(ctx, url, fengtai.Catalog())
 	if err != nil {
 		b.Fatal(err)
 	}

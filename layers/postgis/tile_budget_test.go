@@ -10,6 +10,7 @@ import (
 	"github.com/paulmach/orb/encoding/mvt"
 	"github.com/paulmach/orb/maptile"
 
+	"minqing/deploy/fengtai"
 	"minqing/geo/hex"
 	"minqing/internal/pgtest"
 	"minqing/layers"
@@ -28,7 +29,7 @@ func TestTileBudgetAtAMillionIncidents(t *testing.T) {
 		t.Skip("inserts a million rows")
 	}
 	ctx := context.Background()
-	cat := layers.Fengtai()
+	cat := fengtai.Catalog()
 	st, err := Open(ctx, pgtest.New(t), cat)
 	if err != nil {
 		t.Fatal(err)

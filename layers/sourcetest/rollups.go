@@ -57,9 +57,13 @@ func testRollups(t *testing.T, src layers.Source, cat *layers.Catalog) {
 	mustWrite(t, src, l, layers.Upsert, moved)
 	check(t, src, sw, l, "after upserts")
 
+	del, ok := layers.As[Deleter](src)
+	if !ok {
+		t.Fatalf("%s store has no Delete", src.Kind())
+	}
 	for _, id := range ids[:40:40] {
 		if r.IntN(2) == 0 {
-			if err := src.Delete(ctx(t), l, id); err != nil {
+			if err := del.Delete(ctx(t), l, id); err != nil {
 				t.Fatal(err)
 			}
 		}
