@@ -44,6 +44,10 @@ func (s *Store) write(ctx context.Context, l *layers.Layer, opts layers.WriteOpt
 		return res, wrap("write "+l.Name, err)
 	}
 	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
+	from, err := version(ctx, tx, l.Name)
+	if err != nil {
+		return res, wrap("write "+l.Name, err)
+	}
 
 	w, err := newWriter(ctx, tx, l, mode)
 	if err != nil {
@@ -101,6 +105,18 @@ func (s *Store) write(ctx context.Context, l *layers.Layer, opts layers.WriteOpt
 	if err := touchContents(ctx, tx, l, mode, n > 0, written); err != nil {
 		return res, err
 	}
+	touched, b := w.oldSeen, w.old
+	if n > 0 || res.Deleted > 0 {
+		if touched {
+			b = b.Union(res.Bounds)
+		} else {
+			b = res.Bounds
+		}
+		touched = true
+	}
+	if err := logChange(ctx, tx, l.Name, from, b, touched); err != nil {
+		return res, wrap("write "+l.Name+": log change", err)
+	}
 	if err := tx.Commit(); err != nil {
 		return res, wrap("write "+l.Name+": commit", err)
 	}
@@ -116,6 +132,9 @@ type writer struct {
 	exists  *sql.Stmt // does an id exist (upsert)
 	byKey   *sql.Stmt // the id of a key (upsert)
 	contact *sql.Stmt
+	oldBox  *sql.Stmt // the R-tree box of a row about to be updated (upsert)
+	old     orb.Bound // the union of those boxes
+	oldSeen bool
 	args    []any
 }
 
@@ -158,6 +177,10 @@ func newWriter(ctx context.Context, tx *sql.Tx, l *layers.Layer, mode layers.Wri
 		}
 	}
 	if mode == layers.Upsert {
+		if w.oldBox, err = tx.PrepareContext(ctx, "SELECT minx, miny, maxx, maxy FROM "+ident("rtree_"+l.Name+"_geom")+" WHERE id = ?1"); err != nil {
+			w.close()
+			return nil, err
+		}
 		if w.exists, err = tx.PrepareContext(ctx, "SELECT 1 FROM "+table+" WHERE id = ?1"); err != nil {
 			return nil, err
 		}
@@ -177,7 +200,7 @@ func newWriter(ctx context.Context, tx *sql.Tx, l *layers.Layer, mode layers.Wri
 }
 
 func (w *writer) close() {
-	for _, st := range []*sql.Stmt{w.insert, w.update, w.exists, w.byKey, w.contact} {
+	for _, st := range []*sql.Stmt{w.insert, w.update, w.exists, w.byKey, w.contact, w.oldBox} {
 		if st != nil {
 			st.Close()
 		}
@@ -242,6 +265,9 @@ func (w *writer) write(ctx context.Context, f *layers.Feature, n int64, res *lay
 	st := w.insert
 	if existed {
 		st = w.update
+		if err := w.addOld(ctx, id); err != nil {
+			return wrap("write "+w.l.Name, err)
+		}
 	}
 	out, err := st.ExecContext(ctx, w.args...)
 	if err != nil {
@@ -272,6 +298,24 @@ func (w *writer) write(ctx context.Context, f *layers.Feature, n int64, res *lay
 			return wrap("write "+w.l.Name+": contacts", err)
 		}
 	}
+	return nil
+}
+
+// addOld adds the box of row id, about to be updated, to w.old: a tile
+// showing where it was must be redrawn too.
+func (w *writer) addOld(ctx context.Context, id any) error {
+	var b orb.Bound
+	err := w.oldBox.QueryRowContext(ctx, id).Scan(&b.Min[0], &b.Min[1], &b.Max[0], &b.Max[1])
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil // an empty geometry has no box
+	}
+	if err != nil {
+		return err
+	}
+	if w.oldSeen {
+		b = b.Union(w.old)
+	}
+	w.old, w.oldSeen = b, true
 	return nil
 }
 
@@ -337,6 +381,16 @@ func (s *Store) Delete(ctx context.Context, l *layers.Layer, id int64) error {
 		return wrap("delete", err)
 	}
 	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
+	from, err := version(ctx, tx, l.Name)
+	if err != nil {
+		return wrap("delete", err)
+	}
+	var b orb.Bound
+	boxErr := tx.QueryRowContext(ctx, "SELECT minx, miny, maxx, maxy FROM "+ident("rtree_"+l.Name+"_geom")+" WHERE id = ?1", id).
+		Scan(&b.Min[0], &b.Min[1], &b.Max[0], &b.Max[1])
+	if boxErr != nil && !errors.Is(boxErr, sql.ErrNoRows) {
+		return wrap("delete", boxErr)
+	}
 	out, err := tx.ExecContext(ctx, "DELETE FROM "+ident(l.Name)+" WHERE id = ?1", id)
 	if err != nil {
 		return wrap("delete", err)
@@ -348,6 +402,9 @@ func (s *Store) Delete(ctx context.Context, l *layers.Layer, id int64) error {
 	}
 	if _, err := tx.ExecContext(ctx, "UPDATE gpkg_contents SET last_change = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE table_name = ?1", l.Name); err != nil {
 		return wrap("delete", err)
+	}
+	if err := logChange(ctx, tx, l.Name, from, b, boxErr == nil); err != nil {
+		return wrap("delete: log change", err)
 	}
 	return wrap("delete: commit", tx.Commit())
 }
