@@ -115,7 +115,7 @@ func NewPair(t testing.TB) Pair {
 		t.Fatal(err)
 	}
 	db.Close(ctx)
-	run("pg_basebackup", "-h", "127.0.0.1", "-p", strconv.Itoa(pport), "-U", "postgres", "-D", replica, "-R", "-X", "stream")
+	run("pg_basebackup", "-h", "127.0.0.1", "-p", strconv.Itoa(pport), "-U", "postgres", "-D", replica, "-R", "-X", "stream", "-c", "fast")
 	run("pg_ctl", "-D", replica, "-l", filepath.Join(dir, "replica.log"), "-w", "-o", opts(rport), "start")
 	rurl := fmt.Sprintf("postgres://postgres@127.0.0.1:%d/minqing?sslmode=disable", rport)
 	for end := time.Now().Add(2 * time.Minute); ; time.Sleep(50 * time.Millisecond) {
