@@ -8,6 +8,8 @@ import (
 	"encoding/hex"
 	"slices"
 	"sync"
+
+	"github.com/paulmach/orb"
 )
 
 // Cache is an in-memory LRU of rendered tiles bounded in bytes. It is safe
@@ -16,7 +18,8 @@ import (
 // An entry remembers the versions of the layers it was rendered from; Get
 // with other versions is a miss and drops the entry, so a write to one layer
 // invalidates exactly the tiles that show it, and no stale tile is ever
-// served however the write reached the store.
+// served however the write reached the store. GetAt keeps the entries that
+// a ChangeLog shows no write reached.
 type Cache struct {
 	max int64
 
@@ -28,6 +31,7 @@ type Cache struct {
 	misses  int64
 	evicted int64
 	stale   int64
+	kept    int64
 }
 
 // Entry is one cached tile.
@@ -92,6 +96,48 @@ func (c *Cache) Get(key string, versions []int64) (*Entry, bool) {
 	c.order.MoveToFront(el)
 	c.hits++
 	return e, true
+}
+
+// GetAt is Get that keeps an entry whose layers were written since it was
+// rendered when log shows that none of those writes reached b (the tile's
+// bounds with a margin): the entry is then served and re-stamped with the
+// current versions. names are the layers of versions, in order.
+func (c *Cache) GetAt(key string, names []string, versions []int64, b orb.Bound, log *ChangeLog) (*Entry, bool) {
+	if c == nil {
+		return nil, false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	el, ok := c.byKey[key]
+	if !ok {
+		c.misses++
+		return nil, false
+	}
+	e := el.Value.(*Entry)
+	if !slices.Equal(e.Versions, versions) {
+		if len(e.Versions) != len(versions) || len(names) != len(versions) {
+			return c.dropStale(el)
+		}
+		for i, name := range names {
+			if !log.Clean(name, e.Versions[i], versions[i], b) {
+				return c.dropStale(el)
+			}
+		}
+		e.Versions = slices.Clone(versions)
+		c.kept++
+	}
+	c.order.MoveToFront(el)
+	c.hits++
+	return e, true
+}
+
+// dropStale removes an entry a write reached and counts a miss; the caller
+// holds c.mu.
+func (c *Cache) dropStale(el *list.Element) (*Entry, bool) {
+	c.remove(el)
+	c.stale++
+	c.misses++
+	return nil, false
 }
 
 // Put caches body as the tile for key at the given versions, replacing any
@@ -172,6 +218,7 @@ type CacheStats struct {
 	Misses   int64
 	Evicted  int64 // dropped to make room
 	Stale    int64 // dropped because a layer they show was written
+	Kept     int64 // hits on tiles kept although their layer was written elsewhere
 }
 
 // Stats returns the cache's counters (zero for a nil cache).
@@ -182,5 +229,5 @@ func (c *Cache) Stats() CacheStats {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return CacheStats{Entries: c.order.Len(), Bytes: c.size, MaxBytes: c.max,
-		Hits: c.hits, Misses: c.misses, Evicted: c.evicted, Stale: c.stale}
+		Hits: c.hits, Misses: c.misses, Evicted: c.evicted, Stale: c.stale, Kept: c.kept}
 }

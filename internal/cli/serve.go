@@ -19,8 +19,9 @@ type serveOptions struct {
 	logLevel    string
 	importMaxMB int
 	metrics     bool
-	routing     string // --routing: the 接诉即办 routing table and deadlines (JSON)
-	weights     string // --rate-weights
+	routing     string   // --routing: the 接诉即办 routing table and deadlines (JSON)
+	weights     string   // --rate-weights
+	readURLs    []string // --database-read-url: streaming replicas for reads
 }
 
 // parseServe reads serve's configuration from the environment and args.
@@ -62,6 +63,9 @@ func runServe(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	defer src.Close()
+	if err := openReplicas(ctx, src, o.readURLs); err != nil {
+		return err
+	}
 	if created && !o.noDemo {
 		log.Info("new embedded store: loading the 丰台街道 demo data", "file", o.store.data)
 		if _, err := demo.Load(ctx, src, cat, demo.Options{}, nil); err != nil {

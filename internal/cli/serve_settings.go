@@ -80,5 +80,7 @@ func serveSettings(o *serveOptions) []setting {
 			val: func() flag.Value { return stringVal{&o.weights} }},
 		{name: "log-level", env: "MINQING_LOG_LEVEL", def: "info", help: "debug, info, warn or error",
 			val: func() flag.Value { return stringVal{&o.logLevel} }},
+		{name: "database-read-url", env: "MINQING_DATABASE_READ_URL", help: "a PostgreSQL streaming replica for reads (repeatable; the env holds space-separated URLs); writes and layer versions stay on --database-url, and a read goes to the primary until a replica has replayed this server's last write (see Scale-out)",
+			val: func() flag.Value { return listVal{&o.readURLs} }},
 	}...)
 }

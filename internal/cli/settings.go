@@ -67,6 +67,18 @@ func readmeTable(list []setting) string {
 
 // Flag values over plain variables.
 
+// listVal is a repeatable flag: each use adds its value's space-separated
+// items.
+type listVal struct{ p *[]string }
+
+func (v listVal) Set(s string) error { *v.p = append(*v.p, strings.Fields(s)...); return nil }
+func (v listVal) String() string {
+	if v.p == nil {
+		return ""
+	}
+	return strings.Join(*v.p, " ")
+}
+
 type stringVal struct{ p *string }
 
 func (v stringVal) Set(s string) error { *v.p = s; return nil }

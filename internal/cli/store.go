@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 
 	"minqing/layers"
 	"minqing/layers/gpkg"
@@ -34,4 +35,19 @@ func openEmbedded(ctx context.Context, path string, cat *layers.Catalog) (layers
 		return nil, false, err
 	}
 	return st, st.Created(), nil
+}
+
+// openReplicas adds --database-read-url replicas to a PostGIS store.
+func openReplicas(ctx context.Context, src layers.Source, urls []string) error {
+	if len(urls) == 0 {
+		return nil
+	}
+	st, ok := src.(*postgis.Store)
+	if !ok {
+		return usageError{"--database-read-url needs --database-url (read replicas are PostgreSQL's)"}
+	}
+	if err := st.OpenReplicas(ctx, urls); err != nil {
+		return errors.Join(errors.New("--database-read-url"), err)
+	}
+	return nil
 }

@@ -115,31 +115,38 @@ func (m *Metrics) rejected(class string) { m.limited.WithLabelValues(class).Inc(
 type stateCollector struct {
 	s                            *Server
 	hits, misses, bytes, entries *prometheus.Desc
+	kept, versionReads           *prometheus.Desc
 	poolConns, poolWaiting       *prometheus.Desc
 }
 
 func newStateCollector(s *Server) *stateCollector {
 	return &stateCollector{s: s,
-		hits:        prometheus.NewDesc("minqing_tile_cache_hits_total", "Tile cache hits.", nil, nil),
-		misses:      prometheus.NewDesc("minqing_tile_cache_misses_total", "Tile cache misses.", nil, nil),
-		bytes:       prometheus.NewDesc("minqing_tile_cache_bytes", "Bytes held by the tile cache.", nil, nil),
-		entries:     prometheus.NewDesc("minqing_tile_cache_entries", "Tiles held by the tile cache.", nil, nil),
-		poolConns:   prometheus.NewDesc("minqing_store_pool_connections", "Store pool connections, by state (in_use, idle).", []string{"state"}, nil),
-		poolWaiting: prometheus.NewDesc("minqing_store_pool_waiting", "Requests waiting for a store connection.", nil, nil),
+		hits:         prometheus.NewDesc("minqing_tile_cache_hits_total", "Tile cache hits.", nil, nil),
+		misses:       prometheus.NewDesc("minqing_tile_cache_misses_total", "Tile cache misses.", nil, nil),
+		bytes:        prometheus.NewDesc("minqing_tile_cache_bytes", "Bytes held by the tile cache.", nil, nil),
+		entries:      prometheus.NewDesc("minqing_tile_cache_entries", "Tiles held by the tile cache.", nil, nil),
+		kept:         prometheus.NewDesc("minqing_tile_cache_kept_total", "Tile cache hits on tiles kept although their layer was written elsewhere.", nil, nil),
+		versionReads: prometheus.NewDesc("minqing_tile_versions_reads_total", "Reads of the layer versions from the store by the tile cache.", nil, nil),
+		poolConns:    prometheus.NewDesc("minqing_store_pool_connections", "Store pool connections, by state (in_use, idle).", []string{"state"}, nil),
+		poolWaiting:  prometheus.NewDesc("minqing_store_pool_waiting", "Requests waiting for a store connection.", nil, nil),
 	}
 }
 
 func (c *stateCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{c.hits, c.misses, c.bytes, c.entries, c.poolConns, c.poolWaiting} {
+	for _, d := range []*prometheus.Desc{c.hits, c.misses, c.bytes, c.entries, c.kept, c.versionReads, c.poolConns, c.poolWaiting} {
 		ch <- d
 	}
 }
 
 func (c *stateCollector) Collect(ch chan<- prometheus.Metric) {
 	var st tiles.CacheStats
+	var reads int64
 	if c.s.ext.tiles != nil {
 		st = c.s.ext.tiles.cache.Stats()
+		reads = c.s.ext.tiles.versions.Reads()
 	}
+	ch <- prometheus.MustNewConstMetric(c.kept, prometheus.CounterValue, float64(st.Kept))
+	ch <- prometheus.MustNewConstMetric(c.versionReads, prometheus.CounterValue, float64(reads))
 	ch <- prometheus.MustNewConstMetric(c.hits, prometheus.CounterValue, float64(st.Hits))
 	ch <- prometheus.MustNewConstMetric(c.misses, prometheus.CounterValue, float64(st.Misses))
 	ch <- prometheus.MustNewConstMetric(c.bytes, prometheus.GaugeValue, float64(st.Bytes))

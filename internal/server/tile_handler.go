@@ -75,7 +75,7 @@ func (s *Server) tile(c echo.Context) error {
 	}
 	key := tileKey(inZoom, z, x, y, role, filterKey)
 	cache := s.ext.tiles.cache
-	e, ok := cache.Get(key, versions)
+	e, ok := cache.GetAt(key, cacheNames(inZoom), versions, tileReach(z, x, y), s.ext.tiles.versions.Log())
 	if !ok {
 		start := time.Now()
 		var body []byte

@@ -226,22 +226,3 @@ func extent(ctx context.Context, db querier, l *layers.Layer) (orb.Bound, error)
 	}
 	return orb.Bound{Min: orb.Point{minx.Float64, miny.Float64}, Max: orb.Point{maxx.Float64, maxy.Float64}}, nil
 }
-
-// Versions returns every layer's write counter.
-func (s *Store) Versions(ctx context.Context) (map[string]int64, error) {
-	rows, err := s.rdb.QueryContext(ctx, "SELECT layer, version FROM layer_versions")
-	if err != nil {
-		return nil, wrap("versions", err)
-	}
-	defer rows.Close()
-	out := map[string]int64{}
-	for rows.Next() {
-		var name string
-		var v int64
-		if err := rows.Scan(&name, &v); err != nil {
-			return nil, wrap("versions", err)
-		}
-		out[name] = v
-	}
-	return out, wrap("versions", rows.Err())
-}

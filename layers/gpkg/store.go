@@ -10,6 +10,7 @@ import (
 	"os"
 	"runtime"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/mattn/go-sqlite3"
@@ -44,6 +45,12 @@ type Store struct {
 	rdb *sql.DB
 	// noRollups: counts scan the raw rows (see SetRollups).
 	noRollups atomic.Bool
+
+	// probe is the read connection that asks PRAGMA data_version.
+	probeMu     sync.Mutex
+	probe       *sql.Conn
+	probed      bool
+	dataVersion int64
 }
 
 // Open opens the GeoPackage at path, creating the file if it does not exist,
@@ -188,6 +195,12 @@ func (s *Store) Ping(ctx context.Context) error {
 // Close closes the read connections, then the write connection, which as
 // the last one checkpoints the write-ahead log into the file.
 func (s *Store) Close() error {
+	s.probeMu.Lock()
+	if s.probe != nil {
+		s.probe.Close()
+		s.probe = nil
+	}
+	s.probeMu.Unlock()
 	return errors.Join(s.rdb.Close(), s.wdb.Close())
 }
 

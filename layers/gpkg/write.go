@@ -44,6 +44,10 @@ func (s *Store) write(ctx context.Context, l *layers.Layer, opts layers.WriteOpt
 		return res, wrap("write "+l.Name, err)
 	}
 	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
+	from, err := version(ctx, tx, l.Name)
+	if err != nil {
+		return res, wrap("write "+l.Name, err)
+	}
 
 	w, err := newWriter(ctx, tx, l, mode)
 	if err != nil {
@@ -104,6 +108,18 @@ func (s *Store) write(ctx context.Context, l *layers.Layer, opts layers.WriteOpt
 	if err := flushRollups(ctx, tx); err != nil {
 		return res, wrap("write "+l.Name, err)
 	}
+	touched, b := w.oldSeen, w.old
+	if n > 0 || res.Deleted > 0 {
+		if touched {
+			b = b.Union(res.Bounds)
+		} else {
+			b = res.Bounds
+		}
+		touched = true
+	}
+	if err := logChange(ctx, tx, l.Name, from, b, touched); err != nil {
+		return res, wrap("write "+l.Name+": log change", err)
+	}
 	if err := tx.Commit(); err != nil {
 		return res, wrap("write "+l.Name+": commit", err)
 	}
@@ -119,6 +135,9 @@ type writer struct {
 	exists  *sql.Stmt // does an id exist (upsert)
 	byKey   *sql.Stmt // the id of a key (upsert)
 	contact *sql.Stmt
+	oldBox  *sql.Stmt // the R-tree box of a row about to be updated (upsert)
+	old     orb.Bound // the union of those boxes
+	oldSeen bool
 	args    []any
 }
 
@@ -167,6 +186,10 @@ func newWriter(ctx context.Context, tx *sql.Tx, l *layers.Layer, mode layers.Wri
 		}
 	}
 	if mode == layers.Upsert {
+		if w.oldBox, err = tx.PrepareContext(ctx, "SELECT minx, miny, maxx, maxy FROM "+ident("rtree_"+l.Name+"_geom")+" WHERE id = ?1"); err != nil {
+			w.close()
+			return nil, err
+		}
 		if w.exists, err = tx.PrepareContext(ctx, "SELECT 1 FROM "+table+" WHERE id = ?1"); err != nil {
 			return nil, err
 		}
@@ -186,7 +209,7 @@ func newWriter(ctx context.Context, tx *sql.Tx, l *layers.Layer, mode layers.Wri
 }
 
 func (w *writer) close() {
-	for _, st := range []*sql.Stmt{w.insert, w.update, w.exists, w.byKey, w.contact} {
+	for _, st := range []*sql.Stmt{w.insert, w.update, w.exists, w.byKey, w.contact, w.oldBox} {
 		if st != nil {
 			st.Close()
 		}
@@ -248,6 +271,9 @@ func (w *writer) write(ctx context.Context, f *layers.Feature, n int64, res *lay
 	st := w.insert
 	if existed {
 		st = w.update
+		if err := w.addOld(ctx, id); err != nil {
+			return wrap("write "+w.l.Name, err)
+		}
 	}
 	out, err := st.ExecContext(ctx, w.args...)
 	if err != nil {
@@ -289,6 +315,24 @@ var lifecycleColumns = map[string]bool{
 	"status": true, "received_at": true, "dispatched_at": true, "responded_at": true, "resolved_at": true,
 	"closed_at": true, "satisfied": true, "visit_resolved": true, "unit": true, "level": true,
 	"response_due": true, "resolution_due": true,
+}
+
+// addOld adds the box of row id, about to be updated, to w.old: a tile
+// showing where it was must be redrawn too.
+func (w *writer) addOld(ctx context.Context, id any) error {
+	var b orb.Bound
+	err := w.oldBox.QueryRowContext(ctx, id).Scan(&b.Min[0], &b.Min[1], &b.Max[0], &b.Max[1])
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil // an empty geometry has no box
+	}
+	if err != nil {
+		return err
+	}
+	if w.oldSeen {
+		b = b.Union(w.old)
+	}
+	w.old, w.oldSeen = b, true
+	return nil
 }
 
 // writeError names the feature a constraint rejected (a duplicate key or
@@ -353,6 +397,16 @@ func (s *Store) Delete(ctx context.Context, l *layers.Layer, id int64) error {
 		return wrap("delete", err)
 	}
 	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
+	from, err := version(ctx, tx, l.Name)
+	if err != nil {
+		return wrap("delete", err)
+	}
+	var b orb.Bound
+	boxErr := tx.QueryRowContext(ctx, "SELECT minx, miny, maxx, maxy FROM "+ident("rtree_"+l.Name+"_geom")+" WHERE id = ?1", id).
+		Scan(&b.Min[0], &b.Min[1], &b.Max[0], &b.Max[1])
+	if boxErr != nil && !errors.Is(boxErr, sql.ErrNoRows) {
+		return wrap("delete", boxErr)
+	}
 	out, err := tx.ExecContext(ctx, "DELETE FROM "+ident(l.Name)+" WHERE id = ?1", id)
 	if err != nil {
 		return wrap("delete", err)
@@ -367,6 +421,9 @@ func (s *Store) Delete(ctx context.Context, l *layers.Layer, id int64) error {
 	}
 	if err := flushRollups(ctx, tx); err != nil {
 		return wrap("delete", err)
+	}
+	if err := logChange(ctx, tx, l.Name, from, b, boxErr == nil); err != nil {
+		return wrap("delete: log change", err)
 	}
 	return wrap("delete: commit", tx.Commit())
 }

@@ -41,7 +41,7 @@ func (s *Store) CellCounts(ctx context.Context, l *layers.Layer, res int, q laye
 	}
 	sql := "SELECT " + cell + " AS cell, " + group + " AS grp, count(*) FROM " + ident(l.Name) +
 		" WHERE " + w.sql() + " GROUP BY 1, 2"
-	rows, err := s.pool.Query(ctx, sql, w.args...)
+	rows, err := s.reader().Query(ctx, sql, w.args...)
 	if err != nil {
 		return nil, wrap("cell counts", err)
 	}

@@ -40,7 +40,7 @@ func (s *Store) Features(ctx context.Context, l *layers.Layer, q layers.Query, f
 		// and sort for every page of a stream.
 		sql += " LIMIT " + strconv.Itoa(q.Limit)
 	}
-	rows, err := s.pool.Query(ctx, sql, w.args...)
+	rows, err := s.reader().Query(ctx, sql, w.args...)
 	if err != nil {
 		return wrap("features "+l.Name, err)
 	}
@@ -105,14 +105,14 @@ func (s *Store) Count(ctx context.Context, l *layers.Layer, q layers.Query) (int
 		return s.rollupCount(ctx, l, q)
 	}
 	var n int64
-	err = s.pool.QueryRow(ctx, "SELECT count(*) FROM "+ident(l.Name)+" WHERE "+w.sql(), w.args...).Scan(&n)
+	err = s.reader().QueryRow(ctx, "SELECT count(*) FROM "+ident(l.Name)+" WHERE "+w.sql(), w.args...).Scan(&n)
 	return n, wrap("count "+l.Name, err)
 }
 
 // Feature returns one feature by id.
 func (s *Store) Feature(ctx context.Context, l *layers.Layer, id int64, role layers.Role) (*layers.Feature, error) {
 	cols := l.VisibleFields(role)
-	rows, err := s.pool.Query(ctx, "SELECT "+selectList(cols)+" FROM "+ident(l.Name)+" WHERE id = $1", id)
+	rows, err := s.reader().Query(ctx, "SELECT "+selectList(cols)+" FROM "+ident(l.Name)+" WHERE id = $1", id)
 	if err != nil {
 		return nil, wrap("feature", err)
 	}
@@ -130,7 +130,7 @@ func (s *Store) Feature(ctx context.Context, l *layers.Layer, id int64, role lay
 // Extent returns the bounds of the layer's features.
 func (s *Store) Extent(ctx context.Context, l *layers.Layer) (orb.Bound, error) {
 	var minx, miny, maxx, maxy *float64
-	err := s.pool.QueryRow(ctx, "SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM (SELECT ST_Extent(geom) AS e FROM "+ident(l.Name)+") x").
+	err := s.reader().QueryRow(ctx, "SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM (SELECT ST_Extent(geom) AS e FROM "+ident(l.Name)+") x").
 		Scan(&minx, &miny, &maxx, &maxy)
 	if err != nil {
 		return orb.Bound{}, wrap("extent", err)
@@ -139,17 +139,4 @@ func (s *Store) Extent(ctx context.Context, l *layers.Layer) (orb.Bound, error) 
 		return orb.Bound{}, nil
 	}
 	return orb.Bound{Min: orb.Point{*minx, *miny}, Max: orb.Point{*maxx, *maxy}}, nil
-}
-
-// Versions returns every layer's write counter.
-func (s *Store) Versions(ctx context.Context) (map[string]int64, error) {
-	rows, err := s.pool.Query(ctx, "SELECT layer, version FROM layer_versions")
-	if err != nil {
-		return nil, wrap("versions", err)
-	}
-	out := map[string]int64{}
-	var name string
-	var v int64
-	_, err = pgx.ForEachRow(rows, []any{&name, &v}, func() error { out[name] = v; return nil })
-	return out, wrap("versions", err)
 }

@@ -21,9 +21,11 @@ import (
 
 // Store is a layers.Source backed by PostGIS.
 type Store struct {
-	pool    *pgxpool.Pool
-	catalog *layers.Catalog
-	waits   *acquireCounter
+	pool     *pgxpool.Pool
+	catalog  *layers.Catalog
+	waits    *acquireCounter
+	closed   chan struct{} // closed by Close: the version listener ends
+	replicas *replicaSet   // the read replicas (nil: read from the primary)
 	// noRollups: counts scan the raw rows (see SetRollups).
 	noRollups atomic.Bool
 }
@@ -65,7 +67,7 @@ func Open(ctx context.Context, url string, catalog *layers.Catalog) (*Store, err
 	if err != nil {
 		return nil, fmt.Errorf("postgis: connect: %w", err)
 	}
-	return &Store{pool: pool, catalog: catalog, waits: waits}, nil
+	return &Store{pool: pool, catalog: catalog, waits: waits, closed: make(chan struct{})}, nil
 }
 
 // Pool exposes the connection pool (for tests and tools).
@@ -82,8 +84,17 @@ func (s *Store) Ping(ctx context.Context) error {
 	return nil
 }
 
-// Close closes the pool.
-func (s *Store) Close() error { s.pool.Close(); return nil }
+// Close closes the pools and ends the version listener.
+func (s *Store) Close() error {
+	select {
+	case <-s.closed:
+	default:
+		close(s.closed)
+	}
+	s.replicas.close()
+	s.pool.Close()
+	return nil
+}
 
 // wrap adds the operation to an error, and marks a failure to reach the
 // database, or the loss of it mid-query, as layers.ErrUnavailable.
@@ -148,7 +159,12 @@ func (s *Store) PoolStats() (inUse, idle, waiting int64) {
 
 // acquireCounter counts the callers inside pgxpool's Acquire: those waiting
 // for a connection (pgxpool.Stat has no such gauge).
-type acquireCounter struct{ n atomic.Int64 }
+// It also counts the statements other than SELECT that completed (writes,
+// commits), for the read replicas' read-your-writes.
+type acquireCounter struct {
+	n      atomic.Int64
+	writes atomic.Int64
+}
 
 func (a *acquireCounter) TraceAcquireStart(ctx context.Context, _ *pgxpool.Pool, _ pgxpool.TraceAcquireStartData) context.Context {
 	a.n.Add(1)
@@ -163,6 +179,10 @@ func (a *acquireCounter) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx
 	return ctx
 }
 
-func (a *acquireCounter) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+func (a *acquireCounter) TraceQueryEnd(_ context.Context, _ *pgx.Conn, d pgx.TraceQueryEndData) {
+	if !d.CommandTag.Select() {
+		a.writes.Add(1) // failed ones too: an error may follow a commit
+	}
+}
 
 var _ layers.Source = (*Store)(nil)

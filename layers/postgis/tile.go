@@ -27,7 +27,7 @@ func (s *Store) Tile(ctx context.Context, req layers.TileRequest) ([]byte, error
 		return nil, nil
 	}
 	var mvt []byte
-	if err := s.pool.QueryRow(ctx, sql, args...).Scan(&mvt); err != nil {
+	if err := s.reader().QueryRow(ctx, sql, args...).Scan(&mvt); err != nil {
 		return nil, wrap(fmt.Sprintf("tile %d/%d/%d", req.Z, req.X, req.Y), err)
 	}
 	return mvt, nil

@@ -41,6 +41,7 @@ func Run(t *testing.T, open Open) {
 		{"FailedReaderWritesNothing", testReaderError},
 		{"InvalidFeatureWritesNothing", testInvalid},
 		{"VersionsGrowOnWrite", testVersions},
+		{"ChangesLogWhereWritesFell", testChanges},
 		{"Tokens", testTokens},
 		{"CellCounts", testCellCounts},
 		{"ExactCells", testExactCells},
