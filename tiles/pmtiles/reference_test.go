@@ -77,6 +77,7 @@ func TestReferenceReader(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			srv.Start() // its directory cache goroutine answers Get
 			for _, tl := range ts {
 				status, _, body := srv.Get(context.Background(), fmt.Sprintf("/ref/%d/%d/%d.mvt", tl.Z, tl.X, tl.Y))
 				if status != 200 {
