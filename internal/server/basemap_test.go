@@ -302,4 +302,3 @@ func TestTilesBaseURL(t *testing.T) {
 		t.Errorf("without --tiles-base-url the config names static tiles: %v", cfg)
 	}
 }
-
