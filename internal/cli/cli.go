@@ -35,6 +35,7 @@ func commands() map[string]command {
 		"import":  {"import a GeoJSON, CSV or KML file into a layer", runImport},
 		"export":  {"export a layer as GeoJSON, CSV or KML", runExport},
 		"copy":    {"copy every layer and token from one store to another", runCopy},
+		"pmtiles": {"write the public layers to a PMTiles archive for a CDN (static tiles)", runPMTiles},
 	}
 }
 

@@ -42,6 +42,9 @@ func parseServe(env Env, args []string) (serveOptions, error) {
 	if err := server.CheckPublicIncidents(o.cfg.PublicIncidents); err != nil {
 		return o, usageError{err.Error()}
 	}
+	if err := checkTilesBaseURL(o.cfg.TilesBaseURL); err != nil { // serve_basemap.go
+		return o, err
+	}
 	if err := o.intakeConfig(); err != nil { // serve_intake.go
 		return o, err
 	}
@@ -71,6 +74,16 @@ func runServe(ctx context.Context, env Env, args []string) error {
 		if _, err := demo.Load(ctx, src, cat, demo.Options{}, nil); err != nil {
 			return fmt.Errorf("demo data: %w", err)
 		}
+	}
+	if isLocalPMTiles(o.cfg.Basemap) { // serve_basemap.go
+		bm, err := server.OpenBasemap(o.cfg.Basemap)
+		if err != nil {
+			return err
+		}
+		defer bm.Close()
+		hd := bm.Header()
+		log.Info("serving a PMTiles basemap", "file", o.cfg.Basemap, "type", hd.TileType, "minzoom", hd.MinZoom, "maxzoom", hd.MaxZoom)
+		o.cfg.Basemap, o.cfg.BasemapArchive = "", bm
 	}
 	srv := server.New(o.cfg, src, cat, log)
 	return srv.Run(ctx, func(addr string) {

@@ -26,6 +26,14 @@ type Config struct {
 	MinCount     int      // public hotspot cells with fewer incidents are suppressed (default 5)
 	BaseURL      string   // external URL prefix for links (default: from the request)
 	Basemap      string   // optional basemap URL template for the web map
+	// BasemapArchive, when set, is a PMTiles basemap the server serves
+	// itself (basemap.go); the web map draws it under the layers.
+	BasemapArchive *Basemap
+	// TilesBaseURL, when set, is where the public's unfiltered tiles are
+	// served as static files (an archive of minqing pmtiles behind a CDN):
+	// a {z}/{x}/{y} URL template, or a prefix that "/{z}/{x}/{y}.mvt"
+	// follows (tiles_base.go).
+	TilesBaseURL string
 	// ImportMaxBytes caps the body of POST /import/{layer} (default 512 MiB).
 	ImportMaxBytes int64
 

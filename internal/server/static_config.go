@@ -26,13 +26,22 @@ type pageConfig struct {
 	// PublicIncidents is "aggregates" (public callers get monthly counts per
 	// cell) or "points" (they get every incident's point).
 	PublicIncidents string `json:"public_incidents"`
+	// TilesBaseURL is the {z}/{x}/{y} template of the static public tiles
+	// (--tiles-base-url), or "": the web map's unfiltered layers come from
+	// it for a caller without a token.
+	TilesBaseURL string `json:"tiles_base_url,omitempty"`
 }
 
 // basemapInfo describes the optional basemap (Config.Basemap): an XYZ raster
-// template ("…/{z}/{x}/{y}.png") or a MapLibre style URL ("….json").
+// template ("…/{z}/{x}/{y}.png"), a MapLibre style URL ("….json"), or the
+// tiles of the server's own PMTiles archive (raster, or "vector" with its
+// layer names, drawn plainly).
 type basemapInfo struct {
-	Type string `json:"type"` // "raster" or "style"
-	URL  string `json:"url"`
+	Type    string   `json:"type"` // "raster", "style" or "vector"
+	URL     string   `json:"url"`
+	MinZoom int      `json:"minzoom,omitempty"`
+	MaxZoom int      `json:"maxzoom,omitempty"`
+	Layers  []string `json:"layers,omitempty"` // a vector basemap's layers
 }
 
 func (s *Server) pageConfig(c echo.Context) error {
@@ -52,6 +61,10 @@ func (s *Server) pageConfig(c echo.Context) error {
 		Basemap:  basemap(s.cfg.Basemap),
 		MinCount: s.cfg.MinCount,
 	}
+	if s.cfg.BasemapArchive != nil {
+		cfg.Basemap = s.archiveBasemap(c) // basemap_config.go
+	}
+	cfg.TilesBaseURL = staticTilesTemplate(s.cfg.TilesBaseURL)
 	cfg.PublicIncidents = PublicAggregates
 	if s.publicPoints() {
 		cfg.PublicIncidents = PublicPoints

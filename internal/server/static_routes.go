@@ -23,7 +23,7 @@ func (s *Server) staticRoutes(e *echo.Echo) {
 		e.GET("/embed", broken)
 		return
 	}
-	csp := contentSecurityPolicy(s.cfg.Basemap)
+	csp := contentSecurityPolicy(s.cfg.Basemap, s.cfg.TilesBaseURL)
 	servePage := func(p *page) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			h := c.Response().Header()
@@ -86,10 +86,12 @@ func serveAsset(c echo.Context, f *asset, cacheControl string) error {
 // styles, data and images come from here only, the map's workers from blob:
 // URLs, and a configured basemap's origin is the one exception. "{script}"
 // is replaced with the hash of the page's inline import map.
-func contentSecurityPolicy(basemap string) string {
+func contentSecurityPolicy(basemap string, more ...string) string {
 	extra := ""
-	if o := originOf(basemap); o != "" {
-		extra = " " + o
+	for _, u := range append([]string{basemap}, more...) {
+		if o := originOf(u); o != "" && !strings.Contains(extra, " "+o) {
+			extra += " " + o
+		}
 	}
 	return "default-src 'self'; " +
 		"script-src 'self' {script}; " +

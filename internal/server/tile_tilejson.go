@@ -9,6 +9,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"minqing/internal/selection"
+	"minqing/layers"
 	"minqing/tiles"
 )
 
@@ -63,6 +64,11 @@ func (s *Server) tileJSON(c echo.Context) error {
 	if len(q) > 0 {
 		// Encode keeps {z}/{x}/{y} intact: they are in the path, not the query.
 		tileURL += "?" + q.Encode()
+	}
+	if static := staticTilesTemplate(s.cfg.TilesBaseURL); static != "" && role == layers.Public && len(q) == 0 {
+		// The public's unfiltered tiles are static files (minqing pmtiles)
+		// behind a CDN: the same bytes, without this server.
+		tileURL = static
 	}
 	tj := tiles.NewTileJSON(ls, tiles.TileJSONOptions{TileURL: tileURL, Role: role, Bounds: bounds,
 		Attribution: "丰台街道 民情图 (demo data are synthetic)"})

@@ -11,6 +11,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
 
+	"minqing/deploy/fengtai"
 	"minqing/internal/storetest"
 	"minqing/layers"
 	"minqing/layers/gpkg"
@@ -27,9 +28,9 @@ func secondWriter(t *testing.T, src layers.Source) layers.Source {
 	var err error
 	switch st := src.(type) {
 	case *postgis.Store:
-		other, err = postgis.Open(ctx, st.Pool().Config().ConnString(), layers.Fengtai())
+		other, err = postgis.Open(ctx, st.Pool().Config().ConnString(), fengtai.Catalog())
 	case *gpkg.Store:
-		other, err = gpkg.Open(ctx, st.Path(), layers.Fengtai())
+		other, err = gpkg.Open(ctx, st.Path(), fengtai.Catalog())
 	default:
 		t.Fatalf("no second writer for %T", src)
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb"
 
+	"minqing/deploy/fengtai"
 	"minqing/internal/pgtest"
 	"minqing/layers"
 	"minqing/layers/postgis"
@@ -22,7 +23,7 @@ import (
 func TestReadReplicas(t *testing.T) {
 	pair := pgtest.NewPair(t)
 	ctx := context.Background()
-	st, err := postgis.Open(ctx, pair.Primary, layers.Fengtai())
+	st, err := postgis.Open(ctx, pair.Primary, fengtai.Catalog())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,7 +34,7 @@ func TestReadReplicas(t *testing.T) {
 	if err := st.OpenReplicas(ctx, []string{pair.Replica}); err != nil {
 		t.Fatal(err)
 	}
-	inc, _ := layers.Fengtai().Lookup("incidents")
+	inc, _ := fengtai.Catalog().Lookup("incidents")
 	count := func(s layers.Source) int64 {
 		t.Helper()
 		n, err := s.Count(ctx, inc, layers.Query{})
@@ -99,7 +100,7 @@ func TestReadReplicas(t *testing.T) {
 
 	// Another process writes on the primary; the versions read (as the tile
 	// cache does) sees it, and every read after it shows the write.
-	other, err := postgis.Open(ctx, pair.Primary, layers.Fengtai())
+	other, err := postgis.Open(ctx, pair.Primary, fengtai.Catalog())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,7 +5,7 @@
 // the map asks nothing of any other server unless a basemap is configured.
 
 import { layersFor, LEVELS, OPACITY_PROPS, overdueFilter } from './styles.js';
-import { transformRequest, url } from './api.js';
+import { hasToken, transformRequest, url } from './api.js';
 
 /* global maplibregl */
 
@@ -23,6 +23,20 @@ function tileURL(path, params) {
 
 export function incidentTiles(params) { return tileURL('/tiles/incidents/{z}/{x}/{y}.mvt', params); }
 export function hotspotTiles(params) { return tileURL('/tiles/hotspots/{z}/{x}/{y}.mvt', params); }
+
+/** A PMTiles vector basemap of the server (serve --basemap FILE.pmtiles), drawn plainly: water blue, other areas and lines grey. */
+function vectorBasemap(bm, sources) {
+  sources.basemap = { type: 'vector', tiles: [bm.url], minzoom: bm.minzoom || 0, maxzoom: bm.maxzoom || 14 };
+  const out = [];
+  for (const id of bm.layers || []) {
+    const water = /water|ocean|river|lake/i.test(id);
+    out.push({ id: `basemap-${id}-fill`, type: 'fill', source: 'basemap', 'source-layer': id,
+      filter: ['==', ['geometry-type'], 'Polygon'], paint: { 'fill-color': water ? '#cfe3f0' : '#e9e5dc' } });
+    out.push({ id: `basemap-${id}-line`, type: 'line', source: 'basemap', 'source-layer': id,
+      filter: ['==', ['geometry-type'], 'LineString'], paint: { 'line-color': water ? '#a9c9e0' : '#d3cdc1', 'line-width': 1 } });
+  }
+  return out;
+}
 
 /**
  * A map of 丰台街道. opts: {config, catalog (from /layers), patches (names),
@@ -81,11 +95,14 @@ export class MapView {
     const layers = [{ id: 'background', type: 'background', paint: { 'background-color': '#f4f1ea' } }];
     const cfg = opts.config;
     if (cfg.basemap && cfg.basemap.type === 'raster') {
-      sources.basemap = { type: 'raster', tiles: [cfg.basemap.url], tileSize: 256, maxzoom: 18 };
+      sources.basemap = { type: 'raster', tiles: [cfg.basemap.url], tileSize: 256, minzoom: cfg.basemap.minzoom || 0, maxzoom: cfg.basemap.maxzoom || 18 };
       layers.push({ id: 'basemap', type: 'raster', source: 'basemap' });
     }
+    if (cfg.basemap && cfg.basemap.type === 'vector') layers.push(...vectorBasemap(cfg.basemap, sources));
     if (base.length) {
-      sources.base = { type: 'vector', tiles: [tileURL(`/tiles/${base.join(',')}/{z}/{x}/{y}.mvt`)], minzoom: 10, maxzoom: 16 };
+      // Without a token, the unfiltered layers may come from static tiles (serve --tiles-base-url).
+      const tiles = cfg.tiles_base_url && !hasToken() ? cfg.tiles_base_url : tileURL(`/tiles/${base.join(',')}/{z}/{x}/{y}.mvt`);
+      sources.base = { type: 'vector', tiles: [tiles], minzoom: 10, maxzoom: 16 };
     }
     sources.labels = { type: 'geojson', data: opts.labels || { type: 'FeatureCollection', features: [] } };
     if (this.byName.incidents) {
