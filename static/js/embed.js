@@ -13,7 +13,7 @@ import { hotRes } from './state.js';
 import { MapView } from './mapview.js';
 import { communityLabels } from './labels.js';
 import { hotspotHover } from './hover.js';
-import { legendFor } from './styles.js';
+import { legendFor, setColors } from './styles.js';
 import { h, swatch } from './dom.js';
 
 /* global maplibregl */
@@ -31,6 +31,8 @@ async function boot() {
     api.getJSON('/layers'),
     api.getJSON('/layers/communities.geojson').then(communityLabels).catch(() => communityLabels(null)),
   ]);
+  i18n.setValues(layersResp.layers); // value names and colours come from /layers
+  setColors(layersResp.layers);
   const wanted = (q.get('layers') || '').split(',').map(s => s.trim()).filter(Boolean);
   const catalog = wanted.length
     ? wanted.map(n => layersResp.layers.find(l => l.name === n)).filter(Boolean)

@@ -107,13 +107,10 @@ const strings = {
   loggedInAs: ['已登录：', 'Signed in: '],
 };
 
-const statusNames = {
-  received: ['已受理', 'Received'],
-  dispatched: ['已派单', 'Dispatched'],
-  in_progress: ['办理中', 'In progress'],
-  resolved: ['已办结', 'Resolved'],
-  closed: ['已关闭', 'Closed'],
-};
+// How each vocabulary value is shown ({zh, en, color} by field, then
+// value), as /layers serves it with each field (setValues): the server's
+// table (layers/labels.go) is the only copy.
+const valueNames = {};
 
 let current = 'zh';
 
@@ -140,11 +137,33 @@ export function title(obj) {
   return (current === 'en' ? obj.title_en : obj.title_zh) || obj.title_zh || obj.name;
 }
 
-/** The display name of an incident status. */
-export function statusName(s) {
-  const pair = statusNames[s];
-  return pair ? pair[current === 'en' ? 1 : 0] : s;
+/**
+ * Keeps the value names and colours /layers serves with each vocabulary
+ * field (fields[].values: [{value, zh, en, color}]).
+ */
+export function setValues(catalog) {
+  for (const l of catalog || []) {
+    for (const f of l.fields || []) {
+      if (!f.values) continue;
+      const m = valueNames[f.name] || (valueNames[f.name] = {});
+      for (const v of f.values) m[v.value] = v;
+    }
+  }
 }
+
+/** How a value of a vocabulary field is shown: {zh, en, color}, or undefined. */
+export function valueInfo(field, v) {
+  return valueNames[field] && valueNames[field][v];
+}
+
+/** The display name of a vocabulary value in the current language (the value itself if unknown). */
+export function valueName(field, v) {
+  const e = valueInfo(field, v);
+  return e ? (current === 'en' ? e.en : e.zh) || String(v) : String(v);
+}
+
+/** The display name of an incident status. */
+export function statusName(s) { return valueName('status', s); }
 
 /** Fills every [data-i18n] element's text (and [data-i18n-title] title). */
 export function apply(root = document) {
@@ -171,6 +190,6 @@ export function formatValue(field, v) {
       if (/year/.test(field.name)) return String(v);
       return Number(v).toLocaleString(current === 'en' ? 'en' : 'zh-CN');
   }
-  if (field && field.name === 'status') return statusName(v);
+  if (field && field.values) return valueName(field.name, v);
   return String(v);
 }

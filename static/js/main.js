@@ -20,7 +20,7 @@ import { liveUpdates } from './live.js';
 import { mountImport } from './importer.js';
 import { renderTools } from './tools.js';
 import { renderInView } from './inview.js';
-import { legendFor } from './styles.js';
+import { legendFor, setColors } from './styles.js';
 
 /* global maplibregl */
 
@@ -122,6 +122,8 @@ async function boot() {
   ]);
   performance.mark('mq:data');
   const catalog = layersResp.layers;
+  i18n.setValues(catalog); // value names and colours come from /layers
+  setColors(catalog);
   const role = layersResp.role;
   if (role === 'public') fitPublicHotspots(st);
   if (role === 'public' && config.public_incidents !== 'points') fitPublic(st);
