@@ -180,6 +180,7 @@ async function boot() {
     st.sel = key ? { layer, key } : null;
     writeHash();
     document.body.classList.remove('side-open');
+    if (app.hover) app.hover.hide(); // the tooltip never covers a panel
     app.lastPanel = panel.show(layer, f, panelCtx());
   };
   app.windowLabel = () => windowLabel(st);
@@ -296,7 +297,7 @@ async function boot() {
     const ids = mapview.clickable();
     map.getCanvas().style.cursor = ids.length && map.queryRenderedFeatures(e.point, { layers: ids }).length ? 'pointer' : '';
   });
-  hotspotHover(map, mapview, config);
+  app.hover = hotspotHover(map, mapview, config);
   app.notes = mapNotes(map, mapview);
 
   const ready = new Promise(resolve => {

@@ -127,14 +127,14 @@ export function renderExport(el, app) {
     (app.catalog.find(l => l.name === n).links || []).some(k => k.rel === 'data'));
   const layerSel = select('export-layer', names.map(n => [n, title(app.catalog.find(l => l.name === n))]),
     names.includes('incidents') ? 'incidents' : names[0], () => {});
-  layerSel.setAttribute('aria-label', t('exportWhich'));
   const fmtSel = select('export-format', [['csv', 'CSV'], ['geojson', 'GeoJSON'], ['kml', 'KML']], 'csv', () => {});
-  fmtSel.setAttribute('aria-label', t('exportFormat'));
   const inView = h('input', { type: 'checkbox', id: 'export-view' });
   const msg = h('p', { class: 'export-msg small', role: 'status' });
   fill(el,
     h('h2', {}, t('export')),
-    h('div', { class: 'export-row' }, layerSel, fmtSel),
+    // Visible labels, tied to their selects (for="…"), not only aria-labels.
+    h('label', { class: 'field', for: 'export-layer' }, h('span', {}, t('exportWhich')), layerSel),
+    h('label', { class: 'field', for: 'export-format' }, h('span', {}, t('exportFormat')), fmtSel),
     h('label', { class: 'check' }, inView, ' ', t('exportView')),
     h('button', {
       type: 'button', class: 'btn primary', id: 'export-btn',
