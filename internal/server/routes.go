@@ -21,5 +21,6 @@ func (s *Server) routes(e *echo.Echo) {
 	s.open311Routes(e)
 	s.rateRoutes(e)
 	s.liveRoutes(e)
+	s.qrRoutes(e) // qr.go
 	s.staticRoutes(e)
 }
