@@ -19,6 +19,7 @@ import { intakeTool } from './intake.js';
 import { liveUpdates } from './live.js';
 import { mountImport } from './importer.js';
 import { renderTools } from './tools.js';
+import { renderTrend } from './trend.js';
 import { renderInView } from './inview.js';
 import { legendFor, setColors } from './styles.js';
 
@@ -156,7 +157,7 @@ async function boot() {
   });
 
   const app = {
-    catalog, role, state: st, mapview, ctx, config,
+    catalog, role, state: st, mapview, ctx, config, labels,
     agg: !!st.agg,
     changed: writeHash,
     filtersChanged() { mapview.setIncidentParams(incidentParams(st)); writeHash(); },
@@ -181,6 +182,7 @@ async function boot() {
     writeHash();
     document.body.classList.remove('side-open');
     if (app.hover) app.hover.hide(); // the tooltip never covers a panel
+    if (layer === 'communities' && app.trend) app.trend.setArea(f.properties.name);
     app.lastPanel = panel.show(layer, f, panelCtx());
   };
   app.windowLabel = () => windowLabel(st);
@@ -204,6 +206,9 @@ async function boot() {
     renderExport($('#export'), app);
     renderTools($('#tools'), app);
     renderInView($('#inview'), app);
+    if (app.trend) app.trend.destroy();
+    app.trend = renderTrend($('#trend'), app); // drawn once the map is (trend.js)
+    if (app.drawn) app.trend.draw();
     if (timebar) timebar.stop();
     timebar = renderTimebar($('#timebar'), app);
     const roleKey = { public: 'rolePublic', staff: 'roleStaff', admin: 'roleAdmin' }[role] || 'rolePublic';
@@ -291,6 +296,7 @@ async function boot() {
     const key = l && l.label_field && (layer === 'communities' || layer === 'streets') ? f.properties[l.label_field] : null;
     st.sel = key ? { layer, key } : null;
     writeHash();
+    if (layer === 'communities') app.trend.setArea(f.properties.name);
     app.lastPanel = panel.show(layer, f, panelCtx());
   });
   map.on('mousemove', e => {
@@ -308,6 +314,8 @@ async function boot() {
       }
       map.once('idle', () => {
         performance.mark('mq:first-render');
+        app.drawn = true;
+        app.trend.draw();
         resolve();
       });
     });
