@@ -46,6 +46,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if status == http.StatusNotFound && prefersHTML(c.Request().Header.Get("Accept")) {
 		// A person typed or followed a wrong address: a page, not JSON.
 		c.Response().Header().Set("Vary", "Accept")
+		denyFraming(c.Response().Header())
 		_ = c.HTML(status, notFoundPage)
 		return
 	}

@@ -35,6 +35,9 @@ type fieldInfo struct {
 	TitleEN string   `json:"title_en"`
 	Access  string   `json:"access"`
 	Enum    []string `json:"enum,omitempty"`
+	// Values: how each enum value is shown — zh/en names and the colour the
+	// web map draws it in (layers.Values), so no page keeps its own copy.
+	Values []layers.Value `json:"values,omitempty"`
 }
 
 type link struct {
@@ -51,7 +54,7 @@ func describe(l *layers.Layer, role layers.Role) layerInfo {
 		MinZoom: l.MinZoom, MaxZoom: l.MaxZoom,
 	}
 	for _, f := range l.VisibleFields(role) {
-		info.Fields = append(info.Fields, fieldInfo{Name: f.Name, Type: string(f.Type), TitleZH: f.TitleZH, TitleEN: f.TitleEN, Access: f.Access.String(), Enum: f.Enum})
+		info.Fields = append(info.Fields, fieldInfo{Name: f.Name, Type: string(f.Type), TitleZH: f.TitleZH, TitleEN: f.TitleEN, Access: f.Access.String(), Enum: f.Enum, Values: f.Values()})
 	}
 	info.Links = []link{
 		{Href: "/layers/" + l.Name + ".geojson", Rel: "data", Type: "application/geo+json"},

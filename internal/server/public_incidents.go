@@ -115,7 +115,7 @@ func describeAggregate(l *layers.Layer) layerInfo {
 	for _, name := range []string{"category", "source"} {
 		if f, ok := l.Field(name); ok {
 			info.Fields = append(info.Fields, fieldInfo{Name: f.Name, Type: string(f.Type), TitleZH: f.TitleZH + "（筛选）",
-				TitleEN: f.TitleEN + " (filter only)", Access: layers.Public.String(), Enum: f.Enum})
+				TitleEN: f.TitleEN + " (filter only)", Access: layers.Public.String(), Enum: f.Enum, Values: f.Values()})
 		}
 	}
 	info.Links = []link{

@@ -24,22 +24,46 @@ func (s *Server) staticRoutes(e *echo.Echo) {
 		return
 	}
 	csp := contentSecurityPolicy(s.cfg.Basemap, s.cfg.TilesBaseURL)
-	servePage := func(p *page) echo.HandlerFunc {
+	servePage := func(p *page, framable func(echo.Context) bool) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			h := c.Response().Header()
-			h.Set("Content-Security-Policy", strings.Replace(csp, "{script}", p.scriptHash, 1))
+			policy := strings.Replace(csp, "{script}", p.scriptHash, 1)
+			if !framable(c) {
+				denyFraming(h)
+				policy += "; " + noFraming
+			}
+			h.Set("Content-Security-Policy", policy)
 			h.Set("Referrer-Policy", "same-origin")
 			h.Set("X-Content-Type-Options", "nosniff")
 			return serveAsset(c, p.asset, "no-cache")
 		}
 	}
 	for _, m := range []string{http.MethodGet, http.MethodHead} {
-		e.Add(m, "/", servePage(a.index))
-		e.Add(m, "/index.html", servePage(a.index))
-		e.Add(m, "/embed", servePage(a.embed))
-		e.Add(m, "/dashboard", servePage(a.dashboard))
+		e.Add(m, "/", servePage(a.index, never))
+		e.Add(m, "/index.html", servePage(a.index, never))
+		e.Add(m, "/embed", servePage(a.embed, always))
+		e.Add(m, "/dashboard", servePage(a.dashboard, embedded))
 		e.Add(m, "/static/*", func(c echo.Context) error { return s.staticFile(c, a) })
 		e.Add(m, "/config.json", s.pageConfig)
+	}
+}
+
+// Framing: only the pages meant for iframes — /embed and /dashboard?embed=1
+// — may be framed by another site; the map at / (with its staff login) and
+// every other page may not (clickjacking).
+func never(echo.Context) bool      { return false }
+func always(echo.Context) bool     { return true }
+func embedded(c echo.Context) bool { return c.QueryParam("embed") == "1" }
+
+// noFraming is the CSP directive of a page that no site may frame.
+const noFraming = "frame-ancestors 'none'"
+
+// denyFraming sets the headers that keep a page out of frames, for
+// browsers that know CSP (frame-ancestors) and older ones (X-Frame-Options).
+func denyFraming(h http.Header) {
+	h.Set("X-Frame-Options", "DENY")
+	if csp := h.Get("Content-Security-Policy"); csp == "" {
+		h.Set("Content-Security-Policy", noFraming)
 	}
 }
 

@@ -13,7 +13,7 @@ import { hotRes } from './state.js';
 import { MapView } from './mapview.js';
 import { communityLabels } from './labels.js';
 import { hotspotHover } from './hover.js';
-import { legendFor } from './styles.js';
+import { legendFor, setColors } from './styles.js';
 import { h, swatch } from './dom.js';
 
 /* global maplibregl */
@@ -31,6 +31,8 @@ async function boot() {
     api.getJSON('/layers'),
     api.getJSON('/layers/communities.geojson').then(communityLabels).catch(() => communityLabels(null)),
   ]);
+  i18n.setValues(layersResp.layers); // value names and colours come from /layers
+  setColors(layersResp.layers);
   const wanted = (q.get('layers') || '').split(',').map(s => s.trim()).filter(Boolean);
   const catalog = wanted.length
     ? wanted.map(n => layersResp.layers.find(l => l.name === n)).filter(Boolean)
@@ -52,7 +54,7 @@ async function boot() {
     hotspotParams: { datetime: dt || datetime(layersResp.role === 'public' ? '12m' : '30d'), category: filters.category, res: layersResp.role === 'public' ? '' : hotRes(q.get('res')) },
   });
   const map = mapview.map;
-  hotspotHover(map, mapview, config);
+  const hover = hotspotHover(map, mapview, config);
 
   if (q.get('legend') === '1') {
     const tr = {
@@ -67,23 +69,53 @@ async function boot() {
     document.querySelector('#legend').hidden = false;
   }
 
-  // A click shows the feature's label and fields in a popup.
-  const popup = new maplibregl.Popup({ maxWidth: '280px' });
+  // A click shows the feature's label and fields in a popup. While it is
+  // open the hover tooltip stays away (they would overlap), and the popup
+  // is kept inside the iframe: MapLibre flips its anchor, keepInside
+  // shifts and caps what still sticks out of a small frame.
+  // closeOnClick is ours: a click on another feature moves the popup there
+  // (MapLibre's would close it after the handler below opened it).
+  const popup = new maplibregl.Popup({ maxWidth: '280px', className: 'embed-popup', closeOnClick: false });
+  popup.on('open', () => hover.suspend(true));
+  popup.on('close', () => hover.suspend(false));
   map.on('click', e => {
     const f = map.queryRenderedFeatures(e.point, { layers: mapview.clickable() })[0];
-    if (!f) return;
+    if (!f) { popup.remove(); return; }
     const l = catalog.find(x => x.name === f.layer.id.split(':')[0]);
     const rows = l.fields.filter(fl => fl.name in f.properties).slice(0, 8)
       .map(fl => h('tr', {}, h('th', {}, title(fl)), h('td', {}, formatValue(fl, f.properties[fl.name]))));
     const head = 'count' in f.properties ? `${f.properties.count} ${t('aggregated')}` : (f.properties[l.label_field] || title(l));
-    popup.setLngLat(e.lngLat).setDOMContent(h('div', { class: 'embed-pop' }, h('b', {}, head), h('table', { class: 'props' }, h('tbody', {}, rows)))).addTo(map);
+    const box = map.getContainer();
+    popup.setMaxWidth(Math.max(160, Math.min(280, box.clientWidth - 24)) + 'px');
+    popup.setOffset(0);
+    popup.setLngLat(e.lngLat).setDOMContent(h('div', { class: 'embed-pop', style: { maxHeight: Math.max(80, box.clientHeight - 40) + 'px' } },
+      h('b', {}, head), h('table', { class: 'props' }, h('tbody', {}, rows)))).addTo(map);
+    keepInside(popup, box);
   });
 
   const ready = new Promise(resolve => map.once('load', () => map.once('idle', () => {
     performance.mark('mq:first-render');
     resolve();
   })));
-  window.minqing = { map, mapview, labels, catalog, role: layersResp.role, config, ready };
+  window.minqing = { map, mapview, labels, catalog, role: layersResp.role, config, ready, popup, hover };
+}
+
+/**
+ * Shifts an open popup (its offset) so that the whole of it lies inside
+ * box, 4 px from the edges, once MapLibre has placed it.
+ */
+export function keepInside(popup, box) {
+  const el = popup.getElement();
+  if (!el) return;
+  const b = box.getBoundingClientRect();
+  const r = el.getBoundingClientRect();
+  const pad = 4;
+  let dx = 0, dy = 0;
+  if (r.left < b.left + pad) dx = b.left + pad - r.left;
+  else if (r.right > b.right - pad) dx = b.right - pad - r.right;
+  if (r.top < b.top + pad) dy = b.top + pad - r.top;
+  else if (r.bottom > b.bottom - pad) dy = b.bottom - pad - r.bottom;
+  if (dx || dy) popup.setOffset([dx, dy]);
 }
 
 boot().catch(err => {

@@ -1,5 +1,7 @@
 // Hovering a hotspot hexagon shows its incident count (or why it is hidden)
-// and what its class means, in plain words.
+// and what its class means, in plain words. The tooltip goes on a click (a
+// click opens a panel or a popup, which it must not cover) and stays away
+// while the caller says so (suspend(true): the embed's popup is open).
 
 import { h } from './dom.js';
 import { t } from './i18n.js';
@@ -9,11 +11,18 @@ import { HOTSPOT_COLORS } from './styles.js';
 
 export function hotspotHover(map, mapview, config) {
   const ids = mapview.ids('hotspots').filter(id => id.endsWith(':fill'));
-  if (!ids.length) return;
+  const ctl = { hide() {}, suspend() {}, get open() { return false; } };
+  if (!ids.length) return ctl;
   const popup = new maplibregl.Popup({ closeButton: false, closeOnClick: false, className: 'hot-popup', offset: 8 });
   let shown = null;
+  let suspended = false;
+  const hide = () => { popup.remove(); shown = null; };
+  ctl.hide = hide;
+  ctl.suspend = on => { suspended = !!on; if (suspended) hide(); };
+  Object.defineProperty(ctl, 'open', { get: () => popup.isOpen() });
+  map.on('click', hide);
   map.on('mousemove', e => {
-    const f = mapview.visible.hotspots && map.queryRenderedFeatures(e.point, { layers: ids })[0];
+    const f = !suspended && mapview.visible.hotspots && map.queryRenderedFeatures(e.point, { layers: ids })[0];
     if (!f) {
       if (shown) { popup.remove(); shown = null; }
       return;
@@ -32,5 +41,6 @@ export function hotspotHover(map, mapview, config) {
       p.z !== undefined ? h('div', { class: 'muted small' }, t('zscore'), ' ', Number(p.z).toFixed(2)) : null));
     if (!popup.isOpen()) popup.addTo(map);
   });
-  map.on('mouseout', () => { popup.remove(); shown = null; });
+  map.on('mouseout', hide);
+  return ctl;
 }

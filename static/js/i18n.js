@@ -65,8 +65,8 @@ const strings = {
   auto: ['自动', 'Auto'],
   inView: ['视野内的诉求', 'Incidents in view'],
   firstN: ['显示最新的{n}条', 'Showing the newest {n}'],
-  exportWhich: ['导出哪个图层', 'Layer to download'],
-  exportFormat: ['文件格式', 'File format'],
+  exportWhich: ['图层', 'Layer'],
+  exportFormat: ['格式', 'Format'],
   search: ['搜索', 'Search'],
   searchPlaceholder: ['社区、街巷、服务站…', 'Community, street, service point…'],
   searchPlaceholderStaff: ['社区、街巷、服务站、工单编号、地址…', 'Community, street, service point, case number, address…'],
@@ -75,6 +75,25 @@ const strings = {
   copyLink: ['复制链接', 'Copy link'],
   copied: ['链接已复制', 'Link copied'],
   print: ['打印', 'Print'],
+  qr: ['二维码', 'QR code'],
+  trendTitleWeek: ['每周诉求趋势', 'Incidents per week'],
+  trendTitleMonth: ['每月诉求趋势（公开数据）', 'Incidents per month (published figures)'],
+  trendArea: ['范围', 'Area'],
+  trendStreet: ['全街道', 'Whole subdistrict'],
+  trendMonth: ['截至月份', 'Up to month'],
+  trendWindow: ['时段：', 'Window:'],
+  trendTable: ['数据表', 'Data table'],
+  trendMonthCol: ['月份', 'Month'],
+  trendWeekOf: ['周（自周一）', 'Week of (Monday)'],
+  trendHidden: ['少于规定条数，不公布', 'too few: not published'],
+  trendSummaryWeek: ['{where}：{from}至{to}共{n}周，合计{total}条诉求', '{where}: {n} weeks from {from} to {to}, {total} incidents in all'],
+  trendSummaryMonth: ['{where}：{from}至{to}共{n}个月，合计{total}条诉求（公开数据）', '{where}: {n} months from {from} to {to}, {total} incidents in all (published figures)'],
+  trendPublicNote: ['公众看到按月公布的数字（每格少于{n}条的不计入，标*的月份因此偏少）；按周的趋势仅对工作人员显示。', 'The public sees the published monthly figures (cells with fewer than {n} are left out; months marked * are low for that reason); the weekly trend is for staff.'],
+  trendStaffNote: ['按周统计所选范围内的诉求（工作人员）。', 'Incidents per week in the chosen area (staff).'],
+  qrTitle: ['扫码在手机上打开', 'Scan to open on a phone'],
+  qrHelp: ['用手机相机或微信扫一扫，打开与此处相同的地图视图。', 'Scan with a phone camera or WeChat to open this same map view.'],
+  qrAlt: ['当前地图视图链接的二维码', 'QR code of the link to this map view'],
+  qrFailed: ['无法生成二维码（链接过长或服务器无法连接）。', 'The QR code could not be made (the link is too long or the server cannot be reached).'],
   printed: ['打印于', 'Printed'],
   scale: ['比例尺', 'Scale'],
   netError: ['无法连接服务器，地图上的数据可能不完整；恢复后会自动更新。', 'The server cannot be reached: the map may be incomplete. It updates once the server answers again.'],
@@ -108,13 +127,10 @@ const strings = {
   loggedInAs: ['已登录：', 'Signed in: '],
 };
 
-const statusNames = {
-  received: ['已受理', 'Received'],
-  dispatched: ['已派单', 'Dispatched'],
-  in_progress: ['办理中', 'In progress'],
-  resolved: ['已办结', 'Resolved'],
-  closed: ['已关闭', 'Closed'],
-};
+// How each vocabulary value is shown ({zh, en, color} by field, then
+// value), as /layers serves it with each field (setValues): the server's
+// table (layers/labels.go) is the only copy.
+const valueNames = {};
 
 let current = 'zh';
 
@@ -141,11 +157,33 @@ export function title(obj) {
   return (current === 'en' ? obj.title_en : obj.title_zh) || obj.title_zh || obj.name;
 }
 
-/** The display name of an incident status. */
-export function statusName(s) {
-  const pair = statusNames[s];
-  return pair ? pair[current === 'en' ? 1 : 0] : s;
+/**
+ * Keeps the value names and colours /layers serves with each vocabulary
+ * field (fields[].values: [{value, zh, en, color}]).
+ */
+export function setValues(catalog) {
+  for (const l of catalog || []) {
+    for (const f of l.fields || []) {
+      if (!f.values) continue;
+      const m = valueNames[f.name] || (valueNames[f.name] = {});
+      for (const v of f.values) m[v.value] = v;
+    }
+  }
 }
+
+/** How a value of a vocabulary field is shown: {zh, en, color}, or undefined. */
+export function valueInfo(field, v) {
+  return valueNames[field] && valueNames[field][v];
+}
+
+/** The display name of a vocabulary value in the current language (the value itself if unknown). */
+export function valueName(field, v) {
+  const e = valueInfo(field, v);
+  return e ? (current === 'en' ? e.en : e.zh) || String(v) : String(v);
+}
+
+/** The display name of an incident status. */
+export function statusName(s) { return valueName('status', s); }
 
 /** Fills every [data-i18n] element's text (and [data-i18n-title] title). */
 export function apply(root = document) {
@@ -172,6 +210,6 @@ export function formatValue(field, v) {
       if (/year/.test(field.name)) return String(v);
       return Number(v).toLocaleString(current === 'en' ? 'en' : 'zh-CN');
   }
-  if (field && field.name === 'status') return statusName(v);
+  if (field && field.values) return valueName(field.name, v);
   return String(v);
 }

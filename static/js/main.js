@@ -19,8 +19,9 @@ import { intakeTool } from './intake.js';
 import { liveUpdates } from './live.js';
 import { mountImport } from './importer.js';
 import { renderTools } from './tools.js';
+import { renderTrend } from './trend.js';
 import { renderInView } from './inview.js';
-import { legendFor } from './styles.js';
+import { legendFor, setColors } from './styles.js';
 
 /* global maplibregl */
 
@@ -122,6 +123,8 @@ async function boot() {
   ]);
   performance.mark('mq:data');
   const catalog = layersResp.layers;
+  i18n.setValues(catalog); // value names and colours come from /layers
+  setColors(catalog);
   const role = layersResp.role;
   if (role === 'public') fitPublicHotspots(st);
   if (role === 'public' && config.public_incidents !== 'points') fitPublic(st);
@@ -154,7 +157,7 @@ async function boot() {
   });
 
   const app = {
-    catalog, role, state: st, mapview, ctx, config,
+    catalog, role, state: st, mapview, ctx, config, labels,
     agg: !!st.agg,
     changed: writeHash,
     filtersChanged() { mapview.setIncidentParams(incidentParams(st)); writeHash(); },
@@ -178,6 +181,8 @@ async function boot() {
     st.sel = key ? { layer, key } : null;
     writeHash();
     document.body.classList.remove('side-open');
+    if (app.hover) app.hover.hide(); // the tooltip never covers a panel
+    if (layer === 'communities' && app.trend) app.trend.setArea(f.properties.name);
     app.lastPanel = panel.show(layer, f, panelCtx());
   };
   app.windowLabel = () => windowLabel(st);
@@ -201,6 +206,9 @@ async function boot() {
     renderExport($('#export'), app);
     renderTools($('#tools'), app);
     renderInView($('#inview'), app);
+    if (app.trend) app.trend.destroy();
+    app.trend = renderTrend($('#trend'), app); // drawn once the map is (trend.js)
+    if (app.drawn) app.trend.draw();
     if (timebar) timebar.stop();
     timebar = renderTimebar($('#timebar'), app);
     const roleKey = { public: 'rolePublic', staff: 'roleStaff', admin: 'roleAdmin' }[role] || 'rolePublic';
@@ -288,13 +296,14 @@ async function boot() {
     const key = l && l.label_field && (layer === 'communities' || layer === 'streets') ? f.properties[l.label_field] : null;
     st.sel = key ? { layer, key } : null;
     writeHash();
+    if (layer === 'communities') app.trend.setArea(f.properties.name);
     app.lastPanel = panel.show(layer, f, panelCtx());
   });
   map.on('mousemove', e => {
     const ids = mapview.clickable();
     map.getCanvas().style.cursor = ids.length && map.queryRenderedFeatures(e.point, { layers: ids }).length ? 'pointer' : '';
   });
-  hotspotHover(map, mapview, config);
+  app.hover = hotspotHover(map, mapview, config);
   app.notes = mapNotes(map, mapview);
 
   const ready = new Promise(resolve => {
@@ -305,6 +314,8 @@ async function boot() {
       }
       map.once('idle', () => {
         performance.mark('mq:first-render');
+        app.drawn = true;
+        app.trend.draw();
         resolve();
       });
     });

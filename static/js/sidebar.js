@@ -3,7 +3,7 @@
 // export button.
 
 import { h, fill, swatch } from './dom.js';
-import { t, title, statusName } from './i18n.js';
+import { t, title, statusName, valueName } from './i18n.js';
 import { legendFor } from './styles.js';
 import { draw } from './mapview.js';
 import { HOT_RES } from './state.js';
@@ -74,7 +74,7 @@ function hotspotControls(app) {
       select('hot-window', (app.role === 'public' ? PUBLIC_HOT_WINDOWS : HOT_WINDOWS).map(w => [w, t(WINDOW_KEYS[w])]), hot.win,
         v => { hot.win = v; app.hotChanged(); })),
     h('label', {}, h('span', {}, t('category')),
-      select('hot-category', [['', t('all')], ...cats.map(c => [c, c])], hot.category, v => { hot.category = v; app.hotChanged(); })),
+      select('hot-category', [['', t('all')], ...cats.map(c => [c, valueName('category', c)])], hot.category, v => { hot.category = v; app.hotChanged(); })),
     app.role === 'public'
       ? h('p', { class: 'small muted', id: 'hot-res-fixed' }, t('hotResFixed'))
       : h('label', {}, h('span', {}, t('hotRes')),
@@ -90,10 +90,10 @@ export function renderFilters(el, app) {
   const sources = enumOf(app.catalog, 'incidents', 'source');
   if (app.agg) {
     // Published figures are by category or by source, one at a time.
-    const catSel = select('f-category', [['', t('all')], ...cats.map(c => [c, c])], s.category, v => {
+    const catSel = select('f-category', [['', t('all')], ...cats.map(c => [c, valueName('category', c)])], s.category, v => {
       s.category = v; if (v) { s.source = ''; srcSel.value = ''; } app.filtersChanged();
     });
-    const srcSel = select('f-source', [['', t('all')], ...sources.map(c => [c, c])], s.source, v => {
+    const srcSel = select('f-source', [['', t('all')], ...sources.map(c => [c, valueName('source', c)])], s.source, v => {
       s.source = v; if (v) { s.category = ''; catSel.value = ''; } app.filtersChanged();
     });
     fill(el, h('h2', {}, t('filters')),
@@ -105,7 +105,7 @@ export function renderFilters(el, app) {
   fill(el,
     h('h2', {}, t('filters')),
     h('label', { class: 'field' }, h('span', {}, t('category')),
-      select('f-category', [['', t('all')], ...cats.map(c => [c, c])], s.category, v => { s.category = v; app.filtersChanged(); })),
+      select('f-category', [['', t('all')], ...cats.map(c => [c, valueName('category', c)])], s.category, v => { s.category = v; app.filtersChanged(); })),
     h('fieldset', { class: 'statuses' }, h('legend', {}, t('status')),
       statuses.map(st => h('label', {},
         h('input', {
@@ -116,7 +116,7 @@ export function renderFilters(el, app) {
           },
         }), ' ', statusName(st)))),
     h('label', { class: 'field' }, h('span', {}, t('source')),
-      select('f-source', [['', t('all')], ...sources.map(c => [c, c])], s.source, v => { s.source = v; app.filtersChanged(); })));
+      select('f-source', [['', t('all')], ...sources.map(c => [c, valueName('source', c)])], s.source, v => { s.source = v; app.filtersChanged(); })));
 }
 
 /** Renders the export box: layer, format, only the current view. */
@@ -127,14 +127,14 @@ export function renderExport(el, app) {
     (app.catalog.find(l => l.name === n).links || []).some(k => k.rel === 'data'));
   const layerSel = select('export-layer', names.map(n => [n, title(app.catalog.find(l => l.name === n))]),
     names.includes('incidents') ? 'incidents' : names[0], () => {});
-  layerSel.setAttribute('aria-label', t('exportWhich'));
   const fmtSel = select('export-format', [['csv', 'CSV'], ['geojson', 'GeoJSON'], ['kml', 'KML']], 'csv', () => {});
-  fmtSel.setAttribute('aria-label', t('exportFormat'));
   const inView = h('input', { type: 'checkbox', id: 'export-view' });
   const msg = h('p', { class: 'export-msg small', role: 'status' });
   fill(el,
     h('h2', {}, t('export')),
-    h('div', { class: 'export-row' }, layerSel, fmtSel),
+    // Visible labels, tied to their selects (for="…"), not only aria-labels.
+    h('label', { class: 'field', for: 'export-layer' }, h('span', {}, t('exportWhich')), layerSel),
+    h('label', { class: 'field', for: 'export-format' }, h('span', {}, t('exportFormat')), fmtSel),
     h('label', { class: 'check' }, inView, ' ', t('exportView')),
     h('button', {
       type: 'button', class: 'btn primary', id: 'export-btn',

@@ -2,22 +2,35 @@
 // MapLibre layers all have ids starting with "<name>:"; opacity() lists the
 // paint properties the layer panel's opacity slider scales.
 
+import { valueName } from './i18n.js';
+
 export const FONT = ['PingFang SC', 'Microsoft YaHei', 'Noto Sans CJK SC', 'sans-serif'];
 
 // Patch fills keep clear of the hotspot reds and blues and the incident
 // oranges, so an overlay reads on top of them.
 export const PATCH_COLORS = ['#66c2a5', '#b39ddb', '#e0c97f', '#a6d854', '#c9a98c', '#8dd3c7', '#fccde5', '#bebada'];
 
-export const STREET_KINDS = { 街: { color: '#8c4a12', width: 4 }, 巷: { color: '#d49a3a', width: 2 } };
+// The colours of vocabulary values come from /layers (fields[].values,
+// served from layers/labels.go); setColors fills these from the catalog
+// before the map is drawn. Line widths are drawing, so they stay here.
+export const STREET_KINDS = { 街: { color: '#999', width: 4 }, 巷: { color: '#999', width: 2 } };
+export const DEMOLITION_COLORS = {};
+export const STATUS_COLORS = {};
 
-export const DEMOLITION_COLORS = {
-  违法建设: '#d62728', 开墙打洞: '#ff7f0e', 占道经营: '#bcbd22', 群租房: '#9467bd',
-  普通地下室: '#8c564b', 人防工程: '#7f7f7f', 无证无照校外培训机构: '#e377c2',
-};
-
-export const STATUS_COLORS = {
-  received: '#e41a1c', dispatched: '#ff7f00', in_progress: '#d9a400', resolved: '#4daf4a', closed: '#8c8c8c',
-};
+/** Fills the value colours above from /layers' catalog. */
+export function setColors(catalog) {
+  const values = (layer, field) => {
+    const l = (catalog || []).find(x => x.name === layer);
+    const f = l && (l.fields || []).find(x => x.name === field);
+    return (f && f.values) || [];
+  };
+  for (const v of values('incidents', 'status')) STATUS_COLORS[v.value] = v.color;
+  for (const v of values('demolitions', 'kind')) DEMOLITION_COLORS[v.value] = v.color;
+  for (const v of values('streets', 'kind')) {
+    if (STREET_KINDS[v.value]) STREET_KINDS[v.value].color = v.color;
+    else STREET_KINDS[v.value] = { color: v.color, width: 2 };
+  }
+}
 
 export const HOTSPOT_CLASSES = ['hot-99', 'hot-95', 'hot-90', 'not-significant', 'cold-90', 'cold-95', 'cold-99'];
 export const HOTSPOT_COLORS = {
@@ -49,6 +62,7 @@ export function overdueFilter(now) {
 function match(prop, colors, fallback) {
   const m = ['match', ['get', prop]];
   for (const [k, v] of Object.entries(colors)) m.push(k, v);
+  if (m.length === 2) return fallback; // a match needs one branch at least
   m.push(fallback);
   return m;
 }
@@ -195,9 +209,9 @@ export function legendFor(name, ctx, tr) {
   switch (name) {
     case 'patches': return [{ kind: 'line', color: '#343a40', dash: true, text: tr.title(name) }];
     case 'communities': return ctx.patches.map((p, i) => ({ kind: 'fill', color: PATCH_COLORS[i % PATCH_COLORS.length], text: p }));
-    case 'streets': return Object.entries(STREET_KINDS).map(([k, v]) => ({ kind: 'line', color: v.color, width: v.width, text: k }));
+    case 'streets': return Object.entries(STREET_KINDS).map(([k, v]) => ({ kind: 'line', color: v.color, width: v.width, text: valueName('kind', k) }));
     case 'greening': return [{ kind: 'fill', color: GREEN, text: tr.title(name) }];
-    case 'demolitions': return Object.entries(DEMOLITION_COLORS).map(([k, v]) => ({ kind: 'circle', color: '#fff', ring: v, text: k }));
+    case 'demolitions': return Object.entries(DEMOLITION_COLORS).map(([k, v]) => ({ kind: 'circle', color: '#fff', ring: v, text: valueName('kind', k) }));
     case 'service_points': return [{ kind: 'circle', color: SERVICE, text: tr.title(name) }];
     case 'care_targets': return [
       { kind: 'circle', color: CARE, text: tr.title(name) },

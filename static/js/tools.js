@@ -6,6 +6,7 @@
 import { h, fill } from './dom.js';
 import { t, title } from './i18n.js';
 import * as api from './api.js';
+import { showQR } from './qr.js';
 
 const SEARCHABLE = ['communities', 'streets', 'service_points'];
 
@@ -112,6 +113,10 @@ export function renderTools(el, app) {
       }
     },
   }, t('copyLink'));
+  const qr = h('button', {
+    type: 'button', class: 'btn', id: 'qr-btn', 'aria-haspopup': 'dialog',
+    onclick: () => { app.flushHash(); showQR(); },
+  }, t('qr'));
   const print = h('button', { type: 'button', class: 'btn', id: 'print-btn', onclick: () => { preparePrint(app); window.print(); } }, t('print'));
   const png = h('button', {
     type: 'button', class: 'btn', id: 'png-btn',
@@ -123,7 +128,7 @@ export function renderTools(el, app) {
     },
   }, 'PNG');
   fill(el, h('h2', {}, t('search')), form, msg,
-    h('div', { class: 'share-row', role: 'group', 'aria-label': t('share') }, copy, print, png), shareMsg);
+    h('div', { class: 'share-row', role: 'group', 'aria-label': t('share') }, copy, qr, print, png), shareMsg);
   return { search };
 }
 
