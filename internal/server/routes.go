@@ -22,6 +22,6 @@ func (s *Server) routes(e *echo.Echo) {
 	s.rateRoutes(e)
 	s.liveRoutes(e)
 	s.basemapRoutes(e) // basemap.go
-	s.qrRoutes(e) // qr.go
+	s.qrRoutes(e)      // qr.go
 	s.staticRoutes(e)
 }
