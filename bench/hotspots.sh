@@ -12,7 +12,7 @@
 #            The requests carry no token: they take the public path, which
 #            builds the published table (package disclose: three count
 #            queries per month of the window) after each bump.
-#   rollups  go test -bench CellCounts ./layers/postgis/ on the same
+#   rollups  go test -bench CellCounts ./stores/postgis/ on the same
 #            database: CellCounts read from the rollups (migration 00004)
 #            against the raw GROUP BY, same run, res 7/9/11, windows all /
 #            365 days / 30 days (whole Beijing days, as the web map asks),
@@ -101,7 +101,7 @@ for n in "${SIZES[@]}"; do
     awk '/Execution Time/ {printf "%.1f\n", $3}' "$work/plan_sent_$n.txt"
   done | median)
 
-  MINQING_ROLLUP_BENCH_URL="$url" go test -run '^$' -bench BenchmarkCellCounts -benchtime "${RUNS}x" ./layers/postgis/ \
+  MINQING_ROLLUP_BENCH_URL="$url" go test -run '^$' -bench BenchmarkCellCounts -benchtime "${RUNS}x" ./stores/postgis/ \
     | awk -v n="$n" '/^BenchmarkCellCounts\// {sub(/^BenchmarkCellCounts\//, ""); sub(/-[0-9]+$/, "", $1); printf "%s %s %.1f\n", n, $1, $3/1e6}' >>"$work/rollups.txt"
 
   kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""

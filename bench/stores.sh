@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The two stores side by side, in the same run: the go test benchmarks of
-# layers/gpkg (bench_test.go) on a throwaway PostGIS (scripts/pg.sh) and a
+# stores/gpkg (bench_test.go) on a throwaway PostGIS (scripts/pg.sh) and a
 # GeoPackage in a temp dir.
 #
 #   BenchmarkBBoxRead   every public property of the incidents in the
@@ -20,7 +20,7 @@ if [ -z "${MINQING_TEST_DATABASE:-}" ]; then
   pg_start
   trap pg_stop EXIT
 fi
-out=$(go test -run '^$' -bench 'BBoxRead|DemoLoad' -benchtime "${BENCHTIME:-2s}" -count "$COUNT" ./layers/gpkg)
+out=$(go test -run '^$' -bench 'BBoxRead|DemoLoad' -benchtime "${BENCHTIME:-2s}" -count "$COUNT" ./stores/gpkg)
 echo "$out" | grep '^Benchmark' >&2
 echo "$out" | awk '
   /^Benchmark/ {

@@ -11,7 +11,7 @@
 #   static    a plain Go file server serving the bytes warm served
 #
 # The tiles are asked with a staff token: the raw incidents (the public's are
-# the published cells, internal/disclose). It prints, per zoom: tiles, the
+# the published cells, disclose). It prints, per zoom: tiles, the
 # four rates, cold ÷ baseline, warm ÷ static, and minqing's and the
 # baseline's mean and largest tile (uncompressed bytes).
 #

@@ -15,8 +15,8 @@ import (
 
 	"minqing/geo"
 	"minqing/importers"
-	"minqing/internal/storetest"
 	"minqing/layers"
+	"minqing/stores/storetest"
 )
 
 // fixture reads a file of testdata.

@@ -16,7 +16,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkt"
 
-	"minqing/layers/gpkg"
+	"minqing/stores/gpkg"
 )
 
 // gpkgReader streams the rows of one feature table of a GeoPackage.

@@ -16,8 +16,8 @@ import (
 
 	"minqing/geo"
 	"minqing/importers"
-	"minqing/internal/storetest"
 	"minqing/layers"
+	"minqing/stores/storetest"
 )
 
 func at(s string) time.Time {

@@ -17,10 +17,10 @@ import (
 	"minqing/deploy/fengtai"
 	"minqing/importers"
 	"minqing/internal/pgtest"
-	"minqing/internal/storetest"
 	"minqing/layers"
-	"minqing/layers/gpkg"
-	"minqing/layers/postgis"
+	"minqing/stores/gpkg"
+	"minqing/stores/postgis"
+	"minqing/stores/storetest"
 )
 
 // Environment of the child process TestKilledMidImport starts.

@@ -10,9 +10,9 @@ import (
 
 	"minqing/deploy/fengtai"
 	"minqing/importers"
-	"minqing/internal/storetest"
 	"minqing/layers"
-	"minqing/layers/sourcetest"
+	"minqing/stores/sourcetest"
+	"minqing/stores/storetest"
 )
 
 // eachStoreKind runs fn as a subtest per store kind, handing it the opener

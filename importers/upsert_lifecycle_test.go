@@ -8,9 +8,9 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"minqing/importers"
-	"minqing/internal/storetest"
 	"minqing/layers"
 	"minqing/layers/lifecycle"
+	"minqing/stores/storetest"
 )
 
 // TestUpsertKeepsRecordedState: re-importing a work order whose incident has

@@ -18,10 +18,10 @@ import (
 	"minqing/deploy/fengtai"
 	"minqing/importers"
 	"minqing/internal/pgtest"
-	"minqing/internal/storetest"
 	"minqing/layers"
-	"minqing/layers/gpkg"
-	"minqing/layers/postgis"
+	"minqing/stores/gpkg"
+	"minqing/stores/postgis"
+	"minqing/stores/storetest"
 )
 
 // bigWorkOrdersXLSX writes a work-order workbook of n rows with excelize's

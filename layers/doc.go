@@ -8,13 +8,13 @@
 // and live elsewhere: package minqing/deploy/fengtai builds the catalog and
 // vocabularies of 丰台街道; nothing here names a layer or a value.
 //
-// A [Source] is one whole store (PostGIS in package layers/postgis, the
-// embedded GeoPackage in package layers/gpkg), composed of small
+// A [Source] is one whole store (PostGIS in package stores/postgis, the
+// embedded GeoPackage in package stores/gpkg), composed of small
 // capabilities — [FeatureStreamer], [Counter], [Reader], [Writer],
 // [Versioner], [Tiler], [CellCounter], [TokenStore] — so that a user asks
 // only for what it uses. Handlers talk only to these and never see SQL;
 // stores never see HTTP. The checks both stores share are made here, before
 // a store translates a request ([CheckWrite], [Prepare], [CheckCellCounts],
-// [CheckEqual]); package layers/sourcetest holds the contract suite every
+// [CheckEqual]); package stores/sourcetest holds the contract suite every
 // Source must pass, with a case for each of those checks.
 package layers

@@ -3,7 +3,7 @@ package layers
 import (
 	"fmt"
 
-	"minqing/internal/cql2"
+	"minqing/query/cql2"
 )
 
 // ParseFilter parses a CQL2 text filter on l for role (see CQLSchema) and

@@ -11,7 +11,7 @@ import (
 // The checks of this file are the front both stores put before their
 // translation to SQL (next to CheckWrite and Prepare), so that a request a
 // store refuses is refused by every store with the same *InvalidError.
-// Package layers/sourcetest has a contract case for each.
+// Package stores/sourcetest has a contract case for each.
 
 // PrepareAt is Prepare for the n-th feature (1-based) of a write, as every
 // store calls it: a missing feature or one Prepare refuses is an

@@ -5,7 +5,7 @@ import (
 
 	"github.com/paulmach/orb"
 
-	"minqing/internal/cql2"
+	"minqing/query/cql2"
 )
 
 // Query selects features of one layer. The zero Query selects every feature a

@@ -10,7 +10,7 @@ import (
 
 	"minqing/geo/hex"
 	"minqing/layers"
-	"minqing/layers/sourcetest"
+	"minqing/stores/sourcetest"
 	"minqing/tiles"
 )
 

@@ -20,9 +20,9 @@ import (
 
 	"minqing/deploy/fengtai"
 	"minqing/geo/hex"
-	"minqing/internal/hotspot"
+	"minqing/hotspot"
 	"minqing/layers"
-	"minqing/layers/postgis"
+	"minqing/stores/postgis"
 )
 
 // naiveSource is a store whose CellCounts reads every point and calls H3 for

@@ -28,7 +28,7 @@ import (
 
 	"minqing/deploy/fengtai"
 	"minqing/layers"
-	"minqing/layers/postgis"
+	"minqing/stores/postgis"
 )
 
 func main() {

@@ -10,7 +10,7 @@ import (
 	"minqing/internal/auth"
 	"minqing/internal/pgtest"
 	"minqing/layers"
-	"minqing/layers/postgis"
+	"minqing/stores/postgis"
 )
 
 // run runs the command line with args and returns exit code, stdout, stderr.

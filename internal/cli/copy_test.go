@@ -10,10 +10,10 @@ import (
 	"github.com/paulmach/orb/encoding/wkb"
 
 	"minqing/deploy/fengtai"
-	"minqing/internal/demo"
+	"minqing/deploy/fengtai/demo"
 	"minqing/internal/pgtest"
 	"minqing/layers"
-	"minqing/layers/gpkg"
+	"minqing/stores/gpkg"
 )
 
 // demoGPKG writes the demo data (2,000 incidents, with their callers'

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"minqing/deploy/fengtai"
-	"minqing/internal/demo"
+	"minqing/deploy/fengtai/demo"
 	"minqing/layers"
 )
 

@@ -11,9 +11,9 @@ import (
 	"strings"
 
 	"minqing/deploy/fengtai"
-	"minqing/internal/export"
-	"minqing/internal/selection"
+	"minqing/export"
 	"minqing/layers"
+	"minqing/query/selection"
 )
 
 // exportOptions are the flags of "minqing export".

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"minqing/internal/demo"
+	"minqing/deploy/fengtai/demo"
 	"minqing/internal/pgtest"
 	"minqing/layers"
 )

@@ -12,7 +12,7 @@ import (
 	"minqing/deploy/fengtai"
 	"minqing/internal/pgtest"
 	"minqing/layers"
-	"minqing/layers/postgis"
+	"minqing/stores/postgis"
 )
 
 func importTestdata(t *testing.T, name string) string {

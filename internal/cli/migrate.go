@@ -5,7 +5,7 @@ import (
 	"fmt"
 
 	"minqing/deploy/fengtai"
-	"minqing/layers/postgis"
+	"minqing/stores/postgis"
 )
 
 func runMigrate(ctx context.Context, env Env, args []string) error {

@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"minqing/deploy/fengtai"
-	"minqing/internal/demo"
+	"minqing/deploy/fengtai/demo"
 	"minqing/internal/server"
 )
 

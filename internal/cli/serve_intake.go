@@ -6,9 +6,9 @@ import (
 	"strconv"
 	"strings"
 
+	"minqing/casework/intake"
+	"minqing/casework/rates"
 	"minqing/deploy/fengtai"
-	"minqing/internal/intake"
-	"minqing/internal/rates"
 )
 
 // intakeConfig reads --routing, --open311-source and --rate-weights into

@@ -5,8 +5,8 @@ import (
 	"errors"
 
 	"minqing/layers"
-	"minqing/layers/gpkg"
-	"minqing/layers/postgis"
+	"minqing/stores/gpkg"
+	"minqing/stores/postgis"
 )
 
 // openStore opens the store the flags choose and brings its schema up to

@@ -11,9 +11,9 @@ import (
 	"github.com/paulmach/orb/maptile"
 
 	"minqing/geo/hex"
-	"minqing/internal/storetest"
 	"minqing/layers"
-	"minqing/layers/sourcetest"
+	"minqing/stores/sourcetest"
+	"minqing/stores/storetest"
 )
 
 // TestCellsAreStrings checks, on both stores, that every output gives a

@@ -12,9 +12,9 @@ import (
 	"github.com/uber/h3-go/v4"
 
 	"minqing/deploy/fengtai"
-	"minqing/internal/demo"
-	"minqing/internal/storetest"
+	"minqing/deploy/fengtai/demo"
 	"minqing/layers"
+	"minqing/stores/storetest"
 )
 
 // cellsAsOf is the end of the demo's incident window in the cell tests.

@@ -14,8 +14,8 @@ import (
 	"time"
 
 	"minqing/deploy/fengtai"
-	"minqing/internal/storetest"
 	"minqing/layers"
+	"minqing/stores/storetest"
 )
 
 // TestWriteStall: a client that stops reading an endless stream is dropped

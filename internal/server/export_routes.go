@@ -9,9 +9,9 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"minqing/internal/export"
-	"minqing/internal/selection"
+	"minqing/export"
 	"minqing/layers"
+	"minqing/query/selection"
 )
 
 // exportRoutes serves GET /export/{layer}.geojson|.csv|.kml: the whole

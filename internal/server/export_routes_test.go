@@ -14,8 +14,8 @@ import (
 
 	"github.com/paulmach/orb/geojson"
 
-	"minqing/internal/storetest"
 	"minqing/layers"
+	"minqing/stores/storetest"
 )
 
 // TestExportFormats exports filtered incidents in every format and reads

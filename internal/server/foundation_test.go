@@ -14,9 +14,9 @@ import (
 	"github.com/paulmach/orb/geojson"
 
 	"minqing/deploy/fengtai"
-	"minqing/internal/storetest"
 	"minqing/layers"
-	"minqing/layers/sourcetest"
+	"minqing/stores/sourcetest"
+	"minqing/stores/storetest"
 )
 
 func seed(t *testing.T, src layers.Source) {

@@ -11,9 +11,9 @@ import (
 	"time"
 
 	"minqing/deploy/fengtai"
-	"minqing/internal/demo"
-	"minqing/internal/storetest"
+	"minqing/deploy/fengtai/demo"
 	"minqing/layers"
+	"minqing/stores/storetest"
 )
 
 // needTool returns the path of a command-line tool, skipping the test on a

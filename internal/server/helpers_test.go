@@ -12,9 +12,9 @@ import (
 	"minqing/deploy/fengtai"
 	"minqing/internal/auth"
 	"minqing/internal/pgtest"
-	"minqing/internal/storetest"
 	"minqing/layers"
-	"minqing/layers/postgis"
+	"minqing/stores/postgis"
+	"minqing/stores/storetest"
 )
 
 // newPostGIS returns a migrated PostGIS store on a fresh database.

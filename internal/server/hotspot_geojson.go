@@ -7,7 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"minqing/internal/hotspot"
+	"minqing/hotspot"
 	"minqing/layers"
 )
 

@@ -7,9 +7,9 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"minqing/internal/hotspot"
-	"minqing/internal/selection"
+	"minqing/hotspot"
 	"minqing/layers"
+	"minqing/query/selection"
 )
 
 // hotspotParamNames returns the query parameters of every hotspot endpoint,

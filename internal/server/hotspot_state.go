@@ -1,7 +1,7 @@
 package server
 
 import (
-	"minqing/internal/hotspot"
+	"minqing/hotspot"
 	"minqing/layers"
 )
 

@@ -18,10 +18,10 @@ import (
 
 	"minqing/deploy/fengtai"
 	"minqing/geo/hex"
-	"minqing/internal/hotspot"
-	"minqing/internal/storetest"
+	"minqing/hotspot"
 	"minqing/layers"
-	"minqing/layers/sourcetest"
+	"minqing/stores/sourcetest"
+	"minqing/stores/storetest"
 )
 
 // hotspotT0 is when the test incidents were received.

@@ -9,7 +9,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
 
-	"minqing/internal/hotspot"
+	"minqing/hotspot"
 	"minqing/layers"
 	"minqing/tiles"
 )

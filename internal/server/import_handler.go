@@ -15,8 +15,8 @@ import (
 
 	"minqing/geo"
 	"minqing/importers"
-	"minqing/internal/selection"
 	"minqing/layers"
+	"minqing/query/selection"
 )
 
 // importParams are the query parameters (or multipart fields before the

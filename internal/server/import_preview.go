@@ -13,8 +13,8 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"minqing/importers"
-	"minqing/internal/selection"
 	"minqing/layers"
+	"minqing/query/selection"
 )
 
 // The import page's helpers, next to POST /import/{layer}:

@@ -4,8 +4,8 @@ import (
 	"strings"
 	"testing"
 
-	"minqing/internal/storetest"
 	"minqing/layers"
+	"minqing/stores/storetest"
 )
 
 // TestImportPageAPI walks the import page's calls on both stores: preview,

@@ -15,9 +15,9 @@ import (
 	"time"
 
 	"minqing/deploy/fengtai"
-	"minqing/internal/storetest"
 	"minqing/layers"
-	"minqing/layers/postgis"
+	"minqing/stores/postgis"
+	"minqing/stores/storetest"
 )
 
 const importHeader = "工单编号,受理时间,问题分类,经度,纬度\n"

@@ -15,8 +15,8 @@ import (
 	"testing"
 
 	"minqing/deploy/fengtai"
-	"minqing/internal/storetest"
 	"minqing/layers"
+	"minqing/stores/storetest"
 )
 
 func importTestdata(t *testing.T, name string) []byte {

@@ -8,10 +8,10 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"minqing/export"
 	"minqing/geo/hex"
-	"minqing/internal/export"
-	"minqing/internal/selection"
 	"minqing/layers"
+	"minqing/query/selection"
 )
 
 // incidentCountsLayer describes the published incident counts as a layer

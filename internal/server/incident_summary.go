@@ -7,8 +7,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"minqing/internal/disclose"
-	"minqing/internal/selection"
+	"minqing/disclose"
+	"minqing/query/selection"
 )
 
 // incidentSummary is GET /incidents/summary: the published incident figures

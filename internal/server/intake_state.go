@@ -9,10 +9,10 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"minqing/casework/intake"
+	"minqing/casework/rates"
 	"minqing/importers"
 	"minqing/internal/auth"
-	"minqing/internal/intake"
-	"minqing/internal/rates"
 	"minqing/layers"
 	"minqing/layers/lifecycle"
 )

@@ -12,9 +12,9 @@ import (
 	"time"
 
 	"minqing/deploy/fengtai"
-	"minqing/internal/demo"
-	"minqing/internal/storetest"
+	"minqing/deploy/fengtai/demo"
 	"minqing/layers"
+	"minqing/stores/storetest"
 )
 
 // seedAreas writes the demo's patches and communities (no incidents).

@@ -8,9 +8,9 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"minqing/internal/geojson"
-	"minqing/internal/selection"
+	"minqing/export/geojson"
 	"minqing/layers"
+	"minqing/query/selection"
 )
 
 // layerInfo is one entry of GET /layers.

@@ -11,7 +11,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"minqing/internal/selection"
+	"minqing/query/selection"
 )
 
 // livePoll is how often the live hub reads the layers' versions while

@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"minqing/internal/storetest"
 	"minqing/layers"
+	"minqing/stores/storetest"
 )
 
 // TestLiveVersions: a client of /live is told when an incident is taken in.

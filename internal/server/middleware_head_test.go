@@ -5,8 +5,8 @@ import (
 	"strconv"
 	"testing"
 
-	"minqing/internal/storetest"
 	"minqing/layers"
+	"minqing/stores/storetest"
 )
 
 // TestHEADEverywhere: every GET route answers HEAD with the same status and

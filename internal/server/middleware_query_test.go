@@ -9,8 +9,8 @@ import (
 	"testing"
 
 	"minqing/deploy/fengtai"
-	"minqing/internal/storetest"
 	"minqing/layers"
+	"minqing/stores/storetest"
 )
 
 // junk returns n distinct parameters joined by '&'.

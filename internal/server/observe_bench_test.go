@@ -11,8 +11,8 @@ import (
 
 	"minqing/deploy/fengtai"
 	"minqing/layers"
-	"minqing/layers/gpkg"
-	"minqing/layers/sourcetest"
+	"minqing/stores/gpkg"
+	"minqing/stores/sourcetest"
 )
 
 // BenchmarkRequestOverhead measures a request through the whole handler,

@@ -13,8 +13,8 @@ import (
 	"time"
 
 	"minqing/deploy/fengtai"
-	"minqing/internal/storetest"
 	"minqing/layers"
+	"minqing/stores/storetest"
 )
 
 // TestMetricsScrape: GET /metrics shows the series of every part of the

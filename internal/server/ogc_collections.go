@@ -6,7 +6,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"minqing/internal/export"
+	"minqing/export"
 	"minqing/layers"
 )
 

@@ -16,7 +16,7 @@ import (
 
 	"minqing/deploy/fengtai"
 	"minqing/layers"
-	"minqing/layers/sourcetest"
+	"minqing/stores/sourcetest"
 )
 
 // ogcBaseTime is when fixture incident 0 was received; incident i came i

@@ -15,9 +15,9 @@ import (
 	"time"
 
 	"minqing/deploy/fengtai"
-	"minqing/internal/demo"
-	"minqing/internal/storetest"
+	"minqing/deploy/fengtai/demo"
 	"minqing/layers"
+	"minqing/stores/storetest"
 )
 
 // TestOGCWithGDAL checks the service with GDAL's OGC API – Features client

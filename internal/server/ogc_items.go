@@ -10,9 +10,9 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"minqing/internal/geojson"
-	"minqing/internal/selection"
+	"minqing/export/geojson"
 	"minqing/layers"
+	"minqing/query/selection"
 )
 
 // itemsParams are the parameters of /items besides the selection ones.

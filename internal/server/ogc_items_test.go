@@ -13,9 +13,9 @@ import (
 	"github.com/paulmach/orb"
 
 	"minqing/deploy/fengtai"
-	"minqing/internal/storetest"
 	"minqing/layers"
-	"minqing/layers/sourcetest"
+	"minqing/stores/sourcetest"
+	"minqing/stores/storetest"
 )
 
 // TestOGCPagingUnderInserts pages through incidents by the next links while

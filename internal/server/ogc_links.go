@@ -6,7 +6,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"minqing/internal/selection"
+	"minqing/query/selection"
 )
 
 // OGC media types and the link relations of OGC API – Common.

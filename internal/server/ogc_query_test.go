@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"minqing/deploy/fengtai"
-	"minqing/internal/selection"
 	"minqing/layers"
+	"minqing/query/selection"
 )
 
 // FuzzFeatureQuery: any query string a client sends to items or an export

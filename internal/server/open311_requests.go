@@ -13,8 +13,8 @@ import (
 	"github.com/paulmach/orb"
 
 	"minqing/internal/auth"
-	"minqing/internal/selection"
 	"minqing/layers"
+	"minqing/query/selection"
 )
 
 // Open311 limits.

@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"minqing/deploy/fengtai"
-	"minqing/internal/storetest"
 	"minqing/layers"
+	"minqing/stores/storetest"
 )
 
 const formType = "application/x-www-form-urlencoded"

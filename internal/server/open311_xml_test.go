@@ -14,8 +14,8 @@ import (
 	"testing"
 
 	"minqing/deploy/fengtai"
-	"minqing/internal/storetest"
 	"minqing/layers"
+	"minqing/stores/storetest"
 )
 
 // open311Fixture takes in two incidents at fixed past times (one with a

@@ -14,8 +14,8 @@ import (
 	"github.com/paulmach/orb/maptile"
 
 	"minqing/deploy/fengtai"
-	"minqing/internal/storetest"
 	"minqing/layers"
+	"minqing/stores/storetest"
 )
 
 // intakeAt takes in one incident received ago before now, then records

@@ -13,8 +13,8 @@ import (
 
 	"minqing/deploy/fengtai"
 	"minqing/geo/hex"
-	"minqing/internal/storetest"
 	"minqing/layers"
+	"minqing/stores/storetest"
 )
 
 // observation is one number a public caller got about one unit (an H3

@@ -13,8 +13,8 @@ import (
 	"github.com/paulmach/orb/planar"
 
 	"minqing/deploy/fengtai"
+	"minqing/deploy/fengtai/demo"
 	"minqing/geo/hex"
-	"minqing/internal/demo"
 	"minqing/layers"
 )
 

@@ -3,7 +3,7 @@ package server
 import (
 	"fmt"
 
-	"minqing/internal/hotspot"
+	"minqing/hotspot"
 	"minqing/layers"
 )
 

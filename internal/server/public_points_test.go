@@ -16,8 +16,8 @@ import (
 	"github.com/paulmach/orb/maptile"
 
 	"minqing/deploy/fengtai"
-	"minqing/internal/storetest"
 	"minqing/layers"
+	"minqing/stores/storetest"
 )
 
 // leakChecker finds an incident's exact data in a response.

@@ -8,11 +8,11 @@ import (
 	"slices"
 	"strings"
 
+	"minqing/disclose"
 	"minqing/geo/hex"
-	"minqing/internal/disclose"
-	"minqing/internal/hotspot"
-	"minqing/internal/selection"
+	"minqing/hotspot"
 	"minqing/layers"
+	"minqing/query/selection"
 )
 
 // monthForm is a datetime spelled by month (2026-03), alone or as an end

@@ -9,8 +9,8 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
 
+	"minqing/disclose"
 	"minqing/geo/hex"
-	"minqing/internal/disclose"
 	"minqing/layers"
 	"minqing/tiles"
 )

@@ -8,9 +8,9 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"minqing/internal/rates"
-	"minqing/internal/selection"
+	"minqing/casework/rates"
 	"minqing/layers"
+	"minqing/query/selection"
 )
 
 // RateWeights weigh 响应率, 解决率 and 满意率 in the composite score.

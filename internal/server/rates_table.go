@@ -10,7 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/xuri/excelize/v2"
 
-	"minqing/internal/rates"
+	"minqing/casework/rates"
 	"minqing/layers"
 )
 

@@ -13,8 +13,8 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/xuri/excelize/v2"
 
+	"minqing/casework/rates"
 	"minqing/deploy/fengtai"
-	"minqing/internal/rates"
 	"minqing/layers"
 )
 

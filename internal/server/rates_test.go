@@ -11,11 +11,11 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
 
+	"minqing/casework/rates"
 	"minqing/deploy/fengtai"
-	"minqing/internal/demo"
-	"minqing/internal/rates"
-	"minqing/internal/storetest"
+	"minqing/deploy/fengtai/demo"
 	"minqing/layers"
+	"minqing/stores/storetest"
 )
 
 // communityPoint returns a point inside the demo community name.

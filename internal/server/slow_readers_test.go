@@ -15,10 +15,10 @@ import (
 	"time"
 
 	"minqing/deploy/fengtai"
-	"minqing/internal/demo"
+	"minqing/deploy/fengtai/demo"
 	"minqing/internal/pgtest"
 	"minqing/layers"
-	"minqing/layers/gpkg"
+	"minqing/stores/gpkg"
 )
 
 // slowReader is a client that sends a GET, reads the first bytes of the

@@ -10,8 +10,8 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/paulmach/orb/maptile"
 
-	"minqing/internal/selection"
 	"minqing/layers"
+	"minqing/query/selection"
 	"minqing/tiles"
 )
 

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"time"
 
-	"minqing/internal/selection"
 	"minqing/layers"
+	"minqing/query/selection"
 	"minqing/tiles"
 )
 

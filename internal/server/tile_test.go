@@ -21,9 +21,9 @@ import (
 	"github.com/paulmach/orb/maptile"
 
 	"minqing/deploy/fengtai"
-	"minqing/internal/demo"
-	"minqing/internal/storetest"
+	"minqing/deploy/fengtai/demo"
 	"minqing/layers"
+	"minqing/stores/storetest"
 	"minqing/tiles"
 )
 

@@ -8,8 +8,8 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/paulmach/orb"
 
-	"minqing/internal/selection"
 	"minqing/layers"
+	"minqing/query/selection"
 	"minqing/tiles"
 )
 

@@ -12,10 +12,10 @@ import (
 	"github.com/paulmach/orb/maptile"
 
 	"minqing/deploy/fengtai"
-	"minqing/internal/storetest"
 	"minqing/layers"
-	"minqing/layers/gpkg"
-	"minqing/layers/postgis"
+	"minqing/stores/gpkg"
+	"minqing/stores/postgis"
+	"minqing/stores/storetest"
 )
 
 // secondWriter opens a second store on the same database or file: its

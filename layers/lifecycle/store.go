@@ -12,8 +12,8 @@ type Due struct {
 	Resolution *time.Time
 }
 
-// Store is what a store offers for the record of steps. Both layers/postgis
-// and layers/gpkg implement it.
+// Store is what a store offers for the record of steps. Both stores/postgis
+// and stores/gpkg implement it.
 type Store interface {
 	// AppendEvent checks e against the incident's replayed events and, if
 	// the step is possible, appends it and writes the new state (and due,

@@ -50,7 +50,7 @@ export const OVERDUE = '#e03131';
  * times staff tiles carry (times are epoch seconds): open (received,
  * dispatched, in progress) and past its resolution deadline, or past its
  * response deadline with the caller not contacted — the server's
- * ?overdue=response|resolution (internal/selection/overdue.go).
+ * ?overdue=response|resolution (query/selection/overdue.go).
  */
 export function overdueFilter(now) {
   const past = f => ['all', ['has', f], ['<', ['to-number', ['get', f]], now]];

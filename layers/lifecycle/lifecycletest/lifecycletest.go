@@ -17,7 +17,7 @@ import (
 	"minqing/deploy/fengtai"
 	"minqing/layers"
 	"minqing/layers/lifecycle"
-	"minqing/layers/sourcetest"
+	"minqing/stores/sourcetest"
 )
 
 // Store is a store with layers and the record of steps.

@@ -1,0 +1,191 @@
+package postgis_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/paulmach/orb"
+
+	"minqing/deploy/fengtai"
+	"minqing/layers"
+	"minqing/stores/postgis"
+	"minqing/stores/sourcetest"
+)
+
+// schemaOf lists the indexes of incidents and the constraints of
+// incident_contacts, as the catalog defines them.
+func schemaOf(t *testing.T, st *postgis.Store) string {
+	t.Helper()
+	var s string
+	err := st.Pool().QueryRow(context.Background(), `SELECT
+		(SELECT string_agg(indexdef, E'\n' ORDER BY indexname) FROM pg_indexes WHERE tablename = 'incidents') || E'\n' ||
+		(SELECT string_agg(conname || ' ' || pg_get_constraintdef(oid), E'\n' ORDER BY conname) FROM pg_constraint WHERE conrelid = 'incident_contacts'::regclass)`).Scan(&s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// bulkIncidents returns n incidents with a caller each; bad (1-based, 0:
+// none) has no geometry.
+func bulkIncidents(n, bad int) []*layers.Feature {
+	fs := make([]*layers.Feature, n)
+	for i := range fs {
+		fs[i] = sourcetest.Incident(i, orb.Point{116.27 + float64(i%100)*0.0003, 39.845 + float64(i/100%100)*0.0002}, "停电")
+		fs[i].Contact = &layers.Contact{Name: fmt.Sprintf("张%d", i), Phone: fmt.Sprintf("138%08d", i)}
+		if i+1 == bad {
+			fs[i].Geometry = nil
+		}
+	}
+	return fs
+}
+
+func count(t *testing.T, st *postgis.Store, q string) int64 {
+	t.Helper()
+	var n int64
+	if err := st.Pool().QueryRow(context.Background(), q).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// TestBulkWriteDefersIndexes: a write larger than the table drops the
+// secondary indexes and the contacts' foreign key inside its transaction
+// and builds them again, so the schema after it is the schema before it —
+// whether it commits or a bad row rolls it back — and every row, id and
+// contact is there.
+func TestBulkWriteDefersIndexes(t *testing.T) {
+	old := *postgis.DeferAfter
+	*postgis.DeferAfter = 300
+	t.Cleanup(func() { *postgis.DeferAfter = old })
+	ctx := context.Background()
+	st := open(t).(*postgis.Store)
+	l, err := fengtai.Catalog().Get("incidents", layers.Admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := schemaOf(t, st)
+	geomIndex := func() int64 { return count(t, st, "SELECT 'incidents_geom_idx'::regclass::oid::bigint") }
+	oid := geomIndex()
+
+	for _, tc := range []struct {
+		name    string
+		n, bad  int
+		wantErr string
+	}{
+		{"a bad row after the indexes went rolls back", 3000, 2500, "feature 2500"},
+		{"a bad row in the first block", 3000, 7, "feature 7"},
+		{"every row good", 3000, 0, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := st.Write(ctx, l, layers.WriteOptions{}, &sourcetest.Slice{Features: bulkIncidents(tc.n, tc.bad)})
+			if got := schemaOf(t, st); got != before {
+				t.Errorf("schema after the write:\n%s\nwant:\n%s", got, before)
+			}
+			if tc.wantErr != "" {
+				var inv *layers.InvalidError
+				if !errors.As(err, &inv) || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("err = %v, want an invalid %s", err, tc.wantErr)
+				}
+				if n := count(t, st, "SELECT count(*) FROM incidents") + count(t, st, "SELECT count(*) FROM incident_contacts"); n != 0 {
+					t.Fatalf("%d rows left after the rollback", n)
+				}
+				if geomIndex() != oid {
+					t.Error("the rolled-back write left a rebuilt index")
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if geomIndex() == oid {
+				t.Error("the GiST index was not rebuilt: the indexes were not deferred")
+			}
+			if res.Inserted != int64(tc.n) || len(res.IDs) != tc.n {
+				t.Fatalf("inserted %d, %d ids; want %d", res.Inserted, len(res.IDs), tc.n)
+			}
+			if n := count(t, st, "SELECT count(*) FROM incidents i JOIN incident_contacts c ON c.incident_id = i.id AND c.phone = '138' || lpad(substr(i.external_id, 10)::int::text, 8, '0')"); n != int64(tc.n) {
+				t.Errorf("%d incidents with their own caller, want %d", n, tc.n)
+			}
+			if n := count(t, st, "SELECT count(*) FROM incidents WHERE h3_5 IS NULL OR h3_11 IS NULL OR geom_3857 IS NULL"); n != 0 {
+				t.Errorf("%d incidents without their cells or projected point", n)
+			}
+			// The ids are in input order: the i-th id is the i-th work order.
+			rows, err := st.Pool().Query(ctx, "SELECT id FROM incidents ORDER BY external_id")
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := 0; rows.Next(); i++ {
+				var id int64
+				if err := rows.Scan(&id); err != nil {
+					t.Fatal(err)
+				}
+				if id != res.IDs[i] {
+					t.Fatalf("row %d has id %d, the result says %d", i, id, res.IDs[i])
+				}
+			}
+			rows.Close()
+			// The foreign key is back and checks again.
+			if _, err := st.Pool().Exec(ctx, "INSERT INTO incident_contacts (incident_id) VALUES (-1)"); err == nil {
+				t.Error("a contact of no incident was accepted: the foreign key is gone")
+			}
+		})
+	}
+}
+
+// TestBulkWriteDuplicateKey: a work order already stored fails the write
+// naming the feature and the key; nothing is written.
+func TestBulkWriteDuplicateKey(t *testing.T) {
+	ctx := context.Background()
+	st := open(t).(*postgis.Store)
+	l, _ := fengtai.Catalog().Get("incidents", layers.Admin)
+	if _, err := st.Write(ctx, l, layers.WriteOptions{}, &sourcetest.Slice{Features: bulkIncidents(10, 0)}); err != nil {
+		t.Fatal(err)
+	}
+	fs := bulkIncidents(2000, 0)[5:] // the first five are stored already
+	_, err := st.Write(ctx, l, layers.WriteOptions{}, &sourcetest.Slice{Features: fs})
+	var inv *layers.InvalidError
+	if !errors.As(err, &inv) || !strings.Contains(err.Error(), "feature 1:") || !strings.Contains(err.Error(), "12345-T-000005") {
+		t.Fatalf("err = %v, want feature 1 and its key named", err)
+	}
+	if n := count(t, st, "SELECT count(*) FROM incidents"); n != 10 {
+		t.Errorf("%d incidents, want the 10 of before", n)
+	}
+}
+
+// failing yields n features, then an error.
+type failing struct {
+	n   int
+	err error
+}
+
+func (f *failing) Next() (*layers.Feature, error) {
+	if f.n == 0 {
+		return nil, f.err
+	}
+	f.n--
+	return sourcetest.Incident(f.n, orb.Point{116.28, 39.85}, "停电"), nil
+}
+
+// TestBulkWriteReaderError: the reader's error is the write's, and nothing
+// is written; io.EOF after no rows writes nothing and succeeds.
+func TestBulkWriteReaderError(t *testing.T) {
+	ctx := context.Background()
+	st := open(t).(*postgis.Store)
+	l, _ := fengtai.Catalog().Get("incidents", layers.Admin)
+	boom := errors.New("row 4000: the file ends in the middle of a record")
+	if _, err := st.Write(ctx, l, layers.WriteOptions{}, &failing{n: 3000, err: boom}); !errors.Is(err, boom) {
+		t.Fatalf("err = %v, want the reader's", err)
+	}
+	if n := count(t, st, "SELECT count(*) FROM incidents"); n != 0 {
+		t.Errorf("%d incidents written", n)
+	}
+	res, err := st.Write(ctx, l, layers.WriteOptions{Mode: layers.Replace}, &failing{err: io.EOF})
+	if err != nil || res.Inserted != 0 {
+		t.Fatalf("empty write: %+v, %v", res, err)
+	}
+}
