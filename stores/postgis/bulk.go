@@ -34,9 +34,10 @@ const (
 	// bulkBatch is how many features a worker encodes at a time.
 	bulkBatchSize = 512
 	// firstBlock and maxBlock bound the ids fetched before one COPY; blocks
-	// grow ×4 so that a small write wastes few ids and a large one runs few
-	// COPY statements.
-	firstBlock = 1024
+	// grow ×4 (1, 4, 16, … 65,536) so that a one-row intake takes exactly
+	// one id, the rows of a write get consecutive ids up to the last block,
+	// and a large import runs few COPY statements (about 24 for 1M rows).
+	firstBlock = 1
 	maxBlock   = 65536
 )
 

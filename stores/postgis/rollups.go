@@ -26,7 +26,7 @@ func (s *Store) rollupCells(ctx context.Context, l *layers.Layer, res int, q lay
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.pool.Query(ctx, sql, args...)
+	rows, err := s.reader().Query(ctx, sql, args...)
 	if err != nil {
 		return nil, wrap("cell counts", err)
 	}
@@ -47,7 +47,7 @@ func (s *Store) rollupCount(ctx context.Context, l *layers.Layer, q layers.Query
 		return 0, err
 	}
 	var n int64
-	err = s.pool.QueryRow(ctx, sql, args...).Scan(&n)
+	err = s.reader().QueryRow(ctx, sql, args...).Scan(&n)
 	return n, wrap("count "+l.Name, err)
 }
 
