@@ -30,7 +30,8 @@ export function geomBounds(g) {
  */
 export function renderTools(el, app) {
   const map = app.mapview.map;
-  let index = null; // [{label, layer, feature}]
+  let index = null; // a promise of [{label, layer, feature}]
+  let loaded = null; // the same list, once loaded
   const msg = h('p', { class: 'small', id: 'search-msg', role: 'status' });
   const list = h('datalist', { id: 'search-list' });
   const input = h('input', {
@@ -40,12 +41,18 @@ export function renderTools(el, app) {
     // Enter searches even while the suggestion list is open (it would
     // otherwise only close the list); picking a suggestion searches too.
     onkeydown: e => { if (e.key === 'Enter' && !e.isComposing) { e.preventDefault(); search(input.value); } },
-    oninput: e => { if (!e.inputType && index && index.some(x => x.label === input.value)) search(input.value); },
+    oninput: e => { if (!e.inputType && loaded && loaded.some(x => x.label === input.value)) search(input.value); },
   });
 
-  async function load() {
-    if (index) return index;
-    index = [];
+  // The index loads once; callers that come while it loads (focus, then
+  // Enter) wait for the same promise instead of getting a half-filled list.
+  function load() {
+    if (!index) index = build();
+    return index;
+  }
+
+  async function build() {
+    const index = [];
     const layers = app.catalog.filter(l => SEARCHABLE.includes(l.name) && l.label_field);
     const parts = await Promise.all(layers.map(l => api.getJSON(`/layers/${encodeURIComponent(l.name)}.geojson`)
       .then(fc => fc.features.map(f => ({ label: String(f.properties[l.label_field] || ''), layer: l.name, feature: f })))
@@ -61,6 +68,7 @@ export function renderTools(el, app) {
         list.append(h('option', { value: e.label }, title(app.catalog.find(l => l.name === e.layer))));
       }
     }
+    loaded = index;
     return index;
   }
 

@@ -171,7 +171,7 @@ describe('staff: incidents in view', () => {
     await context.addInitScript(tok => sessionStorage.setItem('minqing.token', tok), STAFF_TOKEN);
     await page.goto(BASE + '/#t=30d&map=16.50/39.85750/116.28750');
     await ready(page);
-    assert.equal(await page.getByLabel('导出哪个图层').count(), 1, 'the export selects are labelled');
+    assert.match(await page.locator('label[for="export-layer"]').textContent(), /图层/, 'the export selects are labelled');
     await page.waitForFunction(() => document.querySelectorAll('#inview .inview-item').length > 0);
     const shown = await page.locator('#inview .inview-item').count();
     const title = await page.locator('#inview h2').textContent();
