@@ -32,13 +32,19 @@ func TestBackendKilledIs503(t *testing.T) {
 		t.Fatalf("before: %d %s", rec.Code, rec.Body)
 	}
 	// Terminate every other backend of the database (the pool's idle
-	// connection) and wait until they are gone.
-	const others = "FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
-	if _, err := admin.Exec(ctx, "SELECT pg_terminate_backend(pid) "+others); err != nil {
+	// connection) and wait until they are gone. The store's version
+	// listener reconnects at once, so only the backends that started
+	// before the kill are waited for.
+	var killedAt time.Time
+	if err := admin.QueryRow(ctx, "SELECT clock_timestamp()").Scan(&killedAt); err != nil {
+		t.Fatal(err)
+	}
+	const others = "FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_start <= $1"
+	if _, err := admin.Exec(ctx, "SELECT pg_terminate_backend(pid) "+others, killedAt); err != nil {
 		t.Fatal(err)
 	}
 	for n := 1; n > 0; {
-		if err := admin.QueryRow(ctx, "SELECT count(*) "+others).Scan(&n); err != nil {
+		if err := admin.QueryRow(ctx, "SELECT count(*) "+others, killedAt).Scan(&n); err != nil {
 			t.Fatal(err)
 		}
 	}
