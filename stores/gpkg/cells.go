@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/paulmach/orb"
 
 	"minqing/geo/hex"
 	"minqing/layers"
@@ -139,27 +138,6 @@ func (s *Store) eachCell(ctx context.Context, l *layers.Layer, res int, role lay
 		}
 	}
 	return wrap("cells of "+l.Name, rows.Err())
-}
-
-// PointCells calls fn for each point of l that q selects (its bbox,
-// filters and role apply as in Features) with the point's stored H3 cell at
-// res, one of the stored resolutions: tiles.Render clusters by it.
-func (s *Store) PointCells(ctx context.Context, l *layers.Layer, res int, q layers.Query, fn func(p orb.Point, cell int64) error) error {
-	if !layers.StoresCells(l) || !hex.HasExact(res) {
-		return layers.Invalid("res", fmt.Sprintf("layer %s has no stored H3 cells at resolution %d", l.Name, res))
-	}
-	q.Limit, q.AfterID = 0, 0
-	p, err := buildPlan(l, q, false)
-	if err != nil {
-		return err
-	}
-	return s.eachCell(ctx, l, res, q.Role, p, nil, func(f *layers.Feature, cell int64) error {
-		pt, ok := f.Geometry.(orb.Point)
-		if !ok {
-			return nil
-		}
-		return fn(pt, cell)
-	})
 }
 
 // groupText writes a group value as PostgreSQL's ::text does for the
