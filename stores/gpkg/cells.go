@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"time"
 
-
 	"minqing/geo/hex"
 	"minqing/layers"
 )
