@@ -42,7 +42,7 @@ test('overdue incidents are ringed in red on the staff map, with a legend entry'
   const late = await intake(lon, lat, 3);                              // past 1 h, caller not contacted
   const onTime = await intake(lon + 0.0004, lat, 3, ['dispatch', 'respond']); // contacted after 2 min
   const { page, errors, context } = await openPage(browser);
-  await page.goto(`${BASE}/#map=17.5/${lat}/${lon + 0.0002}&layers=communities,incidents`);
+  await page.goto(`${BASE}/#map=17.5/${lat}/${lon + 0.0002}&layers=communities,incidents&t=7d`);
   await page.evaluate(token => sessionStorage.setItem('minqing.token', token), STAFF_TOKEN);
   await page.reload();
   await ready(page);
@@ -78,7 +78,7 @@ test('overdue incidents are ringed in red on the staff map, with a legend entry'
   assert.ok(!before.includes(late), `three hours ago ${late} was not yet overdue: rings ${before}`);
 
   // English legend.
-  await page.goto(`${BASE}/#map=17.5/${lat}/${lon}&layers=communities,incidents&lang=en`);
+  await page.goto(`${BASE}/#map=17.5/${lat}/${lon}&layers=communities,incidents&t=7d&lang=en`);
   await page.reload();
   await ready(page);
   assert.match(await page.locator('#layers').textContent(), /Red ring: overdue/);
@@ -86,7 +86,7 @@ test('overdue incidents are ringed in red on the staff map, with a legend entry'
   await context.close();
 
   const pub = await openPage(browser);
-  await pub.page.goto(`${BASE}/#map=17.5/${lat}/${lon}&layers=communities,incidents`);
+  await pub.page.goto(`${BASE}/#map=17.5/${lat}/${lon}&layers=communities,incidents&t=7d`);
   await ready(pub.page);
   assert.deepEqual(await drawn(pub.page, 'incidents:overdue'), [], 'no rings for the public');
   assert.doesNotMatch(await pub.page.locator('#layers').textContent(), /逾期/);
