@@ -28,4 +28,11 @@
 // endpoint against another, repeated queries — can give more than the table
 // itself, and the rule makes the table keep every small count hidden. See
 // docs/privacy.md for the threat model.
+//
+// The three rates reach the public through a second set of atoms, the
+// group families ([BuildGroups]): per (community, month), the incidents of
+// the community's published cells by response and by 回访 outcome, under
+// the same rule, and suppressed whole when the community's total minus its
+// shown cells would be a small count. A public rate is a ratio of sums of
+// shown group atoms ([GroupSums]), over months that are all complete.
 package disclose

@@ -205,3 +205,35 @@ func countsOf(sums map[hex.Cell]disclose.Sum) map[hex.Cell]int64 {
 	}
 	return m
 }
+
+// CellPlaces returns, at the area layers' versions, the community and patch
+// whose polygon holds a cell's centre (ok false: none): the rule by which a
+// public community or patch selection takes whole published cells.
+func (s *Service) CellPlaces(ctx context.Context, versions map[string]int64) (func(hex.Cell) (community, patch string, ok bool), error) {
+	places, err := s.communities(ctx, areaVersion(versions))
+	if err != nil {
+		return nil, err
+	}
+	return func(c hex.Cell) (string, string, bool) {
+		pl, ok := placeOf(places, hex.Center(c))
+		return pl.name, pl.patch, ok
+	}, nil
+}
+
+// AreaVersion is the versions of the area layers (patches, communities) as
+// one key, for caches of what depends on them.
+func AreaVersion(versions map[string]int64) string { return areaVersion(versions) }
+
+// CommunityPatches returns each community's patch, at the area layers'
+// versions.
+func (s *Service) CommunityPatches(ctx context.Context, versions map[string]int64) (map[string]string, error) {
+	places, err := s.communities(ctx, areaVersion(versions))
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]string, len(places))
+	for _, pl := range places {
+		out[pl.name] = pl.patch
+	}
+	return out, nil
+}

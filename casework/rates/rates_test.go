@@ -57,3 +57,52 @@ func TestRankSuppressedLast(t *testing.T) {
 		}
 	}
 }
+
+// TestJudgeAgreesWithCompute: the outcomes Judge gives, counted and turned
+// into rates by FromCounts, are the rates Compute gives.
+func TestJudgeAgreesWithCompute(t *testing.T) {
+	now := time.Date(2026, 7, 1, 12, 0, 0, 0, time.UTC)
+	at := func(h int) *time.Time { v := now.Add(time.Duration(h) * time.Hour); return &v }
+	yes, no := true, false
+	in := []Incident{
+		{Status: "dispatched", ReceivedAt: *at(-1), ResponseDue: at(1)},                        // undecided
+		{Status: "in_progress", ReceivedAt: *at(-5), RespondedAt: at(-3), ResponseDue: at(-3)}, // in time
+		{Status: "in_progress", ReceivedAt: *at(-5), RespondedAt: at(-2), ResponseDue: at(-3)}, // late
+		{Status: "dispatched", ReceivedAt: *at(-5), ResponseDue: at(-4)},                       // late, not contacted
+		{Status: "in_progress", ReceivedAt: *at(-5), RespondedAt: at(-4)},                      // no deadline: in time
+		{Status: "resolved", ReceivedAt: *at(-50), ResolvedAt: at(-2), VisitResolved: &yes, Satisfied: &yes},
+		{Status: "resolved", ReceivedAt: *at(-50), ResolvedAt: at(-2), VisitResolved: &yes, Satisfied: &no},
+		{Status: "resolved", ReceivedAt: *at(-50), ResolvedAt: at(-2), VisitResolved: &no, Satisfied: &yes},
+		{Status: "closed", ReceivedAt: *at(-50), ResolvedAt: at(-2), VisitResolved: &no, Satisfied: &no},
+		{Status: "resolved", ReceivedAt: *at(-50), ResolvedAt: at(-2)}, // no visit yet
+	}
+	_, want := Compute(in, now, Weights{})
+	c := Counts{Response: map[string]int64{}, Visit: map[string]int64{}}
+	for _, x := range in {
+		o := Judge(x, now)
+		c.Response[o.Response]++
+		c.Visit[o.Visit]++
+	}
+	got := FromCounts("", c, Weights{})
+	tests := []struct {
+		name      string
+		got, want any
+	}{
+		{"response base", got.ResponseBase, want.ResponseBase},
+		{"in time", got.RespondedInTime, want.RespondedInTime},
+		{"visited", got.Visited, want.Visited},
+		{"resolved at visit", got.VisitResolved, want.VisitResolved},
+		{"satisfied", got.Satisfied, want.Satisfied},
+		{"response rate", *got.ResponseRate, *want.ResponseRate},
+		{"resolution rate", *got.ResolutionRate, *want.ResolutionRate},
+		{"satisfaction rate", *got.SatisfactionRate, *want.SatisfactionRate},
+		{"score", *got.Score, *want.Score},
+		{"undecided: not contacted, deadline ahead or unknown", c.Response[""], int64(6)},
+		{"unvisited", c.Visit[""], int64(6)},
+	}
+	for _, tc := range tests {
+		if tc.got != tc.want {
+			t.Errorf("%s: got %v, want %v", tc.name, tc.got, tc.want)
+		}
+	}
+}

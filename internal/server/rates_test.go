@@ -143,11 +143,18 @@ func TestRates(t *testing.T) {
 				t.Errorf("by unit: %+v", ans.Groups)
 			}
 
-			// Under the default policy (aggregates) the rates are staff's:
-			// counted from raw incidents, they are outside the published table.
+			// Under the default policy (aggregates) the public gets rates from
+			// the published monthly atoms only (rates_public_test.go): whole
+			// months, by community or patch, never a count.
 			agg := New(Config{MinCount: 3}, src, fengtai.Catalog(), quietLog())
-			for _, path := range []string{"/rates?by=community&datetime=" + window, "/rates.csv?by=patch"} {
-				if rec := get(t, agg, path, ""); rec.Code != http.StatusNotFound || strings.Contains(rec.Body.String(), "rate\"") {
+			for _, bad := range []struct{ q, param string }{
+				{"by=community&datetime=2026-06-01/2026-06-15", "datetime"}, {"by=unit", "by"}, {"by=category", "by"}, {"category=漏水", "category"},
+			} {
+				wantError(t, get(t, agg, "/rates?"+bad.q, ""), http.StatusBadRequest, bad.param)
+			}
+			for _, path := range []string{"/rates?by=community", "/rates.csv?by=patch"} {
+				if rec := get(t, agg, path, ""); rec.Code != http.StatusOK || strings.Contains(rec.Body.String(), `"count"`) ||
+					strings.Contains(rec.Body.String(), "诉求数") {
 					t.Errorf("public %s under aggregates: %d %s", path, rec.Code, rec.Body.String())
 				}
 			}

@@ -1,9 +1,11 @@
 // The 接诉即办 dashboard (/dashboard, embeddable with ?embed=1): the 25
 // communities coloured by a rate, the ranking table (sortable), the trend of
-// the last eight weeks and, for staff, the overdue incidents. Public callers
-// see the rates only when the office publishes incidents' points
-// (--public-incidents points), and then of groups with enough incidents only;
-// under the default policy the page says the rates are for staff.
+// the last eight weeks and, for staff, the overdue incidents. Under the
+// default disclosure policy public callers see the rates by community or
+// patch over whole settled months, computed by the server from published
+// monthly atoms (a rate is withheld when any of its counts in the window is
+// small: docs/privacy.md); with --public-incidents points, the rates of
+// groups with enough incidents.
 
 import * as api from './api.js';
 import { h, fill } from './dom.js';
@@ -24,6 +26,14 @@ function lastDays(n, endOffset = 0) {
   return `${fmt(end - (n - 1) * DAY)}/${fmt(end)}`;
 }
 
+/** The datetime of the n months ending with month last (2026-10), or undefined. */
+function lastMonths(last, n) {
+  if (!last) return undefined;
+  const [y, m] = last.split('-').map(Number);
+  const first = new Date(Date.UTC(y, m - n, 1));
+  return `${first.toISOString().slice(0, 7)}/${last}`;
+}
+
 /** Colour of a value between the lowest and highest of the shown groups. */
 function colorScale(values) {
   const v = values.filter(x => typeof x === 'number');
@@ -42,19 +52,15 @@ async function boot() {
   const layers = await api.getJSON('/layers');
   const staff = layers.role === 'staff' || layers.role === 'admin';
   $('#role').textContent = staff ? '工作人员视图' : '公众视图（小样本已隐藏）';
-  if (!staff) {
-    const cfg = await api.getJSON('/config.json');
-    if (cfg.public_incidents !== 'points') {
-      // Under the default disclosure policy the rates are counted from raw
-      // incidents, outside the published table: staff only (docs/privacy.md).
-      const el = $('#fatal');
-      el.hidden = false;
-      el.classList.add('notice');
-      el.textContent = '三率按工作人员权限提供：公众只能看到按月、按网格汇总的诉求数（见民情图）。请用工作人员令牌登录后查看。'
-        + ' / The three rates are for staff: the public sees monthly counts per grid cell on the map. Log in with a staff token to see them.';
-      window.minqingDashboard = { state: { rows: [] }, ready: true, restricted: true };
-      return;
-    }
+  // Published mode: the public under the default policy (aggregates).
+  const published = !staff && (await api.getJSON('/config.json')).public_incidents !== 'points';
+  let lastSettled = null; // 2026-10: the latest month whose rates are published
+  if (published) {
+    $('#role').textContent = '公众视图（按月公布，小样本已隐藏）';
+    lastSettled = (await api.getJSON('/rates', { by: 'community' })).months?.[0] || null;
+    fill($('#window'), [[1, '最近公布的一个月'], [3, '最近三个月'], [12, '最近十二个月']]
+      .map(([n, label]) => h('option', { value: String(n) }, label)));
+    for (const opt of [...$('#by').options]) if (opt.value !== 'community' && opt.value !== 'patch') opt.remove();
   }
   const communities = await api.getJSON('/layers/communities.geojson');
 
@@ -77,7 +83,7 @@ async function boot() {
     state.metric = $('#metric').value;
     state.days = Number($('#window').value);
     state.by = $('#by').value;
-    const dt = lastDays(state.days);
+    const dt = published ? lastMonths(lastSettled, state.days) : lastDays(state.days);
     $('#csv').href = api.url('/rates.csv', { by: state.by, datetime: dt });
     $('#xlsx').href = api.url('/rates.xlsx', { by: state.by, datetime: dt });
     const [byCommunity, table] = await Promise.all([
@@ -96,7 +102,9 @@ async function boot() {
     // Table.
     state.rows = table.groups;
     renderTable();
-    $('#note').textContent = table.note || (staff ? `权重：响应率 ${table.weights.response}，解决率 ${table.weights.resolution}，满意率 ${table.weights.satisfaction}` : '');
+    $('#note').textContent = published
+      ? `公众视图：${table.months.join('、') || '暂无已公布月份'}。三率只由按月公布的汇总数计算；窗口内任一月份某项计数小于 ${table.min_count}（如超时响应数），该项即不公布（“—”）。`
+      : table.note || (staff ? `权重：响应率 ${table.weights.response}，解决率 ${table.weights.resolution}，满意率 ${table.weights.satisfaction}` : '');
     window.minqingDashboard.ready = true;
   }
 
@@ -134,6 +142,11 @@ async function boot() {
   }
 
   async function trend() {
+    if (published) {
+      $('#trend').hidden = true;
+      $('#trend-note').textContent = '公众视图：周趋势按工作人员权限提供；公众可按月查看排名。';
+      return;
+    }
     const weeks = [];
     for (let w = 7; w >= 0; w--) weeks.push(lastDays(7, 7 * w));
     const res = await Promise.all(weeks.map(dt => api.getJSON('/rates', { by: 'patch', datetime: dt })));

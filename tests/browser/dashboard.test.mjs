@@ -1,6 +1,7 @@
 // The 接诉即办 dashboard (/dashboard) in a real browser: the ranking table
-// and the choropleth of the communities render for the public (rates only)
-// and for staff (counts and the overdue list too); the table sorts.
+// and the choropleth of the communities render for the public (rates from
+// the published monthly atoms, by community or patch) and for staff (counts
+// and the overdue list too); the table sorts.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -18,13 +19,21 @@ async function dashboard(page) {
   assert.equal(fatal, null);
 }
 
-test('the public dashboard says the rates are for staff under the default policy', async t => {
+test('the public dashboard ranks communities from the published monthly atoms only', async t => {
   const { page, errors, context } = await openPage(browser);
   await page.goto(BASE + '/dashboard?embed=1');
-  await page.waitForFunction(() => window.minqingDashboard && window.minqingDashboard.ready, null, { timeout: 60000 });
-  const notice = await page.locator('#fatal').textContent();
-  assert.match(notice, /工作人员/);
-  assert.equal(await page.locator('#ranking tbody tr').count(), 0, 'no ranking rows for the public');
+  await dashboard(page);
+  const heads = await page.$$eval('#ranking th', els => els.map(e => e.textContent));
+  assert.ok(heads.includes('响应率') && !heads.includes('诉求数'), 'rates, no counts: ' + heads.join(','));
+  assert.ok(await page.locator('#ranking tbody tr').count() > 0, 'a row per community');
+  assert.match(await page.locator('#note').textContent(), /公众视图/);
+  const windows = await page.$$eval('#window option', els => els.map(e => e.textContent));
+  assert.ok(windows.every(w => /月/.test(w)), 'whole months only: ' + windows);
+  const by = await page.$$eval('#by option', els => els.map(e => e.value));
+  assert.deepEqual(by, ['community', 'patch']);
+  // Every rate the page asked for was answered from whole months.
+  const asked = await page.evaluate(() => performance.getEntriesByType('resource').map(e => e.name).filter(u => u.includes('/rates')));
+  assert.ok(asked.length > 0 && asked.every(u => !/datetime=\d{4}-\d{2}-\d{2}/.test(decodeURIComponent(u))), asked.join(' '));
   t.diagnostic('screenshot: ' + await screenshot(page, 'dashboard-public.png'));
   assert.deepEqual(errors, []);
   await context.close();
