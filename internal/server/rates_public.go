@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"sync"
@@ -145,11 +146,20 @@ func (s *Server) getPublishedRates(c echo.Context, by, format, lang string) erro
 
 // publishedRateTable returns the published rate atoms of month m: the
 // month's incidents judged at now, grouped by the community holding their
-// res-9 cell's centre, under the rule of disclose.BuildGroups (cached per
-// incidents and area version).
+// res-9 cell's centre, under the rule of disclose.BuildGroups. A store that
+// keeps publications (layers.Publications) freezes them the first time
+// they are asked: later steps on the month's incidents do not change what
+// the public was shown. Otherwise they are cached per incidents and area
+// version.
 func (s *Server) publishedRateTable(ctx context.Context, m disclose.Month, versions map[string]int64, now time.Time,
 	places func(hex.Cell) (string, string, bool)) (*disclose.GroupTable, error) {
-	key := fmt.Sprintf("%d/%s", versions[hotspot.IncidentsLayer], hotspot.AreaVersion(versions))
+	pubs, frozen := layers.As[layers.Publications](s.src)
+	k := s.ext.hotspots.svc.Publisher().K()
+	pkey := fmt.Sprintf("disclose/rates/v1/%s/k=%d/area=%s", m, k, hotspot.AreaVersion(versions))
+	key := pkey
+	if !frozen {
+		key = fmt.Sprintf("%d/%s", versions[hotspot.IncidentsLayer], hotspot.AreaVersion(versions))
+	}
 	st := s.ext.rates
 	st.mu.Lock()
 	if v, ok := st.tables[m]; ok && v.key == key {
@@ -157,6 +167,54 @@ func (s *Server) publishedRateTable(ctx context.Context, m disclose.Month, versi
 		return v.table, nil
 	}
 	st.mu.Unlock()
+	var t *disclose.GroupTable
+	if frozen {
+		body, ok, err := pubs.Publication(ctx, pkey)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			if t, err = decodeGroupTable(body); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if t == nil {
+		var err error
+		if t, err = s.countRateTable(ctx, m, versions, now, places); err != nil {
+			return nil, err
+		}
+		if frozen {
+			body, err := json.Marshal(t)
+			if err != nil {
+				return nil, err
+			}
+			if body, err = pubs.Publish(ctx, pkey, body); err != nil {
+				return nil, err
+			}
+			if t, err = decodeGroupTable(body); err != nil { // another server may have published first
+				return nil, err
+			}
+		}
+	}
+	st.mu.Lock()
+	st.tables[m] = versionedGroups{key: key, table: t}
+	st.mu.Unlock()
+	return t, nil
+}
+
+// decodeGroupTable reads a frozen group table.
+func decodeGroupTable(body []byte) (*disclose.GroupTable, error) {
+	var t disclose.GroupTable
+	if err := json.Unmarshal(body, &t); err != nil {
+		return nil, fmt.Errorf("server: a published rate table does not decode: %w", err)
+	}
+	return &t, nil
+}
+
+// countRateTable counts month m's rate families from the incidents.
+func (s *Server) countRateTable(ctx context.Context, m disclose.Month, versions map[string]int64, now time.Time,
+	places func(hex.Cell) (string, string, bool)) (*disclose.GroupTable, error) {
 	pub := s.ext.hotspots.svc.Publisher()
 	cells, err := pub.Table(ctx, versions[hotspot.IncidentsLayer], m)
 	if err != nil {
@@ -211,9 +269,5 @@ func (s *Server) publishedRateTable(ctx context.Context, m disclose.Month, versi
 			shown[g] += fam.Total.Count
 		}
 	}
-	t := disclose.BuildGroups(m, raw, shown, pub.K())
-	st.mu.Lock()
-	st.tables[m] = versionedGroups{key: key, table: t}
-	st.mu.Unlock()
-	return t, nil
+	return disclose.BuildGroups(m, raw, shown, pub.K()), nil
 }

@@ -310,3 +310,89 @@ func communityPatches(t *testing.T, src layers.Source) map[string][]string {
 	}
 	return out
 }
+
+// withoutPublications hides a store's publications: the server then counts
+// the rate families afresh at every incidents version.
+type withoutPublications struct{ layers.Source }
+
+// TestPublicRatesFrozen: a settled month's public rates are frozen the
+// first time they are asked. Reopening every visited incident of a
+// community-month afterwards changes what a fresh count gives (the
+// resolution rate is withheld: no visits left) but not what the public is
+// shown, by this server or a new one on the same store — so two snapshots
+// of the public rates cannot time a step on an old incident.
+func TestPublicRatesFrozen(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, src layers.Source) {
+		if _, err := demo.Load(context.Background(), src, fengtai.Catalog(), demo.Options{Incidents: 12000, AsOf: privacyAsOf}, nil); err != nil {
+			t.Fatal(err)
+		}
+		s := newAggregateServer(t, src)
+		staff := token(t, src, layers.Staff)
+		ask := func(s *Server, month string) map[string]publicRate {
+			t.Helper()
+			rec := get(t, s, "/rates?by=community&datetime="+month, "")
+			if rec.Code != http.StatusOK {
+				t.Fatalf("%d %s", rec.Code, rec.Body)
+			}
+			var ans struct {
+				Groups []publicRate `json:"groups"`
+			}
+			decode(t, rec, &ans)
+			out := map[string]publicRate{}
+			for _, g := range ans.Groups {
+				out[g.Group] = g
+			}
+			return out
+		}
+		// A community-month with a published resolution rate.
+		recs := readIncidents(t, src)
+		cells := storeTruth(t, s, src, recs)
+		byComm := communityCells(t, src, cells)
+		var month, comm string
+		var before map[string]publicRate
+		for _, m := range monthsBetween("2025-06", "2026-02") {
+			before = ask(s, m)
+			for g, r := range before {
+				if r.ResolutionRate != nil {
+					month, comm = m, g
+					break
+				}
+			}
+			if comm != "" {
+				break
+			}
+		}
+		if comm == "" {
+			t.Fatal("no community-month with a published resolution rate in the demo")
+		}
+		inComm := map[hex.Cell]bool{}
+		for _, c := range byComm[comm] {
+			inComm[c] = true
+		}
+		reopened := 0
+		for _, r := range recs {
+			if r.month != month || !inComm[r.exact] {
+				continue
+			}
+			body := fmt.Sprintf(`{"action":"reopen","at":%q,"note":"test"}`, time.Now().UTC().Format(time.RFC3339))
+			if rec := postJSON(t, s, fmt.Sprintf("/incidents/%d/events", r.id), staff, body); rec.Code == http.StatusCreated {
+				reopened++
+			}
+		}
+		if reopened == 0 {
+			t.Fatalf("no incident of %s in %s could be reopened", comm, month)
+		}
+		fresh := ask(newAggregateServer(t, withoutPublications{src}), month)
+		if fresh[comm].ResolutionRate != nil {
+			t.Fatalf("after reopening %d incidents a fresh count still has a resolution rate for %s in %s: the test proves nothing", reopened, comm, month)
+		}
+		for name, srv := range map[string]*Server{"the same server": s, "a new server": newAggregateServer(t, src)} {
+			after := ask(srv, month)
+			got, _ := json.Marshal(after)
+			want, _ := json.Marshal(before)
+			if string(got) != string(want) {
+				t.Errorf("%s: the public rates of %s changed after %d reopens:\nbefore %s\nafter  %s", name, month, reopened, want, got)
+			}
+		}
+	})
+}

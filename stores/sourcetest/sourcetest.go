@@ -53,6 +53,7 @@ func Run(t *testing.T, open Open) {
 		{"StreamPages", testStream},
 		{"StreamReleasesStore", testStreamReleases},
 		{"DeadlineIsUnavailable", testDeadline},
+		{"PublicationsKeepTheFirst", testPublications},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
