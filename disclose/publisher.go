@@ -26,10 +26,28 @@ type Publisher struct {
 	k     int
 	now   func() time.Time
 
-	mu     sync.Mutex
-	tables map[Month]versioned
-	first  versionedMonth
+	mu       sync.Mutex
+	tables   map[Month]versioned
+	first    versionedMonth
+	building map[versionedKey]*build // tables being counted, shared by every caller who asks meanwhile
 }
+
+// versionedKey is one month at one version.
+type versionedKey struct {
+	version int64
+	month   Month
+}
+
+// build is one count of a month's table under way.
+type build struct {
+	done  chan struct{}
+	table *Table
+	err   error
+}
+
+// buildTimeout bounds a shared count: it runs on after the caller who
+// started it has gone (others may wait for it), but not for ever.
+const buildTimeout = 2 * time.Minute
 
 type versioned struct {
 	version int64
@@ -53,7 +71,7 @@ func NewPublisher(src Store, l *layers.Layer, k int, now func() time.Time) *Publ
 	if now == nil {
 		now = time.Now
 	}
-	return &Publisher{src: src, layer: l, k: k, now: now, tables: map[Month]versioned{}}
+	return &Publisher{src: src, layer: l, k: k, now: now, tables: map[Month]versioned{}, building: map[versionedKey]*build{}}
 }
 
 // K returns the publication threshold.
@@ -183,7 +201,10 @@ func (p *Publisher) cached(version int64, m Month) *Table {
 }
 
 // Table returns the published table of month m at version. A month that is
-// not closed yet has an empty table.
+// not closed yet has an empty table. Callers asking for the same month and
+// version while it is counted share the one count (a burst of public tiles
+// after a write counts each month once), which runs on if the caller who
+// started it leaves.
 func (p *Publisher) Table(ctx context.Context, version int64, m Month) (*Table, error) {
 	if t := p.cached(version, m); t != nil {
 		return t, nil
@@ -191,6 +212,36 @@ func (p *Publisher) Table(ctx context.Context, version int64, m Month) (*Table, 
 	if LastClosed(p.now()).Before(m) {
 		return &Table{Month: m, Cells: map[hex.Cell]*Family{}}, nil
 	}
+	key := versionedKey{version, m}
+	p.mu.Lock()
+	b, ok := p.building[key]
+	if !ok {
+		b = &build{done: make(chan struct{})}
+		p.building[key] = b
+		go func() {
+			bctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), buildTimeout)
+			defer cancel()
+			b.table, b.err = p.count(bctx, m)
+			p.mu.Lock()
+			delete(p.building, key)
+			if cur, ok := p.tables[m]; b.err == nil && (!ok || cur.version <= version) {
+				p.tables[m] = versioned{version: version, table: b.table}
+			}
+			p.mu.Unlock()
+			close(b.done)
+		}()
+	}
+	p.mu.Unlock()
+	select {
+	case <-b.done:
+		return b.table, b.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// count counts month m's table from the store.
+func (p *Publisher) count(ctx context.Context, m Month) (*Table, error) {
 	r := m.Range()
 	q := layers.Query{Role: layers.Staff, Time: &r}
 	raw := Raw{Totals: map[hex.Cell]int64{}, Parts: map[Dim]map[hex.Cell]map[string]int64{}}
@@ -215,9 +266,5 @@ func (p *Publisher) Table(ctx context.Context, version int64, m Month) (*Table, 
 		}
 		raw.Parts[d] = byCell
 	}
-	t := Build(m, raw, p.k)
-	p.mu.Lock()
-	p.tables[m] = versioned{version: version, table: t}
-	p.mu.Unlock()
-	return t, nil
+	return Build(m, raw, p.k), nil
 }
