@@ -120,43 +120,49 @@ func (s *Server) getRates(c echo.Context) error {
 		}
 		query.Equal = map[string][]any{"category": eq["category"]}
 	}
-	routing := s.ext.intake.routing
-	var incidents []rates.Incident
-	err = s.src.Features(c.Request().Context(), l, query, func(f *layers.Feature) error {
-		str := func(k string) string { v, _ := f.Props[k].(string); return v }
-		tm := func(k string) *time.Time {
-			if v, ok := f.Props[k].(time.Time); ok {
-				return &v
-			}
-			return nil
-		}
-		bl := func(k string) *bool {
-			if v, ok := f.Props[k].(bool); ok {
-				return &v
-			}
-			return nil
-		}
-		in := rates.Incident{Group: str(field), Status: str("status"), DispatchedAt: tm("dispatched_at"),
-			RespondedAt: tm("responded_at"), ResolvedAt: tm("resolved_at"), ResponseDue: tm("response_due"),
-			ResolutionDue: tm("resolution_due"), VisitResolved: bl("visit_resolved"), Satisfied: bl("satisfied")}
-		if r := tm("received_at"); r != nil {
-			in.ReceivedAt = *r
-		}
-		if in.ResponseDue == nil || in.ResolutionDue == nil {
-			d := routing.DueFor(str("category"), false, in.ReceivedAt)
-			in.ResponseDue, in.ResolutionDue = d.Response, d.Resolution
-		}
-		if in.Group == "" {
-			in.Group = "(无)"
-		}
-		incidents = append(incidents, in)
-		return nil
-	})
+	w := *s.cfg.Intake.RateWeights
+	groups, total, tallied, err := s.tallyRates(c.Request().Context(), l, field, window, query.Equal["category"], now, w) // rates_tally.go
 	if err != nil {
 		return err
 	}
-	w := *s.cfg.Intake.RateWeights
-	groups, total := rates.Compute(incidents, now, w)
+	if !tallied {
+		routing := s.ext.intake.routing
+		var incidents []rates.Incident
+		err = s.src.Features(c.Request().Context(), l, query, func(f *layers.Feature) error {
+			str := func(k string) string { v, _ := f.Props[k].(string); return v }
+			tm := func(k string) *time.Time {
+				if v, ok := f.Props[k].(time.Time); ok {
+					return &v
+				}
+				return nil
+			}
+			bl := func(k string) *bool {
+				if v, ok := f.Props[k].(bool); ok {
+					return &v
+				}
+				return nil
+			}
+			in := rates.Incident{Group: str(field), Status: str("status"), DispatchedAt: tm("dispatched_at"),
+				RespondedAt: tm("responded_at"), ResolvedAt: tm("resolved_at"), ResponseDue: tm("response_due"),
+				ResolutionDue: tm("resolution_due"), VisitResolved: bl("visit_resolved"), Satisfied: bl("satisfied")}
+			if r := tm("received_at"); r != nil {
+				in.ReceivedAt = *r
+			}
+			if in.ResponseDue == nil || in.ResolutionDue == nil {
+				d := routing.DueFor(str("category"), false, in.ReceivedAt)
+				in.ResponseDue, in.ResolutionDue = d.Response, d.Resolution
+			}
+			if in.Group == "" {
+				in.Group = "(无)"
+			}
+			incidents = append(incidents, in)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		groups, total = rates.Compute(incidents, now, w)
+	}
 	public := roleOf(c) < layers.Staff
 	hidden := 0
 	if public {
