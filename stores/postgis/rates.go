@@ -6,30 +6,33 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"minqing/layers"
 )
 
 // rateTallySQL tallies the incidents of the window as casework/rates.Compute
-// does, per group and in total (GROUPING SETS): durations and due times in
-// microseconds; an incident stored without both due times takes received_at
-// plus its category's deadline (the joined deadlines, else the default's).
+// does, per group and in total (GROUPING SETS): durations are exact
+// intervals (timestamptz keeps microseconds); an incident stored without
+// both due times takes received_at plus its category's deadline (the joined
+// deadlines, else the default's). The moment is rounded up to a
+// microsecond: a stored instant u is before the moment exactly when u is
+// before the rounded one.
 // percentile_disc at 0.5 is the lower middle value (row ceil(n/2)), and
 // just above 0.5 the upper one (row n/2+1 for an even n, the same row for
 // an odd n), so the medians are made in Go from the exact middle values.
-const rateTallySQL = `WITH dl (dcat, resp, res) AS (SELECT * FROM unnest(%[1]s::text[], %[2]s::bigint[], %[3]s::bigint[])),
+const rateTallySQL = `WITH dl (dcat, resp, res) AS (SELECT * FROM unnest(%[1]s::text[], %[2]s::interval[], %[3]s::interval[])),
 x AS (
     SELECT coalesce(nullif(i.%[4]s::text, ''), %[10]s) AS grp,
            coalesce(i.status, '') NOT IN ('resolved', 'closed') AS open,
            i.dispatched_at IS NOT NULL AS dispatched, i.responded_at IS NOT NULL AS responded,
            i.resolved_at IS NOT NULL AS resolved, i.visit_resolved, i.satisfied,
            CASE WHEN i.response_due IS NULL OR i.resolution_due IS NULL
-                THEN i.received_at + coalesce(dl.resp, %[5]s) * interval '1 microsecond' ELSE i.response_due END AS rdue,
+                THEN i.received_at + coalesce(dl.resp, %[5]s) ELSE i.response_due END AS rdue,
            CASE WHEN i.response_due IS NULL OR i.resolution_due IS NULL
-                THEN i.received_at + coalesce(dl.res, %[6]s) * interval '1 microsecond' ELSE i.resolution_due END AS sdue,
+                THEN i.received_at + coalesce(dl.res, %[6]s) ELSE i.resolution_due END AS sdue,
            i.responded_at,
-           (extract(epoch FROM i.responded_at) * 1000000)::bigint - (extract(epoch FROM i.received_at) * 1000000)::bigint AS resp_us,
-           (extract(epoch FROM i.resolved_at) * 1000000)::bigint - (extract(epoch FROM i.received_at) * 1000000)::bigint AS res_us
+           i.responded_at - i.received_at AS resp_iv, i.resolved_at - i.received_at AS res_iv
     FROM %[9]s i LEFT JOIN dl ON dl.dcat = i.category
     WHERE %[7]s
 )
@@ -42,8 +45,8 @@ SELECT GROUPING(grp) = 1, coalesce(grp, ''), count(*), count(*) FILTER (WHERE di
        count(*) FILTER (WHERE resolved AND visit_resolved IS NULL AND satisfied IS NULL),
        count(*) FILTER (WHERE open AND NOT responded AND rdue < %[8]s),
        count(*) FILTER (WHERE open AND sdue < %[8]s),
-       percentile_disc(ARRAY[0.5, 0.5000000001]) WITHIN GROUP (ORDER BY resp_us),
-       percentile_disc(ARRAY[0.5, 0.5000000001]) WITHIN GROUP (ORDER BY res_us)
+       percentile_disc(ARRAY[0.5, 0.5000000001]) WITHIN GROUP (ORDER BY resp_iv),
+       percentile_disc(ARRAY[0.5, 0.5000000001]) WITHIN GROUP (ORDER BY res_iv)
 FROM x GROUP BY GROUPING SETS ((grp), ())`
 
 // RateTallies tallies the three rates in one grouped query (see
@@ -65,15 +68,15 @@ func (s *Store) RateTallies(ctx context.Context, l *layers.Layer, q layers.RateQ
 		return nil, total, err
 	}
 	var cats []string
-	var resp, res []int64
+	var resp, res []time.Duration
 	for c, d := range q.Deadlines {
 		cats = append(cats, c)
-		resp = append(resp, d.Response.Microseconds())
-		res = append(res, d.Resolution.Microseconds())
+		resp = append(resp, d.Response)
+		res = append(res, d.Resolution)
 	}
 	where := w.sql()
 	sql := fmt.Sprintf(rateTallySQL, w.arg(cats), w.arg(resp), w.arg(res), ident(q.GroupBy),
-		w.arg(q.Default.Response.Microseconds()), w.arg(q.Default.Resolution.Microseconds()), where,
+		w.arg(q.Default.Response)+"::interval", w.arg(q.Default.Resolution)+"::interval", where,
 		w.arg(layers.CeilTo(q.Now, time.Microsecond))+"::timestamptz", ident(l.Name), w.arg(q.EmptyGroup)+"::text")
 	rows, err := s.reader().Query(ctx, sql, w.args...)
 	if err != nil {
@@ -81,7 +84,7 @@ func (s *Store) RateTallies(ctx context.Context, l *layers.Layer, q layers.RateQ
 	}
 	var t layers.RateTally
 	var isTotal bool
-	var respMid, resMid []*int64
+	var respMid, resMid []pgtype.Interval
 	_, err = pgx.ForEachRow(rows, []any{&isTotal, &t.Group, &t.Count, &t.Dispatched, &t.ResponseBase, &t.RespondedInTime,
 		&t.Resolved, &t.Visited, &t.VisitResolved, &t.Satisfied, &t.VisitsMissing, &t.OverdueResponse, &t.OverdueResolution,
 		&respMid, &resMid}, func() error {
@@ -97,13 +100,14 @@ func (s *Store) RateTallies(ctx context.Context, l *layers.Layer, q layers.RateQ
 	return groups, total, wrap("rates", err)
 }
 
-// middles turns percentile_disc's pair of microseconds into durations (nil
-// for no values).
-func middles(us []*int64) []time.Duration {
+// middles turns percentile_disc's pair of intervals into durations (nil
+// for no values). The difference of two timestamptz has days of 24 hours
+// and no months.
+func middles(ivs []pgtype.Interval) []time.Duration {
 	var out []time.Duration
-	for _, u := range us {
-		if u != nil {
-			out = append(out, time.Duration(*u)*time.Microsecond)
+	for _, iv := range ivs {
+		if iv.Valid {
+			out = append(out, time.Duration(iv.Microseconds+int64(iv.Days)*86_400_000_000+int64(iv.Months)*30*86_400_000_000)*time.Microsecond)
 		}
 	}
 	return out
