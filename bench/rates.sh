@@ -89,8 +89,9 @@ for k in ("as_of", "start", "end"):
 print(json.dumps(d, sort_keys=True, ensure_ascii=False))'; }
 
 year=$(date -d "-1 year" +%Y-%m-%d)/$(date +%Y-%m-%d)
-month=$(date -d "$(date +%Y-%m-15) -1 month" +%Y-%m) # the last closed month
-queries=("by=community" "by=unit" "by=category&category=漏水" "by=community&datetime=$month" "by=patch&datetime=$year" "by=community&datetime=../..")
+m0=$(date -d "$(date +%Y-%m-15) -1 month" +%Y-%m-01) # the last closed month
+month=$m0/$(date -d "$m0 +1 month -1 day" +%Y-%m-%d)
+queries=("by=community" "by=unit" "by=category&category=漏水" "by=community&datetime=$month" "by=patch&datetime=$year")
 ms "$before/rates" >/dev/null; ms "$after/rates" >/dev/null # connections
 out=()
 for q in "${queries[@]}"; do
