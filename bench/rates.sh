@@ -67,15 +67,15 @@ rows=$(sql -c "SELECT count(*) FROM incidents")
 staff=$("$work/after" token add --database-url "$url" --role staff --name rates-bench 2>/dev/null | tail -1 | awk '{print $NF}')
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-serve() { # serve BIN → base URL
+serve() { # serve VAR BIN: starts BIN, sets VAR to its base URL (not in a subshell: cleanup stops it)
   local port; port=$(free_port)
-  "$1" serve --database-url "$url" --addr "127.0.0.1:$port" --log-level warn >>"$work/serve.log" 2>&1 &
+  "$2" serve --database-url "$url" --addr "127.0.0.1:$port" --log-level warn >>"$work/serve.log" 2>&1 &
   pids+=($!)
   for _ in $(seq 1 200); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
-  echo "http://127.0.0.1:$port"
+  printf -v "$1" 'http://127.0.0.1:%s' "$port"
 }
-before=$(serve "$MINQING_BEFORE")
-after=$(serve "$work/after")
+serve before "$MINQING_BEFORE"
+serve after "$work/after"
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 bump() { sql -c "UPDATE layer_versions SET version = version + 1 WHERE layer = 'incidents'" >/dev/null; }
@@ -98,7 +98,8 @@ for q in "${queries[@]}"; do
   b=$(cold "$before/rates?$q")
   a=$(cold "$after/rates?$q")
   bump
-  same=$([ "$(answer "$before/rates?$q")" = "$(answer "$after/rates?$q")" ] && echo same || echo DIFFERENT)
+  ab=$(answer "$before/rates?$q" || echo "before failed") aa=$(answer "$after/rates?$q" || echo "after failed")
+  same=$([ "$ab" = "$aa" ] && echo same || echo DIFFERENT)
   out+=("$(printf '%-44s | %9s | %9s | %7s | %s' "$q" "$b" "$a" "$(awk -v a="$b" -v b="$a" 'BEGIN {printf "%.0f×", a/b}')" "$same")")
 done
 
