@@ -92,6 +92,7 @@ year=$(date -d "-1 year" +%Y-%m-%d)/$(date +%Y-%m-%d)
 m0=$(date -d "$(date +%Y-%m-15) -1 month" +%Y-%m-01) # the last closed month
 month=$m0/$(date -d "$m0 +1 month -1 day" +%Y-%m-%d)
 queries=("by=community" "by=unit" "by=category&category=漏水" "by=community&datetime=$month" "by=patch&datetime=$year")
+[ "${QUERIES:-}" = short ] && queries=("${queries[@]:0:4}") # QUERIES=short: not the year
 ms "$before/rates" >/dev/null; ms "$after/rates" >/dev/null # connections
 out=()
 for q in "${queries[@]}"; do
