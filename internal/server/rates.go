@@ -117,21 +117,27 @@ func (s *Server) getRates(c echo.Context) error {
 		}
 		query.Equal = map[string][]any{"category": eq["category"]}
 	}
-	routing := s.ext.intake.routing
-	var incidents []rates.Incident
-	err = s.src.Features(c.Request().Context(), l, query, func(f *layers.Feature) error {
-		in := rateIncident(f, field, routing)
-		if in.Group == "" {
-			in.Group = "(无)"
-		}
-		incidents = append(incidents, in)
-		return nil
-	})
+	w := *s.cfg.Intake.RateWeights
+	groups, total, tallied, err := s.tallyRates(c.Request().Context(), l, field, window, query.Equal["category"], now, w) // rates_tally.go
 	if err != nil {
 		return err
 	}
-	w := *s.cfg.Intake.RateWeights
-	groups, total := rates.Compute(incidents, now, w)
+	if !tallied {
+		routing := s.ext.intake.routing
+		var incidents []rates.Incident
+		err = s.src.Features(c.Request().Context(), l, query, func(f *layers.Feature) error {
+			in := rateIncident(f, field, routing)
+			if in.Group == "" {
+				in.Group = "(无)"
+			}
+			incidents = append(incidents, in)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		groups, total = rates.Compute(incidents, now, w)
+	}
 	public := roleOf(c) < layers.Staff
 	hidden := 0
 	if public {

@@ -46,6 +46,7 @@ func Run(t *testing.T, open Open) {
 		{"CellCounts", testCellCounts},
 		{"ExactCells", testExactCells},
 		{"RollupsEqualRawCounts", testRollups},
+		{"RatesTalliedEqualCompute", testRates},
 		{"ExtentAndDelete", testExtentDelete},
 		{"CanceledContext", testCanceled},
 		{"UnknownWriteMode", testUnknownMode},
