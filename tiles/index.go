@@ -36,8 +36,10 @@ const (
 // trip. Each layer's copy is labelled with the layer version read before
 // it was loaded and is used only for a tile asked at that same version: a
 // committed write makes the copy stale at once, the tile is read from the
-// store, and the copy is reloaded in the background. Layers with more than
-// IndexMaxFeatures features are not kept. It is safe for concurrent use.
+// store, and the copy is reloaded in the background. The copy is prepared
+// as it loads (index_cut.go): tiles of its points, and their clusters, are
+// then cut from flat arrays. Layers with more than IndexMaxFeatures
+// features are not kept. It is safe for concurrent use.
 type PointIndex struct {
 	src  layers.Source
 	mu   sync.Mutex
@@ -52,8 +54,8 @@ type pointSet struct {
 	failedAt time.Time                // a load that failed: tried again a while after
 	n        int                      // how many features
 	feats    []*layers.Feature        // by id; Props hold every field; nil once prepared
-	buckets  map[maptile.Tile][]int32 // indexZoom tile → positions in feats, ascending
-	prep     *prepared                // feats made ready to cut and encode (index_cut.go); nil: not
+	buckets  map[maptile.Tile][]int32 // indexZoom tile → positions in feats, ascending; nil once prepared
+	prep     *prepared                // feats made ready to cut and encode; nil: a value could not be
 }
 
 // NewPointIndex returns an empty index over src's layers.
@@ -189,7 +191,7 @@ func (ix *PointIndex) read(ctx context.Context, l *layers.Layer) (*pointSet, err
 	if set.prep = prepare(l, set.feats); set.prep != nil {
 		// Tiles are cut from the prepared copy alone: the features, a
 		// map each, would only weigh on memory and the garbage collector.
-		set.feats = nil
+		set.feats, set.buckets = nil, nil
 	}
 	return set, nil
 }

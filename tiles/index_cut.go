@@ -1,15 +1,18 @@
 package tiles
 
 import (
+	"cmp"
 	"context"
 	"encoding/binary"
 	"fmt"
 	"math"
 	"math/bits"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/maptile"
 
 	"minqing/geo/hex"
 	"minqing/layers"
@@ -43,6 +46,12 @@ type prepared struct {
 	nanos   []int32
 	hasTime []bool
 	noTime  bool // the layer has no time field: a time window passes all
+	// The arrays hold the features in the order of their indexZoom tiles
+	// (by id within one), so that a tile's features lie together in
+	// memory: perm maps that place to the feature's place by id, inv back,
+	// and runs gives each indexZoom tile's places [start, end).
+	perm, inv []int32
+	runs      map[maptile.Tile][2]int32
 	// cells holds feature i's cells at MinExactRes to MaxExactRes from
 	// i*hex.ExactCount (what the stores keep beside each point); nil when
 	// a point has none.
@@ -51,6 +60,29 @@ type prepared struct {
 	// they are numbered first, 0 to shared−1. A value held once is new
 	// to any tile that shows it, and needs no lookup.
 	shared int32
+	// scratch holds a *numbering of the shared values per tile under way.
+	scratch sync.Pool
+}
+
+// numbering maps shared value numbers to their index in one tile's value
+// table: an entry counts only when stamped with the current generation,
+// so a tile neither hashes nor clears.
+type numbering struct {
+	index, stamp []uint32
+	gen          uint32
+}
+
+// numbering returns an empty numbering of p's shared values.
+func (p *prepared) numbering() *numbering {
+	m, _ := p.scratch.Get().(*numbering)
+	if m == nil {
+		m = &numbering{index: make([]uint32, p.shared), stamp: make([]uint32, p.shared)}
+	}
+	if m.gen++; m.gen == 0 { // wrapped: an old stamp could match again
+		clear(m.stamp)
+		m.gen = 1
+	}
+	return m
 }
 
 // prepare prepares the features of l (points, by id, Props holding every
@@ -71,9 +103,11 @@ func prepare(l *layers.Layer, feats []*layers.Feature) *prepared {
 		noTime:  l.TimeField == "",
 	}
 	p.ids = make([]int64, len(feats))
+	p.order(feats)
 	var values [][]byte // by value number
 	ids := map[any]int32{}
-	for i, f := range feats {
+	for i := range feats {
+		f := feats[p.perm[i]]
 		pt := f.Geometry.(orb.Point)
 		p.lonlat[i], p.merc[i], p.ids[i] = pt, Mercator(pt), f.ID
 		if t, ok := f.Props[l.TimeField].(time.Time); ok && l.TimeField != "" {
@@ -149,6 +183,62 @@ func (p *prepared) numberSharedFirst(values [][]byte) {
 	}
 }
 
+// order sets perm, inv and runs for feats (points, by id).
+func (p *prepared) order(feats []*layers.Feature) {
+	keys := make([]uint64, len(feats))
+	p.perm, p.inv = make([]int32, len(feats)), make([]int32, len(feats))
+	for i, f := range feats {
+		t := maptile.At(f.Geometry.(orb.Point), indexZoom)
+		keys[i] = uint64(t.X)<<32 | uint64(t.Y)
+		p.perm[i] = int32(i)
+	}
+	slices.SortStableFunc(p.perm, func(a, b int32) int { return cmp.Compare(keys[a], keys[b]) })
+	p.runs = map[maptile.Tile][2]int32{}
+	for i, o := range p.perm {
+		p.inv[o] = int32(i)
+		t := maptile.New(uint32(keys[o]>>32), uint32(keys[o]), indexZoom)
+		r, ok := p.runs[t]
+		if !ok {
+			r[0] = int32(i)
+		}
+		r[1] = int32(i + 1)
+		p.runs[t] = r
+	}
+}
+
+// candidates returns the places of the features in the indexZoom tiles
+// that box b touches (every feature when it touches more than maxBuckets),
+// in id order when byID, else as they lie.
+func (p *prepared) candidates(b orb.Bound, byID bool) []int32 {
+	lo, hi := maptile.At(orb.Point{b.Min[0], b.Max[1]}, indexZoom), maptile.At(orb.Point{b.Max[0], b.Min[1]}, indexZoom)
+	if int(hi.X-lo.X+1)*int(hi.Y-lo.Y+1) > maxBuckets {
+		if byID {
+			return p.inv
+		}
+		return allPositions(len(p.perm))
+	}
+	var pos []int32
+	for x := lo.X; x <= hi.X; x++ {
+		for y := lo.Y; y <= hi.Y; y++ {
+			if r, ok := p.runs[maptile.New(x, y, indexZoom)]; ok {
+				for i := r[0]; i < r[1]; i++ {
+					pos = append(pos, i)
+				}
+			}
+		}
+	}
+	if byID {
+		for k, i := range pos {
+			pos[k] = p.perm[i]
+		}
+		slices.Sort(pos)
+		for k, o := range pos {
+			pos[k] = p.inv[o]
+		}
+	}
+	return pos
+}
+
 // inWindow reports whether feature i passes time window tr as pass does
 // (in it when the layer has no time field; out when the feature has no
 // time).
@@ -190,20 +280,27 @@ func (set *pointSet) cut(ctx context.Context, l *layers.Layer, tl *tiler, q laye
 	}
 	w := Window(tl.tile, tl.margin())
 	p := set.prep
-	for _, i := range set.candidates(w) {
+	// Every feature the tile shows, as they lie; then the lowest ids: the
+	// same as taking them in id order up to the limit.
+	for _, i := range p.candidates(w, false) {
 		if !w.Contains(p.lonlat[i]) || (q.Time != nil && !p.inWindow(q.Time, i)) {
 			continue
 		}
-		pt := tl.fromMercator(p.merc[i])
-		if !tl.box.Contains(pt) {
+		if !tl.box.Contains(tl.fromMercator(p.merc[i])) {
 			continue
 		}
-		pos, pts = append(pos, i), append(pts, pt)
-		if limit > 0 && len(pos) >= limit {
-			return pos, pts, true, nil
-		}
+		pos = append(pos, p.perm[i])
 	}
-	return pos, pts, false, nil
+	slices.Sort(pos)
+	if limit > 0 && len(pos) >= limit {
+		pos, full = pos[:limit], true
+	}
+	pts = make([]orb.Point, len(pos))
+	for k, o := range pos {
+		pos[k] = p.inv[o]
+		pts[k] = tl.fromMercator(p.merc[pos[k]])
+	}
+	return pos, pts, full, nil
 }
 
 // appendPoints appends the MVT layer of the features at pos (points pts in
@@ -228,8 +325,9 @@ func (set *pointSet) appendPoints(b []byte, name string, extent int, fields []la
 		keys[i] = -1
 	}
 	var keyNames []string
-	local := make(map[int32]uint32, min(int(p.shared), 256)) // shared value number → index in the layer's table
-	var values []int32                                       // the layer's table, as value numbers
+	local := p.numbering()
+	defer p.scratch.Put(local)
+	var values []int32 // the layer's table, as value numbers
 	tags := make([]byte, 0, len(pos)*len(fields)*3)
 	tagEnds := make([]int, len(pos))
 	size := 1 + 1 + sizeBytes(len(name)) // version, name
@@ -246,13 +344,13 @@ func (set *pointSet) appendPoints(b []byte, name string, extent int, fields []la
 				keyNames = append(keyNames, fields[c].Name)
 			}
 			vi, ok := uint32(0), false
-			if id < p.shared {
-				vi, ok = local[id]
+			if id < p.shared && local.stamp[id] == local.gen {
+				vi, ok = local.index[id], true
 			}
 			if !ok {
 				vi = uint32(len(values))
 				if id < p.shared {
-					local[id] = vi
+					local.index[id], local.stamp[id] = vi, local.gen
 				}
 				values = append(values, id)
 			}
@@ -336,7 +434,7 @@ func (set *pointSet) cellCounts(ctx context.Context, l *layers.Layer, res int, q
 	}
 	r := res - hex.MinExactRes
 	counts = map[int64]int64{}
-	for _, i := range set.candidates(b) {
+	for _, i := range p.candidates(b, false) {
 		if !b.Contains(p.lonlat[i]) || (q.Time != nil && !p.inWindow(q.Time, i)) {
 			continue
 		}
