@@ -70,6 +70,8 @@ type prepared struct {
 type numbering struct {
 	index, stamp []uint32
 	gen          uint32
+	tags         []byte // a tile's tags, kept for the next tile
+	ends         []int  // where each feature's tags end
 }
 
 // numbering returns an empty numbering of p's shared values.
@@ -328,8 +330,8 @@ func (set *pointSet) appendPoints(b []byte, name string, extent int, fields []la
 	local := p.numbering()
 	defer p.scratch.Put(local)
 	var values []int32 // the layer's table, as value numbers
-	tags := make([]byte, 0, len(pos)*len(fields)*3)
-	tagEnds := make([]int, len(pos))
+	tags, tagEnds := local.tags[:0], slices.Grow(local.ends[:0], len(pos))[:len(pos)]
+	defer func() { local.tags, local.ends = tags[:0], tagEnds[:0] }()
 	size := 1 + 1 + sizeBytes(len(name)) // version, name
 	for k, i := range pos {
 		start := len(tags)
