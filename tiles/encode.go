@@ -82,25 +82,32 @@ type tiler struct {
 	extent int
 	proj   orb.Projection
 	box    orb.Bound // the tile plus its buffer, in tile units
+	minX   float64   // the tile's west edge, Web Mercator metres
+	maxY   float64   // its north edge
+	k      float64   // tile units per metre
 }
 
 func newTiler(t maptile.Tile, o Options) *tiler {
 	extent, buf := o.extent(), float64(o.buffer())
 	b := MercatorBound(t)
-	k := float64(extent) / (b.Max[0] - b.Min[0])
-	return &tiler{
+	tl := &tiler{
 		tile:   t,
 		extent: extent,
-		// x right, y down, 0 to extent across the tile, rounded to whole
-		// units as ST_AsMVTGeom rounds them (orb's own projection floors,
-		// which moves points by up to a unit and disagrees with PostGIS at
-		// the buffer's edge).
-		proj: func(p orb.Point) orb.Point {
-			m := Mercator(p)
-			return orb.Point{math.Round((m[0] - b.Min[0]) * k), math.Round((b.Max[1] - m[1]) * k)}
-		},
-		box: orb.Bound{Min: orb.Point{-buf, -buf}, Max: orb.Point{float64(extent) + buf, float64(extent) + buf}},
+		box:    orb.Bound{Min: orb.Point{-buf, -buf}, Max: orb.Point{float64(extent) + buf, float64(extent) + buf}},
+		minX:   b.Min[0],
+		maxY:   b.Max[1],
+		k:      float64(extent) / (b.Max[0] - b.Min[0]),
 	}
+	tl.proj = func(p orb.Point) orb.Point { return tl.fromMercator(Mercator(p)) }
+	return tl
+}
+
+// fromMercator places a Web Mercator point in the tile: x right, y down, 0
+// to extent across the tile, rounded to whole units as ST_AsMVTGeom rounds
+// them (orb's own projection floors, which moves points by up to a unit
+// and disagrees with PostGIS at the buffer's edge).
+func (tl *tiler) fromMercator(m orb.Point) orb.Point {
+	return orb.Point{math.Round((m[0] - tl.minX) * tl.k), math.Round((tl.maxY - m[1]) * tl.k)}
 }
 
 // margin is how far beyond the tile, as a fraction of its width, features

@@ -23,17 +23,23 @@ const IndexMaxFeatures = 200_000
 // load failed.
 const retryAfter = 30 * time.Second
 
-// indexZoom is the zoom of the index's buckets: a tile at this zoom or
-// deeper reads at most four buckets.
-const indexZoom = 14
+// indexZoom is the zoom of the index's buckets: a z17 tile and its buffer
+// read at most sixteen buckets (four times the tile's area), a z15 tile a
+// hundred; a box of more than maxBuckets scans every feature.
+const (
+	indexZoom  = 18
+	maxBuckets = 1024
+)
 
 // PointIndex keeps the features of [Aggregable] point layers in memory, so
 // that a tile of their points is cut and encoded without a store round
 // trip. Each layer's copy is labelled with the layer version read before
 // it was loaded and is used only for a tile asked at that same version: a
 // committed write makes the copy stale at once, the tile is read from the
-// store, and the copy is reloaded in the background. Layers with more than
-// IndexMaxFeatures features are not kept. It is safe for concurrent use.
+// store, and the copy is reloaded in the background. The copy is prepared
+// as it loads (index_cut.go): tiles of its points, and their clusters, are
+// then cut from flat arrays. Layers with more than IndexMaxFeatures
+// features are not kept. It is safe for concurrent use.
 type PointIndex struct {
 	src  layers.Source
 	mu   sync.Mutex
@@ -46,8 +52,10 @@ type pointSet struct {
 	version  int64
 	tooBig   bool
 	failedAt time.Time                // a load that failed: tried again a while after
-	feats    []*layers.Feature        // by id; Props hold every field
-	buckets  map[maptile.Tile][]int32 // indexZoom tile → positions in feats, ascending
+	n        int                      // how many features
+	feats    []*layers.Feature        // by id; Props hold every field; nil once prepared
+	buckets  map[maptile.Tile][]int32 // indexZoom tile → positions in feats, ascending; nil once prepared
+	prep     *prepared                // feats made ready to cut and encode; nil: a value could not be
 }
 
 // NewPointIndex returns an empty index over src's layers.
@@ -69,12 +77,28 @@ type indexedSource struct {
 }
 
 func (s *indexedSource) Features(ctx context.Context, l *layers.Layer, q layers.Query, fn func(*layers.Feature) error) error {
-	if v, ok := s.versions[l.Name]; ok && q.BBox != nil && q.Filter == nil && len(q.Equal) == 0 && q.AfterID == 0 && Aggregable(l) {
-		if set := s.ix.get(l, v); set != nil {
-			return set.features(ctx, l, q, fn)
-		}
+	if set := s.set(l, q); set != nil && q.BBox != nil && set.feats != nil {
+		return set.features(ctx, l, q, fn)
 	}
 	return s.Source.Features(ctx, l, q, fn)
+}
+
+// set returns l's set when it answers q (a time window at most: equality
+// filters and CQL2 are the store's), at the version asked, or nil.
+func (s *indexedSource) set(l *layers.Layer, q layers.Query) *pointSet {
+	if v, ok := s.versions[l.Name]; ok && q.Filter == nil && len(q.Equal) == 0 && q.AfterID == 0 && Aggregable(l) {
+		return s.ix.get(l, v)
+	}
+	return nil
+}
+
+// Ready reports whether the index holds l's features at version v, so that
+// a tile asked at v is cut from memory. It starts no load.
+func (ix *PointIndex) Ready(l *layers.Layer, v int64) bool {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	set := ix.sets[l.Name]
+	return set != nil && set.version == v && !set.tooBig && set.failedAt.IsZero()
 }
 
 // get returns l's set at version v, or nil (starting a load when none is
@@ -161,6 +185,13 @@ func (ix *PointIndex) read(ctx context.Context, l *layers.Layer) (*pointSet, err
 	if !slices.IsSortedFunc(set.feats, func(a, b *layers.Feature) int { return cmp.Compare(a.ID, b.ID) }) {
 		// Features are ordered by id; a store that did not would break the caps.
 		set.tooBig = true
+		return set, nil
+	}
+	set.n = len(set.feats)
+	if set.prep = prepare(l, set.feats); set.prep != nil {
+		// Tiles are cut from the prepared copy alone: the features, a
+		// map each, would only weigh on memory and the garbage collector.
+		set.feats, set.buckets = nil, nil
 	}
 	return set, nil
 }
@@ -169,11 +200,17 @@ func (ix *PointIndex) read(ctx context.Context, l *layers.Layer) (*pointSet, err
 // window, lowest ids first, each a copy whose Props are shared
 // (every field: the caller picks the role's).
 func (set *pointSet) features(ctx context.Context, l *layers.Layer, q layers.Query, fn func(*layers.Feature) error) error {
-	b := *q.BBox
+	return set.scan(ctx, l, q, set.candidates(*q.BBox), fn)
+}
+
+// candidates returns the positions of the features in the buckets that
+// box b touches (every feature when it touches more than maxBuckets),
+// ascending.
+func (set *pointSet) candidates(b orb.Bound) []int32 {
 	lo, hi := maptile.At(orb.Point{b.Min[0], b.Max[1]}, indexZoom), maptile.At(orb.Point{b.Max[0], b.Min[1]}, indexZoom)
-	if int(hi.X-lo.X+1)*int(hi.Y-lo.Y+1) > 64 {
+	if int(hi.X-lo.X+1)*int(hi.Y-lo.Y+1) > maxBuckets {
 		// A wide box: every feature.
-		return set.scan(ctx, l, q, allPositions(len(set.feats)), fn)
+		return allPositions(set.n)
 	}
 	var pos []int32
 	for x := lo.X; x <= hi.X; x++ {
@@ -182,7 +219,7 @@ func (set *pointSet) features(ctx context.Context, l *layers.Layer, q layers.Que
 		}
 	}
 	slices.Sort(pos)
-	return set.scan(ctx, l, q, pos, fn)
+	return pos
 }
 
 func allPositions(n int) []int32 {

@@ -42,7 +42,8 @@ type CountSource interface {
 //     encode to more than [MaxTileBytes]), when it is served as clusters at
 //     the zoom's finer cell ([ClusterRes]) instead; clusters count the
 //     store's CellCounts (one point per cell whose centre lies in the tile,
-//     at the centre, with a "count");
+//     at the centre, with a "count"); where src is a [PointIndex]'s view
+//     holding the layer, points and counts come from its prepared copy;
 //   - any other layer is the store's finished MVT (MVTSource) when it has
 //     one, else its features encoded in Go; at most the layer's
 //     MaxTileFeatures, lowest ids first.
@@ -77,7 +78,11 @@ func Render(ctx context.Context, src FeatureSource, req layers.TileRequest) ([]b
 		if err != nil {
 			return nil, err
 		}
-		body = append(body, b...)
+		if body == nil {
+			body = b // most tiles are one layer: not copied
+		} else {
+			body = append(body, b...)
+		}
 	}
 	if len(storeLayers) > 0 {
 		b, err := storeTile(ctx, src, tl, req, storeLayers)
@@ -96,16 +101,10 @@ func Render(ctx context.Context, src FeatureSource, req layers.TileRequest) ([]b
 // clusters below ClusterBelowZoom and where the points are over budget.
 func aggregable(ctx context.Context, src FeatureSource, l *layers.Layer, tl *tiler, q layers.Query) ([]byte, error) {
 	if !Clustered(l, int(tl.tile.Z)) {
-		feats, over, err := points(ctx, src, l, tl, q)
-		if err != nil {
-			return nil, err
-		}
-		if !over {
-			b, err := tl.marshal([]Layer{{Name: l.Name, Fields: q.Columns(l), Features: feats}})
-			// The byte budget: a tile of few but large points is clustered too.
-			if err != nil || len(b) <= MaxTileBytes {
-				return b, err
-			}
+		b, over, err := pointLayer(ctx, src, l, tl, q)
+		// The byte budget: a tile of few but large points is clustered too.
+		if err != nil || (!over && len(b) <= MaxTileBytes) {
+			return b, err
 		}
 	}
 	feats, err := clusters(ctx, src, l, tl.tile, q)
@@ -160,14 +159,51 @@ func storeTile(ctx context.Context, src FeatureSource, tl *tiler, req layers.Til
 	return tl.marshal(out)
 }
 
+// pointLayer is the MVT layer of l's points in the tile (nil when there
+// are none), or over when there are more than the budget: cut from the
+// point index where it holds l (PointIndex.At), else read from src.
+func pointLayer(ctx context.Context, src FeatureSource, l *layers.Layer, tl *tiler, q layers.Query) (b []byte, over bool, err error) {
+	if is, ok := src.(*indexedSource); ok {
+		if set := is.set(l, q); set != nil && set.prep != nil {
+			pos, pts, full, err := set.cut(ctx, l, tl, q, pointBudget(l)+1)
+			if err != nil {
+				return nil, false, err
+			}
+			if full {
+				if l.MaxTileFeatures <= 0 || l.MaxTileFeatures > PointBudget {
+					return nil, true, nil
+				}
+				pos, pts = pos[:l.MaxTileFeatures], pts[:l.MaxTileFeatures]
+			}
+			if len(pos) == 0 {
+				return nil, false, nil
+			}
+			if b, ok := set.appendPoints(nil, l.Name, tl.extent, q.Columns(l), pos, pts); ok {
+				return b, false, nil
+			}
+		}
+	}
+	feats, over, err := points(ctx, src, l, tl, q)
+	if err != nil || over {
+		return nil, over, err
+	}
+	b, err = tl.marshal([]Layer{{Name: l.Name, Fields: q.Columns(l), Features: feats}})
+	return b, false, err
+}
+
+// pointBudget is how many points of l a tile holds at most before it is
+// clustered (or, under a smaller MaxTileFeatures, truncated).
+func pointBudget(l *layers.Layer) int {
+	if l.MaxTileFeatures > 0 {
+		return min(PointBudget, l.MaxTileFeatures)
+	}
+	return PointBudget
+}
+
 // points reads the points of l in the tile, or reports that there are more
 // than the budget.
 func points(ctx context.Context, src FeatureSource, l *layers.Layer, tl *tiler, q layers.Query) ([]*layers.Feature, bool, error) {
-	budget := PointBudget
-	if l.MaxTileFeatures > 0 {
-		budget = min(budget, l.MaxTileFeatures)
-	}
-	feats, full, err := read(ctx, src, l, tl, q, budget+1)
+	feats, full, err := read(ctx, src, l, tl, q, pointBudget(l)+1)
 	if err != nil {
 		return nil, false, err
 	}
@@ -217,39 +253,16 @@ func CountField() layers.Field {
 
 // clusters returns one feature (in WGS 84) per H3 cell at ClusterRes(z)
 // holding points of l that q selects, whose centre lies in tile t, at that
-// centre, with the cell as id and its count, ordered by cell. The counts are
-// the store's (CountSource) read over the tile grown by ClusterMargin, so a
-// cell whose centre is in the tile is counted whole; a store without counts
-// has each point's cell computed here.
+// centre, with the cell as id and its count, ordered by cell. The counts
+// (cellCounts: the point index's, the store's or computed here) are read
+// over the tile grown by ClusterMargin, so a cell whose centre is in the
+// tile is counted whole.
 func clusters(ctx context.Context, src FeatureSource, l *layers.Layer, t maptile.Tile, q layers.Query) ([]*layers.Feature, error) {
 	res := ClusterRes(int(t.Z))
 	w := Window(t, ClusterMargin(t, res))
 	q.BBox = &w
 	q.Limit, q.AfterID = 0, 0
-	counts := map[int64]int64{}
-	var err error
-	if cs, ok := src.(CountSource); ok {
-		var cc []layers.CellCount
-		if cc, err = cs.CellCounts(ctx, l, res, q, ""); err == nil {
-			for _, c := range cc {
-				counts[c.Cell] += c.Count
-			}
-		}
-	} else {
-		q.Properties = []string{}
-		err = src.Features(ctx, l, q, func(f *layers.Feature) error {
-			p, ok := f.Geometry.(orb.Point)
-			if !ok {
-				return nil
-			}
-			c, err := hex.FromPoint(p, res)
-			if err != nil {
-				return err
-			}
-			counts[c]++
-			return nil
-		})
-	}
+	counts, err := cellCounts(ctx, src, l, res, q)
 	if err != nil {
 		return nil, fmt.Errorf("tiles: clusters of %s %d/%d/%d: %w", l.Name, t.Z, t.X, t.Y, err)
 	}
@@ -265,6 +278,41 @@ func clusters(ctx context.Context, src FeatureSource, l *layers.Layer, t maptile
 		out = append(out, &layers.Feature{ID: c, Geometry: hex.Center(c), Props: map[string]any{"count": counts[c]}})
 	}
 	return out, nil
+}
+
+// cellCounts counts l's points that q selects by their cell at res: from
+// the point index where it holds l, else the store's CellCounts
+// (CountSource), else each point's cell computed here.
+func cellCounts(ctx context.Context, src FeatureSource, l *layers.Layer, res int, q layers.Query) (map[int64]int64, error) {
+	if is, ok := src.(*indexedSource); ok {
+		if set := is.set(l, q); set != nil && set.prep != nil {
+			if counts, ok, err := set.cellCounts(ctx, l, res, q, *q.BBox); ok {
+				return counts, err
+			}
+		}
+	}
+	counts := map[int64]int64{}
+	if cs, ok := src.(CountSource); ok {
+		cc, err := cs.CellCounts(ctx, l, res, q, "")
+		for _, c := range cc {
+			counts[c.Cell] += c.Count
+		}
+		return counts, err
+	}
+	q.Properties = []string{}
+	err := src.Features(ctx, l, q, func(f *layers.Feature) error {
+		p, ok := f.Geometry.(orb.Point)
+		if !ok {
+			return nil
+		}
+		c, err := hex.FromPoint(p, res)
+		if err != nil {
+			return err
+		}
+		counts[c]++
+		return nil
+	})
+	return counts, err
 }
 
 // CheckTile reports whether z/x/y names a tile: z within 0–22 and x, y

@@ -37,7 +37,7 @@ func newTestServer(t *testing.T, src layers.Source) *Server {
 }
 
 // token creates a token with role in src and returns its secret.
-func token(t *testing.T, src layers.Source, role layers.Role) string {
+func token(t testing.TB, src layers.Source, role layers.Role) string {
 	t.Helper()
 	secret, err := auth.Add(context.Background(), src, "test "+role.String(), role)
 	if err != nil {
@@ -67,4 +67,4 @@ func decode(t *testing.T, rec *httptest.ResponseRecorder, v any) {
 }
 
 // pgtestURL returns the URL of a fresh database.
-func pgtestURL(t *testing.T) string { return pgtest.New(t) }
+func pgtestURL(t testing.TB) string { return pgtest.New(t) }
