@@ -71,6 +71,12 @@ func (s *Store) write(ctx context.Context, l *layers.Layer, opts layers.WriteOpt
 			res.Bounds = old
 		}
 	}
+	var existing int64 // rows the table holds before the write's
+	if mode == layers.Insert {
+		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM "+ident(l.Name)).Scan(&existing); err != nil {
+			return res, wrap("write "+l.Name, err)
+		}
+	}
 	var written orb.Bound
 	var n int64
 	for {
@@ -84,6 +90,11 @@ func (s *Store) write(ctx context.Context, l *layers.Layer, opts layers.WriteOpt
 		n++
 		if err := w.write(ctx, f, n, &res); err != nil {
 			return res, err
+		}
+		if w.bulk == nil && mode != layers.Upsert && n >= bulkAfter && n >= existing {
+			if w.bulk, err = startBulk(ctx, tx, l); err != nil {
+				return res, wrap("write "+l.Name+": bulk", err)
+			}
 		}
 		b := f.Geometry.Bound()
 		if n == 1 {
@@ -100,6 +111,11 @@ func (s *Store) write(ctx context.Context, l *layers.Layer, opts layers.WriteOpt
 			res.Bounds = res.Bounds.Union(written)
 		} else {
 			res.Bounds = written
+		}
+	}
+	if w.bulk != nil {
+		if err := w.bulk.finish(ctx, tx); err != nil {
+			return res, wrap("write "+l.Name+": bulk", err)
 		}
 	}
 	if err := touchContents(ctx, tx, l, mode, n > 0, written); err != nil {
@@ -139,6 +155,7 @@ type writer struct {
 	old     orb.Bound // the union of those boxes
 	oldSeen bool
 	args    []any
+	bulk    *bulk // nil until a large insert turns to bulk mode
 }
 
 func newWriter(ctx context.Context, tx *sql.Tx, l *layers.Layer, mode layers.WriteMode) (*writer, error) {
@@ -209,6 +226,7 @@ func newWriter(ctx context.Context, tx *sql.Tx, l *layers.Layer, mode layers.Wri
 }
 
 func (w *writer) close() {
+	w.bulk.close()
 	for _, st := range []*sql.Stmt{w.insert, w.update, w.exists, w.byKey, w.contact, w.oldBox} {
 		if st != nil {
 			st.Close()
@@ -298,6 +316,11 @@ func (w *writer) write(ctx context.Context, f *layers.Feature, n int64, res *lay
 	}
 	if len(res.IDs) < maxResultIDs {
 		res.IDs = append(res.IDs, rowID)
+	}
+	if w.bulk != nil && !existed {
+		if err := w.bulk.add(ctx, rowID, blob, f, cells); err != nil {
+			return wrap("write "+w.l.Name+": bulk", err)
+		}
 	}
 	if c := f.Contact; c != nil && w.contact != nil && (c.Name != "" || c.Phone != "") {
 		if _, err := w.contact.ExecContext(ctx, rowID, nullable(c.Name), nullable(c.Phone)); err != nil {
