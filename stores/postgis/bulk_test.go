@@ -239,7 +239,9 @@ func TestBulkWriteRollups(t *testing.T) {
 	if _, err := st.Write(ctx, l, layers.WriteOptions{}, &sourcetest.Slice{Features: bulkIncidents(30, 0)}); err != nil {
 		t.Fatal(err)
 	}
-	totals := func() int64 { return count(t, st, "SELECT coalesce(sum(n), 0) FROM incident_cell_totals WHERE res = 9 AND grain = 3") }
+	totals := func() int64 {
+		return count(t, st, "SELECT coalesce(sum(n), 0) FROM incident_cell_totals WHERE res = 9 AND grain = 3")
+	}
 	before := totals()
 	for _, tc := range []struct {
 		name    string
