@@ -148,4 +148,3 @@ func (s *rowSource) close() {
 	}
 	s.wg.Wait()
 }
-
