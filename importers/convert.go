@@ -91,6 +91,45 @@ func (c *converter) warnOnce(key string, p Problem) {
 // convert maps one record onto the layer. It returns the feature, or the
 // problems that reject it, and warnings (repairs).
 func (c *converter) convert(rec *record) (*layers.Feature, []Problem, []Problem) {
+	var cv converted
+	c.prepare(rec, &cv)
+	return c.finish(&cv)
+}
+
+// converted is a record mapped by prepare, for finish to complete.
+type converted struct {
+	rec      *record
+	f        *layers.Feature // nil when errs
+	checkErr error           // the layer's Check of f
+	errs     []Problem
+	warns    []Problem
+	once     []onceWarning // warnings given once per import, in order
+}
+
+// onceWarning is a warning warnOnce gives (key noCommKey: the warning that
+// there are no communities).
+type onceWarning struct {
+	key string
+	p   Problem
+}
+
+const noCommKey = "\x00nocomm"
+
+// clone returns a converter for another goroutine's prepare: it shares
+// everything read-only and has a resolver cache of its own.
+func (c *converter) clone() *converter {
+	cc := *c
+	cc.res = c.res.clone()
+	cc.warned, cc.keys = nil, nil
+	return &cc
+}
+
+// prepare does the part of convert that depends on the record alone (safe
+// on several goroutines, each with its own clone); what needs the records
+// before it (warnings given once, keys seen) is left to finish, which runs
+// in input order.
+func (c *converter) prepare(rec *record, cv *converted) {
+	cv.rec = rec
 	errs := append([]Problem(nil), rec.errs...)
 	var warns []Problem
 	row := rec.n
@@ -103,7 +142,7 @@ func (c *converter) convert(rec *record) (*layers.Feature, []Problem, []Problem)
 		t := c.res.resolve(kv.key)
 		switch t.kind {
 		case tUnknown:
-			c.warnOnce("?"+kv.key, Problem{Row: row, Column: kv.key, Reason: fmt.Sprintf("is not a field of %s and was ignored (map it with --mapping if it is one)", c.l.Name)})
+			cv.once = append(cv.once, onceWarning{"?" + kv.key, Problem{Row: row, Column: kv.key, Reason: fmt.Sprintf("is not a field of %s and was ignored (map it with --mapping if it is one)", c.l.Name)}})
 			continue
 		case tIgnore:
 			continue
@@ -111,7 +150,7 @@ func (c *converter) convert(rec *record) (*layers.Feature, []Problem, []Problem)
 		name := t.name()
 		if prev, dup := setBy.get(name); dup {
 			if prev != kv.key {
-				c.warnOnce("="+kv.key, Problem{Row: row, Field: name, Column: kv.key, Reason: fmt.Sprintf("%s is already read from %q; this column was ignored", name, prev)})
+				cv.once = append(cv.once, onceWarning{"=" + kv.key, Problem{Row: row, Field: name, Column: kv.key, Reason: fmt.Sprintf("%s is already read from %q; this column was ignored", name, prev)}})
 			}
 			continue
 		}
@@ -145,7 +184,7 @@ func (c *converter) convert(rec *record) (*layers.Feature, []Problem, []Problem)
 				continue
 			}
 			if !c.incidents {
-				c.warnOnce("!"+kv.key, Problem{Row: row, Column: kv.key, Reason: fmt.Sprintf("holds personal data; only incidents keep callers' contacts (apart from the map), so it was dropped from %s", c.l.Name)})
+				cv.once = append(cv.once, onceWarning{"!" + kv.key, Problem{Row: row, Column: kv.key, Reason: fmt.Sprintf("holds personal data; only incidents keep callers' contacts (apart from the map), so it was dropped from %s", c.l.Name)}})
 				continue
 			}
 			if t.kind == tContactName {
@@ -177,24 +216,60 @@ func (c *converter) convert(rec *record) (*layers.Feature, []Problem, []Problem)
 		}
 	}
 
-	c.fill(row, props, g, resolved, &warns)
+	c.fill(row, props, g, resolved, &warns, &cv.once)
 
 	for _, fd := range c.l.Fields {
 		if fd.Required && props[fd.Name] == nil && !hasProblem(errs, fd.Name) {
 			errs = append(errs, Problem{Row: row, Field: fd.Name, Reason: fmt.Sprintf("is required (column %s or %s)", fd.TitleZH, fd.Name)})
 		}
 	}
-	if errs = append(errs, c.checkKey(row, props)...); len(errs) > 0 {
-		return nil, errs, warns
+	cv.errs, cv.warns = errs, warns
+	if len(errs) > 0 {
+		cv.keyOnly(c.l, props)
+		return
 	}
 	f := &layers.Feature{Geometry: layers.Promote(c.l.Geometry, g), Props: props}
 	if contact.Name != "" || contact.Phone != "" {
 		f.Contact = &contact
 	}
-	if err := c.l.Check(f); err != nil { // a safety net: everything above should have caught it
-		return nil, []Problem{{Row: row, Reason: err.Error()}}, warns
+	cv.f = f
+	cv.checkErr = c.l.Check(f)
+}
+
+// keyOnly keeps, of a rejected record's properties, the key finish checks.
+func (cv *converted) keyOnly(l *layers.Layer, props map[string]any) {
+	if l.Key != "" {
+		cv.f = &layers.Feature{Props: map[string]any{l.Key: props[l.Key]}}
 	}
-	return f, nil, warns
+}
+
+// finish completes prepare in input order: it gives the warnings due once,
+// rejects keys seen before, and returns the feature, or the problems that
+// reject it, and warnings (repairs).
+func (c *converter) finish(cv *converted) (*layers.Feature, []Problem, []Problem) {
+	for _, o := range cv.once {
+		if o.key == noCommKey {
+			if !c.warnedNoComm {
+				c.warnedNoComm = true
+				c.report.addWarning(o.p)
+			}
+			continue
+		}
+		c.warnOnce(o.key, o.p)
+	}
+	row := cv.rec.n
+	var props map[string]any
+	if cv.f != nil {
+		props = cv.f.Props
+	}
+	errs := append(cv.errs, c.checkKey(row, props)...)
+	if len(errs) > 0 {
+		return nil, errs, cv.warns
+	}
+	if cv.checkErr != nil { // a safety net: everything above should have caught it
+		return nil, []Problem{{Row: row, Reason: cv.checkErr.Error()}}, cv.warns
+	}
+	return cv.f, nil, cv.warns
 }
 
 // setBy remembers which source column set each target in one record (a
@@ -309,7 +384,7 @@ func (c *converter) checkGeometry(row int64, g orb.Geometry) (orb.Geometry, []st
 
 // fill sets what the file left out: the default source, the derived status,
 // the community and patch.
-func (c *converter) fill(row int64, props map[string]any, g orb.Geometry, resolved *bool, warns *[]Problem) {
+func (c *converter) fill(row int64, props map[string]any, g orb.Geometry, resolved *bool, warns *[]Problem, once *[]onceWarning) {
 	if c.hasSource && props["source"] == nil {
 		props["source"] = c.opts.DefaultSource
 	}
@@ -322,10 +397,7 @@ func (c *converter) fill(row int64, props map[string]any, g orb.Geometry, resolv
 	p, isPoint := g.(orb.Point)
 	if props["community"] == nil && isPoint && c.comm != nil {
 		if c.comm.empty() {
-			if !c.warnedNoComm {
-				c.warnedNoComm = true
-				c.report.addWarning(Problem{Row: row, Field: "community", Reason: "the store has no communities yet, so community and patch were left empty (import the communities layer first)"})
-			}
+			*once = append(*once, onceWarning{noCommKey, Problem{Row: row, Field: "community", Reason: "the store has no communities yet, so community and patch were left empty (import the communities layer first)"}})
 		} else if name, patch := c.comm.locate(p); name != "" {
 			props["community"] = name
 			if c.hasPatch && props["patch"] == nil && patch != "" {

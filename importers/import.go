@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"strings"
 	"time"
 
@@ -93,6 +94,7 @@ func Import(ctx context.Context, src Store, cat *layers.Catalog, l *layers.Layer
 	if !opts.SkipInvalid {
 		fr.rejects = nil
 	}
+	defer fr.stop()
 
 	if opts.DryRun {
 		for {
@@ -111,6 +113,7 @@ func Import(ctx context.Context, src Store, cat *layers.Catalog, l *layers.Layer
 			rep.Inserted, rep.Updated, rep.Deleted = wr.Inserted, wr.Updated, wr.Deleted
 		}
 	}
+	fr.stop()
 	fr.progress(true)
 	if cerr := fr.closeRejects(); cerr != nil && err == nil {
 		err = fmt.Errorf("importers: rejects file: %w", cerr)
@@ -169,6 +172,29 @@ type featureReader struct {
 	sheet   string // XLSX: the sheet, named in every problem
 	fatal   error  // set when the reader stopped the import
 	done    bool
+	// pl reads and prepares records ahead on other goroutines (started by
+	// the first Next when there is more than one core).
+	pl *convPipeline
+}
+
+// stop ends the read-ahead: the record reader is not called again.
+func (fr *featureReader) stop() {
+	if fr.pl != nil {
+		fr.pl.close()
+	}
+}
+
+// nextRecord returns the next record and, when read ahead, its prepared
+// conversion.
+func (fr *featureReader) nextRecord() (*record, *converted, error) {
+	if fr.pl == nil && runtime.GOMAXPROCS(0) > 1 {
+		fr.pl = startConvPipeline(fr.rr, fr.conv, fr.cnt)
+	}
+	if fr.pl != nil {
+		return fr.pl.next()
+	}
+	rec, err := fr.rr.next()
+	return rec, nil, err
 }
 
 // Next implements layers.FeatureReader.
@@ -180,7 +206,7 @@ func (fr *featureReader) Next() (*layers.Feature, error) {
 		if err := fr.ctx.Err(); err != nil {
 			return nil, err
 		}
-		rec, err := fr.rr.next()
+		rec, cv, err := fr.nextRecord()
 		if err == io.EOF { //nolint:errorlint // readers return io.EOF itself at the normal end
 
 			fr.done = true
@@ -201,7 +227,13 @@ func (fr *featureReader) Next() (*layers.Feature, error) {
 		if fr.rep.Read%progressEvery == 0 {
 			fr.progress(false)
 		}
-		f, probs, warns := fr.conv.convert(rec)
+		var f *layers.Feature
+		var probs, warns []Problem
+		if cv != nil {
+			f, probs, warns = fr.conv.finish(cv)
+		} else {
+			f, probs, warns = fr.conv.convert(rec)
+		}
 		if fr.sheet != "" {
 			for i := range probs {
 				probs[i].Sheet = fr.sheet
@@ -258,7 +290,11 @@ func (fr *featureReader) progress(done bool) {
 		return
 	}
 	fr.lastP = now
-	fr.opts.Progress(Progress{Rows: fr.rep.Read, Bytes: fr.cnt.n, Size: fr.opts.Size, Elapsed: now.Sub(fr.start), Done: done})
+	bytes := fr.cnt.n
+	if fr.pl != nil && !done { // the reader goroutine counts: take its count at the batch
+		bytes = fr.pl.bytes
+	}
+	fr.opts.Progress(Progress{Rows: fr.rep.Read, Bytes: bytes, Size: fr.opts.Size, Elapsed: now.Sub(fr.start), Done: done})
 }
 
 func (fr *featureReader) closeRejects() error {

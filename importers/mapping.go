@@ -204,6 +204,17 @@ type resolver struct {
 	values map[string]map[string]string // user value synonyms per field
 }
 
+// clone returns a resolver that shares r's mappings and has a cache of its
+// own, for another goroutine.
+func (r *resolver) clone() *resolver {
+	rc := *r
+	rc.cache = make(map[string]target, len(r.cache))
+	for k, t := range r.cache {
+		rc.cache[k] = t
+	}
+	return &rc
+}
+
 // maxResolverCache bounds the memo of resolved names (GeoJSON property
 // names are chosen by the file).
 const maxResolverCache = 4096

@@ -71,19 +71,34 @@ func (s *Store) write(ctx context.Context, l *layers.Layer, opts layers.WriteOpt
 			res.Bounds = old
 		}
 	}
+	var existing int64 // rows the table holds before the write's
+	if mode == layers.Insert {
+		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM "+ident(l.Name)).Scan(&existing); err != nil {
+			return res, wrap("write "+l.Name, err)
+		}
+	}
 	var written orb.Bound
 	var n int64
+	// Ahead only for many small features: a layer of points with cells.
+	rows := newRowSource(l, r, mode != layers.Upsert && layers.StoresCells(l))
+	defer rows.close()
 	for {
-		f, err := r.Next()
+		p, err := rows.next()
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
 			return res, err
 		}
-		n++
-		if err := w.write(ctx, f, n, &res); err != nil {
+		n = p.n
+		f := p.f
+		if err := w.exec(ctx, p, &res); err != nil {
 			return res, err
+		}
+		if w.bulk == nil && mode != layers.Upsert && n >= bulkAfter && n >= existing {
+			if w.bulk, err = startBulk(ctx, tx, l); err != nil {
+				return res, wrap("write "+l.Name+": bulk", err)
+			}
 		}
 		b := f.Geometry.Bound()
 		if n == 1 {
@@ -100,6 +115,11 @@ func (s *Store) write(ctx context.Context, l *layers.Layer, opts layers.WriteOpt
 			res.Bounds = res.Bounds.Union(written)
 		} else {
 			res.Bounds = written
+		}
+	}
+	if w.bulk != nil {
+		if err := w.bulk.finish(ctx, tx); err != nil {
+			return res, wrap("write "+l.Name+": bulk", err)
 		}
 	}
 	if err := touchContents(ctx, tx, l, mode, n > 0, written); err != nil {
@@ -139,6 +159,7 @@ type writer struct {
 	old     orb.Bound // the union of those boxes
 	oldSeen bool
 	args    []any
+	bulk    *bulk // nil until a large insert turns to bulk mode
 }
 
 func newWriter(ctx context.Context, tx *sql.Tx, l *layers.Layer, mode layers.WriteMode) (*writer, error) {
@@ -209,6 +230,7 @@ func newWriter(ctx context.Context, tx *sql.Tx, l *layers.Layer, mode layers.Wri
 }
 
 func (w *writer) close() {
+	w.bulk.close()
 	for _, st := range []*sql.Stmt{w.insert, w.update, w.exists, w.byKey, w.contact, w.oldBox} {
 		if st != nil {
 			st.Close()
@@ -219,13 +241,47 @@ func (w *writer) close() {
 // write checks and stores one feature; n is its 1-based position in the
 // input, named in error messages.
 func (w *writer) write(ctx context.Context, f *layers.Feature, n int64, res *layers.WriteResult) error {
-	if err := layers.PrepareAt(w.l, f, n); err != nil {
+	p, err := prepareRow(w.l, f, n)
+	if err != nil {
 		return err
+	}
+	return w.exec(ctx, p, res)
+}
+
+// prepared is a feature checked and encoded for its row.
+type prepared struct {
+	f     *layers.Feature
+	n     int64
+	blob  []byte
+	vals  []any // the fields' column values, in l.Fields order
+	cells []any // the exact cells (layers.ExactCellValues)
+}
+
+// prepareRow checks f and encodes its columns: the part of a write that
+// needs no database, safe on several goroutines.
+func prepareRow(l *layers.Layer, f *layers.Feature, n int64) (*prepared, error) {
+	if err := layers.PrepareAt(l, f, n); err != nil {
+		return nil, err
 	}
 	blob, err := Encode(f.Geometry)
 	if err != nil {
-		return layers.Invalid("", fmt.Sprintf("feature %d: geometry: %v", n, err))
+		return nil, layers.Invalid("", fmt.Sprintf("feature %d: geometry: %v", n, err))
 	}
+	p := &prepared{f: f, n: n, blob: blob, vals: make([]any, len(l.Fields))}
+	for i, fd := range l.Fields {
+		if p.vals[i], err = bindValue(fd, f.Props[fd.Name]); err != nil {
+			return nil, layers.Invalid("", fmt.Sprintf("feature %d: %v", n, err))
+		}
+	}
+	if p.cells, err = layers.ExactCellValues(l, f); err != nil {
+		return nil, layers.Invalid("", fmt.Sprintf("feature %d: %v", n, err))
+	}
+	return p, nil
+}
+
+// exec stores a prepared feature.
+func (w *writer) exec(ctx context.Context, p *prepared, res *layers.WriteResult) error {
+	f, n, blob, cells := p.f, p.n, p.blob, p.cells
 	var id any
 	existed := false
 	if f.ID > 0 {
@@ -256,17 +312,7 @@ func (w *writer) write(ctx context.Context, f *layers.Feature, n int64, res *lay
 		}
 	}
 	w.args = append(w.args[:0], id, blob)
-	for _, fd := range w.l.Fields {
-		v, err := bindValue(fd, f.Props[fd.Name])
-		if err != nil {
-			return layers.Invalid("", fmt.Sprintf("feature %d: %v", n, err))
-		}
-		w.args = append(w.args, v)
-	}
-	cells, err := layers.ExactCellValues(w.l, f)
-	if err != nil {
-		return layers.Invalid("", fmt.Sprintf("feature %d: %v", n, err))
-	}
+	w.args = append(w.args, p.vals...)
 	w.args = append(w.args, cells...)
 	st := w.insert
 	if existed {
@@ -298,6 +344,11 @@ func (w *writer) write(ctx context.Context, f *layers.Feature, n int64, res *lay
 	}
 	if len(res.IDs) < maxResultIDs {
 		res.IDs = append(res.IDs, rowID)
+	}
+	if w.bulk != nil && !existed {
+		if err := w.bulk.add(ctx, rowID, blob, f, cells); err != nil {
+			return wrap("write "+w.l.Name+": bulk", err)
+		}
 	}
 	if c := f.Contact; c != nil && w.contact != nil && (c.Name != "" || c.Phone != "") {
 		if _, err := w.contact.ExecContext(ctx, rowID, nullable(c.Name), nullable(c.Phone)); err != nil {

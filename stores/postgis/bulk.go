@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -28,7 +29,9 @@ import (
 // contacts are copied too. When an import is at least as large as the table
 // was, the table's secondary indexes (and the contacts' foreign key) are
 // dropped inside the transaction and built once at the end: a rollback
-// restores them with everything else.
+// restores them with everything else. Likewise, past the first thousand
+// incidents, the rollup trigger is turned off and the rollups of the rest
+// are added up in Go and applied in one upsert at the end.
 
 const (
 	// bulkBatch is how many features a worker encodes at a time.
@@ -43,7 +46,12 @@ const (
 
 // deferAfter is the least number of rows written before the indexes are
 // dropped to be built at the end (a variable for the tests).
-var deferAfter int64 = 50000
+var deferAfter int64 = 20000
+
+// rollupsAfter is the least number of incidents written before the rollup
+// trigger is turned off and the write adds the rollups up itself (a
+// variable for the tests).
+var rollupsAfter int64 = 1000
 
 // bulkPlan is what a binary COPY into a layer's table needs.
 type bulkPlan struct {
@@ -53,6 +61,16 @@ type bulkPlan struct {
 	enc     []colEncoder // per field of l
 	cells   bool
 	withIDs bool
+	// rollups: the layer is layers.RollupLayer, whose rollups a large write
+	// adds up in Go (see deferredIndexes.rollups).
+	rollups bool
+}
+
+// rollupRow is what the rollups count of one row.
+type rollupRow struct {
+	received         time.Time
+	category, source string
+	cells            [hex.ExactCount]int64
 }
 
 // planBulk checks that every column of l's table has a type this path
@@ -68,6 +86,7 @@ func planBulk(ctx context.Context, tx pgx.Tx, l *layers.Layer, withIDs bool) (*b
 		return nil, false, wrap("write "+l.Name, err)
 	}
 	p := &bulkPlan{l: l, table: ident(l.Name), withIDs: withIDs, cells: layers.StoresCells(l)}
+	p.rollups = p.cells && l.Name == layers.RollupLayer
 	if types["id"] != "bigint" || types["geom"] != "geometry" {
 		return nil, false, nil
 	}
@@ -92,7 +111,8 @@ func planBulk(ctx context.Context, tx pgx.Tx, l *layers.Layer, withIDs bool) (*b
 
 // encode checks f (n: its 1-based position in the input) and appends its
 // row; the id is f's own or a zero to be patched when the row is copied.
-func (p *bulkPlan) encode(b []byte, f *layers.Feature, n int64) ([]byte, error) {
+// With p.rollups it fills roll.
+func (p *bulkPlan) encode(b []byte, f *layers.Feature, n int64, roll *rollupRow) ([]byte, error) {
 	if f == nil {
 		return b, layers.Invalid("", fmt.Sprintf("feature %d: no feature", n))
 	}
@@ -129,6 +149,12 @@ func (p *bulkPlan) encode(b []byte, f *layers.Feature, n int64) ([]byte, error) 
 			b = withLen(b, 8)
 			b = binary.BigEndian.AppendUint64(b, uint64(c))
 		}
+		if p.rollups {
+			roll.received, _ = f.Props[layers.RollupTime].(time.Time)
+			roll.category, _ = f.Props["category"].(string)
+			roll.source, _ = f.Props["source"].(string)
+			roll.cells = cells
+		}
 	}
 	if b, err = appendGeom(b, f.Geometry); err != nil {
 		return b, layers.Invalid("", fmt.Sprintf("feature %d: geometry: %v", n, err))
@@ -148,6 +174,7 @@ type batch struct {
 	rows     []byte            // the encoded rows, back to back
 	ends     []int             // end offset of each row in rows
 	contacts []*layers.Contact // per row: the caller, or nil
+	rollups  []rollupRow       // per row (p.rollups)
 	bound    orb.Bound
 	err      error // after the rows: the reader's error or a feature's
 	done     chan struct{}
@@ -229,8 +256,15 @@ func (p *bulkPlan) encodeBatch(b *batch) {
 	b.rows = make([]byte, 0, len(b.feats)*256)
 	b.ends = make([]int, 0, len(b.feats))
 	b.contacts = make([]*layers.Contact, 0, len(b.feats))
+	var roll *rollupRow
+	if p.rollups {
+		b.rollups = make([]rollupRow, len(b.feats))
+	}
 	for i, f := range b.feats {
-		rows, err := p.encode(b.rows, f, b.first+int64(i))
+		if p.rollups {
+			roll = &b.rollups[i]
+		}
+		rows, err := p.encode(b.rows, f, b.first+int64(i), roll)
 		if err != nil { // b.rows still ends after the last good row
 			b.err = err
 			break
@@ -272,6 +306,9 @@ type copier struct {
 	contacts []byte // the current block's contacts, as binary COPY rows
 	ncontact int64
 	progress func(int64)
+	// delta adds up the rollups of the rows copied while the rollup
+	// trigger is off (nil: it is on).
+	delta *layers.RollupDelta
 }
 
 // peek makes a row available in cur, or sets eof or err; it reports
@@ -310,16 +347,32 @@ func (c *copier) begin(size int, ids []int64) {
 	c.ncontact = 0
 }
 
+// Read fills p with as many rows as fit: pgx sends what one Read returns
+// as one CopyData message (and one write), so a row a Read would cost a
+// system call a row.
 func (c *copier) Read(p []byte) (int, error) {
-	for len(c.pending) == 0 {
+	n := 0
+	for n < len(p) {
+		if len(c.pending) > 0 {
+			k := copy(p[n:], c.pending)
+			c.pending = c.pending[k:]
+			n += k
+			continue
+		}
 		switch {
 		case !c.started:
 			c.started = true
 			c.pending = copySignature
 		case c.ended:
+			if n > 0 {
+				return n, nil
+			}
 			return 0, io.EOF
 		case c.left == 0 || !c.peek():
 			if c.err != nil {
+				if n > 0 {
+					return n, nil // the error comes with the next Read
+				}
 				return 0, c.err
 			}
 			c.ended = true
@@ -328,8 +381,6 @@ func (c *copier) Read(p []byte) (int, error) {
 			c.next()
 		}
 	}
-	n := copy(p, c.pending)
-	c.pending = c.pending[n:]
 	return n, nil
 }
 
@@ -354,6 +405,10 @@ func (c *copier) next() {
 		b = appendNullableText(b, ct.Name)
 		c.contacts = appendNullableText(b, ct.Phone)
 		c.ncontact++
+	}
+	if c.delta != nil {
+		r := &c.cur.rollups[c.pos]
+		c.delta.Add(r.received, r.category, r.source, r.cells[:], 1)
 	}
 	if len(c.firstIDs) < maxResultIDs {
 		c.firstIDs = append(c.firstIDs, id)
@@ -393,6 +448,7 @@ func (s *Store) bulkWrite(ctx context.Context, tx pgx.Tx, p *bulkPlan, r layers.
 	seq := "pg_get_serial_sequence(" + quoteLiteralName(l.Name) + ", 'id')"
 	copySQL := "COPY " + p.table + " (" + strings.Join(p.cols, ", ") + ") FROM STDIN (FORMAT binary)"
 	var def *deferredIndexes
+	rollupsOff := false
 	size := firstBlock
 	for c.peek() {
 		var ids []int64
@@ -429,10 +485,24 @@ func (s *Store) bulkWrite(ctx context.Context, tx pgx.Tx, p *bulkPlan, r layers.
 				return res, err
 			}
 		}
+		if p.rollups && !rollupsOff && c.n >= rollupsAfter && c.peek() {
+			var err error
+			if rollupsOff, err = disableRollups(ctx, tx, l); err != nil {
+				return res, err
+			}
+			if rollupsOff {
+				c.delta = layers.NewRollupDelta(beijingDay)
+			}
+		}
 		size = min(size*4, maxBlock)
 	}
 	if c.err != nil {
 		return res, c.err
+	}
+	if rollupsOff {
+		if err := applyRollups(ctx, tx, l, c.delta); err != nil {
+			return res, wrap("write "+l.Name+": rollups", err)
+		}
 	}
 	if def != nil {
 		if err := def.restore(ctx, tx); err != nil {

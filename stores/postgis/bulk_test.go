@@ -189,3 +189,90 @@ func TestBulkWriteReaderError(t *testing.T) {
 		t.Fatalf("empty write: %+v, %v", res, err)
 	}
 }
+
+// rollupsOff counts the rollup rows that differ from the rollups computed
+// again from the incidents (0: exact), and reports whether the insert
+// trigger is on.
+func rollupsOff(t *testing.T, st *postgis.Store) (int64, bool) {
+	t.Helper()
+	ctx := context.Background()
+	tx, err := st.Pool().Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx) //nolint:errcheck // only reads, in the end
+	var diff int64
+	var on bool
+	for _, q := range []string{
+		"CREATE TEMP TABLE kept_totals AS SELECT * FROM incident_cell_totals",
+		"CREATE TEMP TABLE kept_categories AS SELECT * FROM incident_cell_categories",
+		"DELETE FROM incident_cell_totals",
+		"DELETE FROM incident_cell_categories",
+		"DO $$ BEGIN EXECUTE incident_rollups_sql('SELECT received_at, category, source, h3_5, h3_6, h3_7, h3_8, h3_9, h3_10, h3_11, 1 AS sign FROM incidents'); END $$",
+	} {
+		if _, err := tx.Exec(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	if err := tx.QueryRow(ctx, `SELECT
+		(SELECT count(*) FROM (SELECT * FROM kept_totals EXCEPT SELECT * FROM incident_cell_totals) a) +
+		(SELECT count(*) FROM (SELECT * FROM incident_cell_totals EXCEPT SELECT * FROM kept_totals) a) +
+		(SELECT count(*) FROM (SELECT * FROM kept_categories EXCEPT SELECT * FROM incident_cell_categories) a) +
+		(SELECT count(*) FROM (SELECT * FROM incident_cell_categories EXCEPT SELECT * FROM kept_categories) a),
+		(SELECT tgenabled <> 'D' FROM pg_trigger WHERE tgname = 'incidents_rollups_insert')`).Scan(&diff, &on); err != nil {
+		t.Fatal(err)
+	}
+	return diff, on
+}
+
+// TestBulkWriteRollups: past RollupsAfter rows the write turns the rollup
+// trigger off and adds the rollups up itself; they come out exactly as the
+// trigger would have made them, the trigger is on again after the write,
+// and a bad row late in the write leaves the rollups as they were.
+func TestBulkWriteRollups(t *testing.T) {
+	old := *postgis.RollupsAfter
+	*postgis.RollupsAfter = 20
+	t.Cleanup(func() { *postgis.RollupsAfter = old })
+	ctx := context.Background()
+	st := open(t).(*postgis.Store)
+	l, _ := fengtai.Catalog().Get("incidents", layers.Admin)
+	if _, err := st.Write(ctx, l, layers.WriteOptions{}, &sourcetest.Slice{Features: bulkIncidents(30, 0)}); err != nil {
+		t.Fatal(err)
+	}
+	totals := func() int64 {
+		return count(t, st, "SELECT coalesce(sum(n), 0) FROM incident_cell_totals WHERE res = 9 AND grain = 3")
+	}
+	before := totals()
+	for _, tc := range []struct {
+		name    string
+		n, bad  int
+		wantErr string
+	}{
+		{"a bad row after the trigger went off", 3000, 2900, "feature 2900"},
+		{"every row good", 3000, 0, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fs := bulkIncidents(tc.n+30, tc.bad+30)[30:] // after the 30 stored
+			_, err := st.Write(ctx, l, layers.WriteOptions{}, &sourcetest.Slice{Features: fs})
+			diff, on := rollupsOff(t, st)
+			if diff != 0 || !on {
+				t.Errorf("%d rollup rows differ from the incidents'; trigger on: %v", diff, on)
+			}
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("err = %v, want %s", err, tc.wantErr)
+				}
+				if got := totals(); got != before {
+					t.Errorf("rollups count %d incidents after the rollback, want %d", got, before)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := totals(); got != before+int64(tc.n) {
+				t.Errorf("rollups count %d incidents, want %d", got, before+int64(tc.n))
+			}
+		})
+	}
+}

@@ -1,0 +1,195 @@
+package gpkg
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"minqing/layers"
+)
+
+// The bulk mode of a large insert or replace. Row by row, every inserted
+// feature fires the layer's triggers — its R-tree entry (with five SQL
+// function calls into Go), a bump of layer_versions and, for incidents, a
+// row of incident_rollup_delta that flushRollups then groups at about
+// 60 µs a row — and updates every secondary index at a random place.
+// Once a write has inserted bulkAfter rows, and at least as many as the
+// table held, it drops those three triggers and the secondary (non-unique)
+// indexes inside its transaction; the rows that follow get their R-tree
+// entry from one prepared statement, their version bumps as one sum, their
+// rollups added up in Go (layers.RollupDelta); at the end the write
+// applies those, builds the indexes once and creates the triggers again,
+// before it commits. SQLite's schema changes are transactional: a failed
+// write rolls all of it back, and readers (WAL) see the old schema and rows
+// until the commit. Unique indexes stay, so a duplicate key is refused on
+// its row.
+
+// bulkAfter is the least number of rows a write inserts before it turns to
+// bulk mode (a variable for the tests).
+var bulkAfter int64 = 1000
+
+// bulk is the state of a write in bulk mode.
+type bulk struct {
+	l        *layers.Layer
+	indexes  []string // CREATE INDEX statements of the dropped indexes
+	triggers []string // CREATE TRIGGER statements of the dropped triggers
+	rtree    *sql.Stmt
+	rows     int64               // rows inserted in bulk mode (the version bumps)
+	versions bool                // the version trigger was dropped
+	delta    *layers.RollupDelta // nil: the layer has no rollup trigger
+}
+
+// startBulk drops l's insert triggers and secondary indexes inside tx.
+func startBulk(ctx context.Context, tx *sql.Tx, l *layers.Layer) (*bulk, error) {
+	b := &bulk{l: l}
+	rtreeTrigger, versionTrigger := "rtree_"+l.Name+"_geom_insert", l.Name+"_version_insert"
+	rollupTrigger := ""
+	if l.Name == layers.RollupLayer && layers.StoresCells(l) {
+		rollupTrigger = l.Name + "_rollups_insert"
+	}
+	type object struct{ name, sql string }
+	var triggers, indexes []object
+	rows, err := tx.QueryContext(ctx, `SELECT type, name, sql FROM sqlite_master m
+		WHERE tbl_name = ?1 AND sql IS NOT NULL AND (
+		  (type = 'trigger' AND name IN (?2, ?3, ?4)) OR
+		  (type = 'index' AND NOT EXISTS (SELECT 1 FROM pragma_index_list(?1) p WHERE p.name = m.name AND p."unique")))
+		ORDER BY type, name`, l.Name, rtreeTrigger, versionTrigger, rollupTrigger)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var typ string
+		var o object
+		if err := rows.Scan(&typ, &o.name, &o.sql); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if typ == "trigger" {
+			triggers = append(triggers, o)
+		} else {
+			indexes = append(indexes, o)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for _, t := range triggers {
+		if _, err := tx.ExecContext(ctx, "DROP TRIGGER "+ident(t.name)); err != nil {
+			return nil, err
+		}
+		b.triggers = append(b.triggers, t.sql)
+		switch t.name {
+		case rtreeTrigger:
+			if b.rtree, err = tx.PrepareContext(ctx, "INSERT OR REPLACE INTO "+ident("rtree_"+l.Name+"_geom")+" VALUES (?1, ?2, ?3, ?4, ?5)"); err != nil {
+				return nil, err
+			}
+		case versionTrigger:
+			b.versions = true
+		case rollupTrigger:
+			b.delta = layers.NewRollupDelta(rollupDay)
+		}
+	}
+	for _, ix := range indexes {
+		if _, err := tx.ExecContext(ctx, "DROP INDEX "+ident(ix.name)); err != nil {
+			return nil, err
+		}
+		b.indexes = append(b.indexes, ix.sql)
+	}
+	return b, nil
+}
+
+// rollupDay is the day the rollups count an incident under:
+// date(received_at, '+8 hours').
+func rollupDay(t time.Time) string { return t.UTC().Add(8 * time.Hour).Format(dateLayout) }
+
+// add does for one inserted row what the dropped triggers would have:
+// its R-tree entry, and its rollups. blob is its stored geometry, cells its
+// exact cells (nil when the layer stores none).
+func (b *bulk) add(ctx context.Context, id int64, blob []byte, f *layers.Feature, cells []any) error {
+	b.rows++
+	if b.rtree != nil {
+		// As the trigger: the envelope of the stored geometry, none when empty.
+		bd, ok, err := Envelope(blob)
+		if err != nil {
+			return err
+		}
+		if ok {
+			if _, err := b.rtree.ExecContext(ctx, id, bd.Min[0], bd.Max[0], bd.Min[1], bd.Max[1]); err != nil {
+				return err
+			}
+		}
+	}
+	if b.delta != nil {
+		received, _ := f.Props[layers.RollupTime].(time.Time)
+		category, _ := f.Props["category"].(string)
+		source, _ := f.Props["source"].(string)
+		var cs [16]int64
+		for i, c := range cells {
+			cs[i], _ = c.(int64)
+		}
+		b.delta.Add(received, category, source, cs[:len(cells)], 1)
+	}
+	return nil
+}
+
+// finish applies the version bumps and rollups, builds the indexes and
+// creates the triggers again.
+func (b *bulk) finish(ctx context.Context, tx *sql.Tx) error {
+	if b.rtree != nil {
+		b.rtree.Close()
+		b.rtree = nil
+	}
+	if b.versions && b.rows > 0 {
+		if _, err := tx.ExecContext(ctx, "UPDATE layer_versions SET version = version + ?1 WHERE layer = ?2", b.rows, b.l.Name); err != nil {
+			return fmt.Errorf("versions: %w", err)
+		}
+	}
+	if b.delta != nil {
+		if err := applyRollups(ctx, tx, b.delta); err != nil {
+			return fmt.Errorf("rollups: %w", err)
+		}
+	}
+	for _, q := range append(b.indexes, b.triggers...) {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("rebuild %s: %w", strings.Fields(q)[1], err)
+		}
+	}
+	return nil
+}
+
+// close releases the statement of an unfinished bulk mode.
+func (b *bulk) close() {
+	if b != nil && b.rtree != nil {
+		b.rtree.Close()
+	}
+}
+
+// applyRollups adds d to the rollups, in key order.
+func applyRollups(ctx context.Context, tx *sql.Tx, d *layers.RollupDelta) error {
+	cat, err := tx.PrepareContext(ctx, `INSERT INTO incident_cell_categories (res, grain, period, cell, category, source, n)
+		VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (res, grain, period, cell, category, source) DO UPDATE SET n = n + excluded.n`)
+	if err != nil {
+		return err
+	}
+	defer cat.Close()
+	for _, r := range d.Categories() {
+		if _, err := cat.ExecContext(ctx, r.Res, r.Grain, r.Period, r.Cell, r.Category, r.Source, r.N); err != nil {
+			return err
+		}
+	}
+	tot, err := tx.PrepareContext(ctx, `INSERT INTO incident_cell_totals (res, grain, period, cell, n)
+		VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (res, grain, period, cell) DO UPDATE SET n = n + excluded.n`)
+	if err != nil {
+		return err
+	}
+	defer tot.Close()
+	for _, r := range d.Totals() {
+		if _, err := tot.ExecContext(ctx, r.Res, r.Grain, r.Period, r.Cell, r.N); err != nil {
+			return err
+		}
+	}
+	return nil
+}

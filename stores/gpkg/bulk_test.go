@@ -1,0 +1,126 @@
+package gpkg_test
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/paulmach/orb"
+
+	"minqing/deploy/fengtai"
+	"minqing/layers"
+	"minqing/stores/gpkg"
+	"minqing/stores/sourcetest"
+)
+
+// bulkIncidents returns incidents from, from+1, … (n of them) with a caller
+// each, over a few hundred cells and days; bad (1-based, 0: none) has no
+// geometry.
+func bulkIncidents(from, n, bad int) []*layers.Feature {
+	fs := make([]*layers.Feature, n)
+	for j := range fs {
+		i := from + j
+		fs[j] = sourcetest.Incident(i, orb.Point{116.27 + float64(i%100)*0.0003, 39.845 + float64(i/100%100)*0.0002}, []string{"停电", "漏水", "供暖"}[i%3])
+		fs[j].Contact = &layers.Contact{Name: fmt.Sprintf("张%d", i), Phone: fmt.Sprintf("138%08d", i)}
+		if j+1 == bad {
+			fs[j].Geometry = nil
+		}
+	}
+	return fs
+}
+
+// fileState is what a write leaves in a GeoPackage besides the rows: the
+// schema (indexes and triggers), the R-tree, the version, the rollups.
+func fileState(t *testing.T, db *sql.DB) string {
+	t.Helper()
+	var b strings.Builder
+	for _, q := range []string{
+		"SELECT group_concat(type || ' ' || name || ' ' || coalesce(sql, ''), char(10)) FROM (SELECT * FROM sqlite_master WHERE name NOT LIKE 'sqlite_stat%' ORDER BY type, name)",
+		"SELECT count(*) || ' incidents, ' || coalesce(sum(id), 0) FROM incidents",
+		"SELECT count(*) || ' contacts' FROM incident_contacts",
+		"SELECT count(*) || ' r-tree entries, ' || coalesce(sum(id * minx * miny), 0) FROM rtree_incidents_geom",
+		"SELECT 'version ' || version FROM layer_versions WHERE layer = 'incidents'",
+		"SELECT count(*) || ' pending' FROM incident_rollup_delta",
+		"SELECT coalesce(group_concat(res || '/' || grain || '/' || period || '/' || cell || '=' || n, ' '), '') FROM (SELECT * FROM incident_cell_totals ORDER BY 1, 2, 3, 4)",
+		"SELECT coalesce(group_concat(res || '/' || grain || '/' || period || '/' || cell || '/' || category || '/' || source || '=' || n, ' '), '') FROM (SELECT * FROM incident_cell_categories ORDER BY 1, 2, 3, 4, 5, 6)",
+	} {
+		var s string
+		if err := db.QueryRow(q).Scan(&s); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		b.WriteString(s + "\n")
+	}
+	return b.String()
+}
+
+// TestBulkWrite: a write in bulk mode (triggers and secondary indexes
+// dropped, R-tree, versions and rollups kept by the write) leaves the file
+// exactly as writing row by row does; a bad row or a duplicate key late in
+// it rolls all of it back — rows, schema, R-tree, version, rollups.
+func TestBulkWrite(t *testing.T) {
+	ctx := context.Background()
+	l, err := fengtai.Catalog().Get("incidents", layers.Admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := *gpkg.BulkAfter
+	t.Cleanup(func() { *gpkg.BulkAfter = old })
+	// Row by row: the reference. Then in bulk mode, from the 100th row.
+	dir := t.TempDir()
+	var states [2][]string
+	for k, after := range []int64{1 << 40, 100} {
+		*gpkg.BulkAfter = after
+		path := filepath.Join(dir, fmt.Sprintf("%d.gpkg", k))
+		st := openAt(t, path)
+		db := raw(t, path)
+		write := func(fs []*layers.Feature) error {
+			_, err := st.Write(ctx, l, layers.WriteOptions{}, &sourcetest.Slice{Features: fs})
+			return err
+		}
+		// 50 stored first: bulk mode needs the write to be at least as large as the table.
+		if err := write(bulkIncidents(0, 50, 0)); err != nil {
+			t.Fatal(err)
+		}
+		before := fileState(t, db)
+		for _, tc := range []struct {
+			name    string
+			fs      []*layers.Feature
+			wantErr string
+		}{
+			{"a bad row late", bulkIncidents(50, 1000, 900), "feature 900"},
+			{"a key stored before", append(bulkIncidents(50, 800, 0), bulkIncidents(10, 1, 0)...), "feature 801"},
+			{"a key twice in the write", append(bulkIncidents(50, 800, 0), bulkIncidents(60, 1, 0)...), "feature 801"},
+		} {
+			err := write(tc.fs)
+			var inv *layers.InvalidError
+			if !errors.As(err, &inv) || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Fatalf("bulk after %d, %s: err = %v, want an invalid %s", after, tc.name, err, tc.wantErr)
+			}
+			if got := fileState(t, db); got != before {
+				t.Fatalf("bulk after %d, %s: the rolled-back write changed the file:\n%.2000s\nwant:\n%.2000s", after, tc.name, got, before)
+			}
+		}
+		if err := write(bulkIncidents(50, 1000, 0)); err != nil {
+			t.Fatal(err)
+		}
+		if err := write(bulkIncidents(1050, 150, 0)); err != nil { // into a larger table: row by row
+			t.Fatal(err)
+		}
+		if n := queryInt(t, db, "SELECT count(*) FROM incidents i JOIN rtree_incidents_geom r USING (id) WHERE r.minx <= r.maxx"); n != 1200 {
+			t.Errorf("bulk after %d: %d incidents in the R-tree, want 1200", after, n)
+		}
+		if n := queryInt(t, db, "SELECT count(*) FROM incidents INDEXED BY incidents_cells_idx WHERE h3_9 IS NOT NULL"); n != 1200 {
+			t.Errorf("bulk after %d: the rebuilt index holds %d rows, want 1200", after, n)
+		}
+		states[k] = strings.Split(fileState(t, db), "\n")
+	}
+	for i := range states[0] {
+		if states[0][i] != states[1][i] {
+			t.Errorf("bulk mode differs from row by row:\n%.2000s\nwant:\n%.2000s", states[1][i], states[0][i])
+		}
+	}
+}

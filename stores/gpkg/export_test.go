@@ -1,0 +1,4 @@
+package gpkg
+
+// BulkAfter lets the tests turn small writes to bulk mode.
+var BulkAfter = &bulkAfter
