@@ -244,14 +244,9 @@ func (p *Publisher) Table(ctx context.Context, version int64, m Month) (*Table, 
 func (p *Publisher) count(ctx context.Context, m Month) (*Table, error) {
 	r := m.Range()
 	q := layers.Query{Role: layers.Staff, Time: &r}
+	// Two store calls, not three: a cell's total is the sum of its counts
+	// by category (incidents without one are grouped under "").
 	raw := Raw{Totals: map[hex.Cell]int64{}, Parts: map[Dim]map[hex.Cell]map[string]int64{}}
-	ccs, err := p.src.CellCounts(ctx, p.layer, Res, q, "")
-	if err != nil {
-		return nil, fmt.Errorf("disclose: counts of %s: %w", m, err)
-	}
-	for _, cc := range ccs {
-		raw.Totals[cc.Cell] += cc.Count
-	}
 	for _, d := range Dims {
 		ccs, err := p.src.CellCounts(ctx, p.layer, Res, q, string(d))
 		if err != nil {
@@ -263,6 +258,9 @@ func (p *Publisher) count(ctx context.Context, m Month) (*Table, error) {
 				byCell[cc.Cell] = map[string]int64{}
 			}
 			byCell[cc.Cell][cc.Group] += cc.Count
+			if d == Dims[0] {
+				raw.Totals[cc.Cell] += cc.Count
+			}
 		}
 		raw.Parts[d] = byCell
 	}
