@@ -258,7 +258,7 @@ func (p *Publisher) count(ctx context.Context, m Month) (*Table, error) {
 				byCell[cc.Cell] = map[string]int64{}
 			}
 			byCell[cc.Cell][cc.Group] += cc.Count
-			if d == Dims[0] {
+			if d == Category {
 				raw.Totals[cc.Cell] += cc.Count
 			}
 		}

@@ -206,17 +206,17 @@ func countsOf(sums map[hex.Cell]disclose.Sum) map[hex.Cell]int64 {
 	return m
 }
 
-// CellPlaces returns, at the area layers' versions, the community and patch
-// whose polygon holds a cell's centre (ok false: none): the rule by which a
-// public community or patch selection takes whole published cells.
-func (s *Service) CellPlaces(ctx context.Context, versions map[string]int64) (func(hex.Cell) (community, patch string, ok bool), error) {
+// CellCommunity returns, at the area layers' versions, the community whose
+// polygon holds a cell's centre ("" for none): the rule by which a public
+// community or patch selection takes whole published cells.
+func (s *Service) CellCommunity(ctx context.Context, versions map[string]int64) (func(hex.Cell) string, error) {
 	places, err := s.communities(ctx, areaVersion(versions))
 	if err != nil {
 		return nil, err
 	}
-	return func(c hex.Cell) (string, string, bool) {
-		pl, ok := placeOf(places, hex.Center(c))
-		return pl.name, pl.patch, ok
+	return func(c hex.Cell) string {
+		pl, _ := placeOf(places, hex.Center(c))
+		return pl.name
 	}, nil
 }
 

@@ -64,9 +64,9 @@ type Counts struct {
 	Visit    map[string]int64
 }
 
-// FromCounts returns the row the rates of c give (Count is the response
-// base; medians and overdue counts are not known from counts), rounded and
-// scored as Compute does.
+// FromCounts returns the row the rates of c give, rounded and scored as
+// Compute does; Count, the medians and the overdue counts are not known
+// from these atoms and stay zero or nil.
 func FromCounts(group string, c Counts, w Weights) Row {
 	if !w.Valid() {
 		w = DefaultWeights()

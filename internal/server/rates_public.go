@@ -22,8 +22,9 @@ import (
 // datetime is given.
 const publicRateMonths = 1
 
-// publishedRates caches the published rate atoms per month, keyed on the
-// incidents' and the area layers' versions.
+// publishedRates caches the published rate atoms per month: keyed on the
+// publication (month, k, area layers' versions) when the store freezes them,
+// else on the incidents' and area layers' versions.
 type publishedRates struct {
 	mu     sync.Mutex
 	tables map[disclose.Month]versionedGroups
@@ -38,7 +39,7 @@ type versionedGroups struct {
 	table *disclose.GroupTable
 }
 
-// Settled returns the last month whose rates may be published at now: the
+// settledMonth returns the last month whose rates may be published at now: the
 // month before the last closed one. A month's responses and return visits
 // (回访) mostly happen in the weeks after it, so its outcomes are published
 // from the start of the month after next, when they have stopped moving.
@@ -83,7 +84,7 @@ func (s *Server) getPublishedRates(c echo.Context, by, format, lang string) erro
 	if tr == nil || (tr.Start == nil && tr.End == nil) {
 		settled = settled[max(0, len(settled)-publicRateMonths):]
 	}
-	places, err := svc.CellPlaces(ctx, all)
+	places, err := svc.CellCommunity(ctx, all)
 	if err != nil {
 		return err
 	}
@@ -152,7 +153,7 @@ func (s *Server) getPublishedRates(c echo.Context, by, format, lang string) erro
 // the public was shown. Otherwise they are cached per incidents and area
 // version.
 func (s *Server) publishedRateTable(ctx context.Context, m disclose.Month, versions map[string]int64, now time.Time,
-	places func(hex.Cell) (string, string, bool)) (*disclose.GroupTable, error) {
+	places func(hex.Cell) string) (*disclose.GroupTable, error) {
 	pubs, frozen := layers.As[layers.Publications](s.src)
 	k := s.ext.hotspots.svc.Publisher().K()
 	pkey := fmt.Sprintf("disclose/rates/v1/%s/k=%d/area=%s", m, k, hotspot.AreaVersion(versions))
@@ -214,7 +215,7 @@ func decodeGroupTable(body []byte) (*disclose.GroupTable, error) {
 
 // countRateTable counts month m's rate families from the incidents.
 func (s *Server) countRateTable(ctx context.Context, m disclose.Month, versions map[string]int64, now time.Time,
-	places func(hex.Cell) (string, string, bool)) (*disclose.GroupTable, error) {
+	places func(hex.Cell) string) (*disclose.GroupTable, error) {
 	pub := s.ext.hotspots.svc.Publisher()
 	cells, err := pub.Table(ctx, versions[hotspot.IncidentsLayer], m)
 	if err != nil {
@@ -236,7 +237,7 @@ func (s *Server) countRateTable(ctx context.Context, m disclose.Month, versions 
 		}
 		g, ok := groupOf[cell]
 		if !ok {
-			g, _, _ = places(cell)
+			g = places(cell)
 			groupOf[cell] = g
 		}
 		if g == "" {
@@ -263,7 +264,7 @@ func (s *Server) countRateTable(ctx context.Context, m disclose.Month, versions 
 		}
 		g, ok := groupOf[cell]
 		if !ok {
-			g, _, _ = places(cell)
+			g = places(cell)
 		}
 		if g != "" {
 			shown[g] += fam.Total.Count
