@@ -178,6 +178,12 @@ func TestRatesTableHostile(t *testing.T) {
 			t.Errorf("%s with the store gone: %d %s, want 503", target, rec.Code, rec.Body)
 		}
 	}
+	// The public rates (published atoms, rates_public.go) too.
+	for _, target := range []string{"/rates", "/rates.csv?by=patch&datetime=2026-01/2026-03"} {
+		if rec := get(t, s, target, ""); rec.Code != http.StatusServiceUnavailable {
+			t.Errorf("public %s with the store gone: %d %s, want 503", target, rec.Code, rec.Body)
+		}
+	}
 	rec := get(t, s, "/open311/v2/requests.xml?api_key="+url.QueryEscape(staff), "")
 	if rec.Code != http.StatusServiceUnavailable || !strings.Contains(rec.Body.String(), "<errors>") || !strings.Contains(rec.Body.String(), "<code>503</code>") {
 		t.Errorf("open311 XML with the store gone: %d %s", rec.Code, rec.Body)

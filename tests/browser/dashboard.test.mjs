@@ -39,6 +39,25 @@ test('the public dashboard ranks communities from the published monthly atoms on
   await context.close();
 });
 
+test('the public dashboard on a phone (390×844, touch): the ranking fits, the month window is a tap away', async t => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true,
+    deviceScaleFactor: 2, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', e => errors.push(e.message));
+  await page.goto(BASE + '/dashboard');
+  await dashboard(page);
+  assert.ok(await page.locator('#ranking tbody tr').count() > 0, 'ranking rows');
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `the page is ${overflow} px wider than the phone`);
+  await page.locator('#window').selectOption('3');
+  await page.waitForFunction(() => /、/.test(document.querySelector('#note').textContent) || /暂无/.test(document.querySelector('#note').textContent),
+    null, { timeout: 30000 });
+  t.diagnostic('screenshot: ' + await screenshot(page, 'dashboard-public-phone.png'));
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('staff see the ranking and the choropleth', async t => {
   if (!STAFF_TOKEN) { t.skip('no staff token'); return; }
   const { page, errors, context } = await openPage(browser);
