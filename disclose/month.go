@@ -42,6 +42,9 @@ func (m Month) Range() layers.TimeRange {
 	return layers.TimeRange{Start: &s, End: &e}
 }
 
+// first returns the month's first day, "2006-01-02", as month marks name it.
+func (m Month) first() string { return fmt.Sprintf("%04d-%02d-01", m.Year, int(m.Mon)) }
+
 // String formats the month as 2026-03.
 func (m Month) String() string { return fmt.Sprintf("%04d-%02d", m.Year, int(m.Mon)) }
 

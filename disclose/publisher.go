@@ -18,8 +18,11 @@ type Store interface {
 }
 
 // Publisher makes and caches the published table of the incidents of one
-// store: per month, keyed on the incidents layer's version, so that a write
-// makes it recount. It is safe for concurrent use.
+// store, per month. When the store keeps month marks (layers.MonthMarker),
+// a month's table is kept until a write changes that month's counts: a new
+// incident today leaves every closed month alone. Otherwise it is keyed on
+// the incidents layer's version, so that any write makes it recount. It is
+// safe for concurrent use.
 type Publisher struct {
 	src   Store
 	layer *layers.Layer
@@ -29,13 +32,24 @@ type Publisher struct {
 	mu       sync.Mutex
 	tables   map[Month]versioned
 	first    versionedMonth
-	building map[versionedKey]*build // tables being counted, shared by every caller who asks meanwhile
+	marks    versionedMarks
+	building map[buildKey]*build // tables being counted, shared by every caller who asks meanwhile
+	counts   int                 // tables counted from the store
 }
 
-// versionedKey is one month at one version.
-type versionedKey struct {
+// stamp is what a month's table is valid for: a version of the layer, or
+// (marked) the month's mark, at any version.
+type stamp struct {
 	version int64
-	month   Month
+	marked  bool
+	epoch   int64
+	mark    int64
+}
+
+// buildKey is one month's table at one stamp.
+type buildKey struct {
+	month Month
+	stamp stamp
 }
 
 // build is one count of a month's table under way.
@@ -50,8 +64,8 @@ type build struct {
 const buildTimeout = 2 * time.Minute
 
 type versioned struct {
-	version int64
-	table   *Table
+	stamp stamp
+	table *Table
 }
 
 type versionedMonth struct {
@@ -59,6 +73,14 @@ type versionedMonth struct {
 	ok      bool // the version has been looked at
 	has     bool // the layer has incidents
 	month   Month
+	marks   *layers.MonthMarks // the marks it was found under (nil: none)
+}
+
+// versionedMarks are the month marks read for a version of the layer.
+type versionedMarks struct {
+	version int64
+	marks   *layers.MonthMarks // nil: the store has none, or none to trust now
+	read    chan struct{}      // closed once read
 }
 
 // NewPublisher returns a publisher of the incidents layer l of src with
@@ -71,7 +93,15 @@ func NewPublisher(src Store, l *layers.Layer, k int, now func() time.Time) *Publ
 	if now == nil {
 		now = time.Now
 	}
-	return &Publisher{src: src, layer: l, k: k, now: now, tables: map[Month]versioned{}, building: map[versionedKey]*build{}}
+	return &Publisher{src: src, layer: l, k: k, now: now, tables: map[Month]versioned{}, building: map[buildKey]*build{}}
+}
+
+// Counted returns how many month tables the publisher has counted from
+// the store so far (a cached table costs nothing).
+func (p *Publisher) Counted() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.counts
 }
 
 // K returns the publication threshold.
@@ -104,11 +134,26 @@ func (p *Publisher) Bounds(ctx context.Context, version int64) (first, last Mont
 // firstMonth finds the month of the earliest incident by bisection on
 // counts (about a dozen count queries per version).
 func (p *Publisher) firstMonth(ctx context.Context, version int64) (Month, bool, error) {
+	marks, err := p.marksAt(ctx, version)
+	if err != nil {
+		return Month{}, false, err
+	}
 	p.mu.Lock()
 	f := p.first
 	p.mu.Unlock()
 	if f.ok && f.version == version {
 		return f.month, f.has, nil
+	}
+	// The first month stays while no month up to it changed (with no
+	// incident at all, while no month changed).
+	if f.ok && marks != nil && f.marks != nil {
+		last := ""
+		if f.has {
+			last = f.month.first()
+		}
+		if !f.marks.ChangedUpTo(*marks, last) {
+			return f.month, f.has, nil
+		}
 	}
 	countUpTo := func(m Month) (int64, error) {
 		end := m.Range().End
@@ -123,7 +168,7 @@ func (p *Publisher) firstMonth(ctx context.Context, version int64) (Month, bool,
 	if err != nil {
 		return Month{}, false, err
 	}
-	res := versionedMonth{version: version, ok: true}
+	res := versionedMonth{version: version, ok: true, marks: marks}
 	if n > 0 {
 		if n, err = countUpTo(lo); err != nil {
 			return Month{}, false, err
@@ -148,7 +193,9 @@ func (p *Publisher) firstMonth(ctx context.Context, version int64) (Month, bool,
 		res.has, res.month = true, hi
 	}
 	p.mu.Lock()
-	p.first = res
+	if !p.first.ok || p.first.version <= version {
+		p.first = res
+	}
 	p.mu.Unlock()
 	return res.month, res.has, nil
 }
@@ -168,8 +215,12 @@ func (p *Publisher) Tables(ctx context.Context, version int64, months []Month) (
 	errs := make([]error, len(months))
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, 4)
+	marks, err := p.marksAt(ctx, version)
+	if err != nil {
+		return nil, err
+	}
 	for i, m := range months {
-		if t := p.cached(version, m); t != nil {
+		if t := p.cached(p.stampOf(version, marks, m), m); t != nil {
 			out[i] = t
 			continue
 		}
@@ -190,29 +241,85 @@ func (p *Publisher) Tables(ctx context.Context, version int64, months []Month) (
 	return out, nil
 }
 
-// cached returns the cached table of m at version, or nil.
-func (p *Publisher) cached(version int64, m Month) *Table {
+// cached returns the cached table of m valid at st, or nil.
+func (p *Publisher) cached(st stamp, m Month) *Table {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if v, ok := p.tables[m]; ok && v.version == version {
+	if v, ok := p.tables[m]; ok && v.stamp == st {
 		return v.table
 	}
 	return nil
 }
 
-// Table returns the published table of month m at version. A month that is
-// not closed yet has an empty table. Callers asking for the same month and
-// version while it is counted share the one count (a burst of public tiles
-// after a write counts each month once), which runs on if the caller who
-// started it leaves.
-func (p *Publisher) Table(ctx context.Context, version int64, m Month) (*Table, error) {
-	if t := p.cached(version, m); t != nil {
-		return t, nil
+// stampOf returns what month m's table must have been counted under to be
+// valid at version: its mark when marks are known, else the version.
+func (p *Publisher) stampOf(version int64, marks *layers.MonthMarks, m Month) stamp {
+	if marks == nil {
+		return stamp{version: version}
 	}
+	return stamp{marked: true, epoch: marks.Epoch, mark: marks.Months[m.first()]}
+}
+
+// marksAt returns the store's month marks for the layer at version (read
+// once per version, by one caller while the others wait), or nil when the
+// store keeps none or they cannot be trusted now. The marks are read
+// before any table is counted under them, so a table is never older than
+// its mark.
+func (p *Publisher) marksAt(ctx context.Context, version int64) (*layers.MonthMarks, error) {
+	mm, ok := layers.As[layers.MonthMarker](p.src)
+	if !ok {
+		return nil, nil
+	}
+	p.mu.Lock()
+	cur := p.marks
+	if cur.read != nil && cur.version == version {
+		p.mu.Unlock()
+		select {
+		case <-cur.read:
+			return cur.marks, nil
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	read := make(chan struct{})
+	p.marks = versionedMarks{version: version, read: read}
+	p.mu.Unlock()
+	marks, ok, err := mm.MonthMarks(ctx)
+	var out *layers.MonthMarks
+	if err == nil && ok {
+		out = &marks
+	}
+	p.mu.Lock()
+	if p.marks.read == read {
+		if err != nil {
+			p.marks = versionedMarks{} // the next caller asks again
+		} else {
+			p.marks.marks = out
+		}
+	}
+	p.mu.Unlock()
+	close(read)
+	return out, err
+}
+
+// Table returns the published table of month m at version. A month that is
+// not closed yet has an empty table. Callers asking for the same month at
+// the same version (or mark) while it is counted share the one count (a
+// burst of public tiles after a write counts each month once), which runs
+// on if the caller who started it leaves.
+func (p *Publisher) Table(ctx context.Context, version int64, m Month) (*Table, error) {
 	if LastClosed(p.now()).Before(m) {
 		return &Table{Month: m, Cells: map[hex.Cell]*Family{}}, nil
 	}
-	key := versionedKey{version, m}
+	marks, err := p.marksAt(ctx, version)
+	if err != nil {
+		return nil, err
+	}
+	st := p.stampOf(version, marks, m)
+	if t := p.cached(st, m); t != nil {
+		return t, nil
+	}
+	key := buildKey{m, st}
 	p.mu.Lock()
 	b, ok := p.building[key]
 	if !ok {
@@ -224,8 +331,9 @@ func (p *Publisher) Table(ctx context.Context, version int64, m Month) (*Table, 
 			b.table, b.err = p.count(bctx, m)
 			p.mu.Lock()
 			delete(p.building, key)
-			if cur, ok := p.tables[m]; b.err == nil && (!ok || cur.version <= version) {
-				p.tables[m] = versioned{version: version, table: b.table}
+			p.counts++
+			if cur, ok := p.tables[m]; b.err == nil && (!ok || st.marked || cur.stamp.marked || cur.stamp.version <= st.version) {
+				p.tables[m] = versioned{stamp: st, table: b.table}
 			}
 			p.mu.Unlock()
 			close(b.done)

@@ -191,5 +191,15 @@ func applyRollups(ctx context.Context, tx *sql.Tx, d *layers.RollupDelta) error 
 			return err
 		}
 	}
+	// The months flushRollups would have marked (migration 00007).
+	var next int64
+	if err := tx.QueryRowContext(ctx, "SELECT coalesce(max(mark), 0) + 1 FROM incident_month_marks").Scan(&next); err != nil {
+		return err
+	}
+	for _, m := range d.Months() {
+		if _, err := tx.ExecContext(ctx, "INSERT INTO incident_month_marks (month, mark) VALUES (?1, ?2) ON CONFLICT (month) DO UPDATE SET mark = excluded.mark", m, next); err != nil {
+			return err
+		}
+	}
 	return nil
 }

@@ -124,3 +124,12 @@ func TestBulkWrite(t *testing.T) {
 		}
 	}
 }
+
+// TestBulkWriteMarksMonths: with the triggers dropped, a bulk write marks
+// the months flushing the trigger's delta would have marked.
+func TestBulkWriteMarksMonths(t *testing.T) {
+	old := *gpkg.BulkAfter
+	*gpkg.BulkAfter = 100
+	t.Cleanup(func() { *gpkg.BulkAfter = old })
+	sourcetest.MonthMarks(t, open(t), fengtai.Catalog())
+}

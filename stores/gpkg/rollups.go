@@ -54,6 +54,16 @@ SELECT res, grain, CASE grain WHEN 2 THEN month ELSE substr(month, 1, 5) || '01-
 FROM cat, g WHERE grain > 1
 GROUP BY 1, 2, 3, 4, 5, 6 HAVING sum(n) <> 0
 ON CONFLICT (res, grain, period, cell, category, source) DO UPDATE SET n = n + excluded.n`
+	// rollupFlushMarks gives the months whose counts at resolution 9
+	// changed a new mark (migration 00007), one above every mark so far.
+	rollupFlushMarks = `INSERT INTO incident_month_marks (month, mark)
+SELECT month, (SELECT coalesce(max(mark), 0) + 1 FROM incident_month_marks)
+FROM (SELECT DISTINCT month FROM (
+    SELECT substr(date(received_at, '+8 hours'), 1, 8) || '01' AS month
+    FROM incident_rollup_delta WHERE h3_9 IS NOT NULL
+    GROUP BY month, h3_9, category, source HAVING sum(sign) <> 0))
+WHERE true
+ON CONFLICT (month) DO UPDATE SET mark = excluded.mark`
 )
 
 // flushRollups applies the pending delta of the incidents' rollups in one
@@ -70,7 +80,7 @@ func flushRollups(ctx context.Context, db execer) error {
 	if !pending {
 		return nil
 	}
-	for _, q := range []string{rollupFlushTotals, rollupFlushCategories,
+	for _, q := range []string{rollupFlushTotals, rollupFlushCategories, rollupFlushMarks,
 		"DELETE FROM incident_rollup_delta",
 		"DELETE FROM incident_cell_totals WHERE n = 0",
 		"DELETE FROM incident_cell_categories WHERE n = 0"} {
@@ -212,4 +222,37 @@ func (s *Store) rollupCount(ctx context.Context, l *layers.Layer, q layers.Query
 	var n int64
 	err = s.rdb.QueryRowContext(ctx, query, args...).Scan(&n)
 	return n, wrap("count "+l.Name, err)
+}
+
+// MonthMarks reads the month marks (migration 00007). ok is false while a
+// rollup delta is pending (written by another program): the marks do not
+// cover it yet.
+func (s *Store) MonthMarks(ctx context.Context) (layers.MonthMarks, bool, error) {
+	tx, err := s.rdb.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return layers.MonthMarks{}, false, wrap("month marks", err)
+	}
+	defer tx.Rollback() //nolint:errcheck // read only
+	var pending bool
+	if err := tx.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM incident_rollup_delta)").Scan(&pending); err != nil || pending {
+		return layers.MonthMarks{}, false, wrap("month marks", err)
+	}
+	rows, err := tx.QueryContext(ctx, "SELECT month, mark FROM incident_month_marks")
+	if err != nil {
+		return layers.MonthMarks{}, false, wrap("month marks", err)
+	}
+	defer rows.Close()
+	marks := layers.MonthMarks{Months: map[string]int64{}}
+	for rows.Next() {
+		var month string
+		var mark int64
+		if err := rows.Scan(&month, &mark); err != nil {
+			return layers.MonthMarks{}, false, wrap("month marks", err)
+		}
+		marks.Months[month] = mark
+	}
+	if err := rows.Err(); err != nil {
+		return layers.MonthMarks{}, false, wrap("month marks", err)
+	}
+	return marks, true, nil
 }

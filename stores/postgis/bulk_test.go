@@ -276,3 +276,12 @@ func TestBulkWriteRollups(t *testing.T) {
 		})
 	}
 }
+
+// TestBulkWriteMarksMonths: with the rollup trigger off, a bulk write
+// marks the months the trigger would have marked.
+func TestBulkWriteMarksMonths(t *testing.T) {
+	old := *postgis.RollupsAfter
+	*postgis.RollupsAfter = 20
+	t.Cleanup(func() { *postgis.RollupsAfter = old })
+	sourcetest.MonthMarks(t, open(t), fengtai.Catalog())
+}

@@ -94,6 +94,14 @@ func applyRollups(ctx context.Context, tx pgx.Tx, l *layers.Layer, d *layers.Rol
 			return err
 		}
 	}
+	if months := d.Months(); len(months) > 0 {
+		// The months the trigger would have marked (migration 00007).
+		if _, err := tx.Exec(ctx, `INSERT INTO incident_month_marks AS m (month, mark)
+			SELECT month, nextval('incident_month_mark_seq') FROM unnest($1::text[]::date[]) AS x (month) ORDER BY month
+			ON CONFLICT (month) DO UPDATE SET mark = EXCLUDED.mark`, months); err != nil {
+			return err
+		}
+	}
 	_, err := tx.Exec(ctx, "ALTER TABLE "+ident(l.Name)+" ENABLE TRIGGER "+rollupTrigger)
 	return err
 }

@@ -130,3 +130,40 @@ func rollupSQL(l *layers.Layer, q layers.Query, res int, groupBy string, cells b
 	// Sorted by the caller as CellCounts sorts.
 	return "SELECT cell, grp, sum(n)::bigint FROM (" + union + ") x GROUP BY 1, 2 HAVING sum(n) <> 0", w.args, nil
 }
+
+// MonthMarks reads the month marks (migration 00007) on the primary, as
+// Versions reads the versions, and then the primary's WAL position: a read
+// after it waits for a replica that has replayed the marks, so a table
+// counted afterwards is never older than its mark.
+func (s *Store) MonthMarks(ctx context.Context) (layers.MonthMarks, bool, error) {
+	batch := &pgx.Batch{}
+	batch.Queue("SELECT coalesce(to_char(month, 'YYYY-MM-DD'), ''), month = '-infinity', mark FROM incident_month_marks")
+	batch.Queue("SELECT pg_current_wal_lsn()::text")
+	br := s.pool.SendBatch(ctx, batch)
+	defer br.Close()
+	rows, err := br.Query()
+	if err != nil {
+		return layers.MonthMarks{}, false, wrap("month marks", err)
+	}
+	marks := layers.MonthMarks{Months: map[string]int64{}}
+	var month string
+	var epoch bool
+	var mark int64
+	_, err = pgx.ForEachRow(rows, []any{&month, &epoch, &mark}, func() error {
+		if epoch {
+			marks.Epoch = mark
+		} else {
+			marks.Months[month] = mark
+		}
+		return nil
+	})
+	if err != nil {
+		return layers.MonthMarks{}, false, wrap("month marks", err)
+	}
+	var lsn string
+	if err := br.QueryRow().Scan(&lsn); err != nil {
+		return layers.MonthMarks{}, false, wrap("month marks", err)
+	}
+	s.replicas.needAtLeast(lsn)
+	return marks, true, nil
+}

@@ -55,6 +55,7 @@ func Run(t *testing.T, open Open) {
 		{"StreamReleasesStore", testStreamReleases},
 		{"DeadlineIsUnavailable", testDeadline},
 		{"PublicationsKeepTheFirst", testPublications},
+		{"MonthMarksFollowCounts", MonthMarks},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
