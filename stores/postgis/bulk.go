@@ -48,10 +48,11 @@ const (
 // dropped to be built at the end (a variable for the tests).
 var deferAfter int64 = 20000
 
-// rollupsAfter is the least number of incidents written before the rollup
-// trigger is turned off and the write adds the rollups up itself (a
-// variable for the tests).
-var rollupsAfter int64 = 1000
+// rollupsAfter is the number of incidents a write lets the rollup trigger
+// count before it adds the rollups up itself: none, so that it takes no
+// row lock on a rollup until just before it commits (a variable for the
+// tests, which let a few rows through the trigger first).
+var rollupsAfter int64
 
 // bulkPlan is what a binary COPY into a layer's table needs.
 type bulkPlan struct {
@@ -450,7 +451,21 @@ func (s *Store) bulkWrite(ctx context.Context, tx pgx.Tx, p *bulkPlan, r layers.
 	var def *deferredIndexes
 	rollupsOff := false
 	size := firstBlock
+	// The layer's version is bumped once, at the end (log_layer_write),
+	// not by each COPY: other writers of the layer do not wait for this one.
+	if _, err := tx.Exec(ctx, "SELECT set_config('minqing.versions_deferred', 'on', true)"); err != nil {
+		return res, wrap("write "+l.Name+": versions", err)
+	}
 	for c.peek() {
+		if p.rollups && !rollupsOff && c.n >= rollupsAfter {
+			var err error
+			if rollupsOff, err = disableRollups(ctx, tx, l); err != nil {
+				return res, err
+			}
+			if rollupsOff {
+				c.delta = layers.NewRollupDelta(beijingDay)
+			}
+		}
 		var ids []int64
 		if !p.withIDs {
 			rows, err := tx.Query(ctx, "SELECT nextval("+seq+") FROM generate_series(1, $1)", size)
@@ -485,15 +500,6 @@ func (s *Store) bulkWrite(ctx context.Context, tx pgx.Tx, p *bulkPlan, r layers.
 				return res, err
 			}
 		}
-		if p.rollups && !rollupsOff && c.n >= rollupsAfter && c.peek() {
-			var err error
-			if rollupsOff, err = disableRollups(ctx, tx, l); err != nil {
-				return res, err
-			}
-			if rollupsOff {
-				c.delta = layers.NewRollupDelta(beijingDay)
-			}
-		}
 		size = min(size*4, maxBlock)
 	}
 	if c.err != nil {
@@ -512,6 +518,15 @@ func (s *Store) bulkWrite(ctx context.Context, tx pgx.Tx, p *bulkPlan, r layers.
 	if p.withIDs && c.n > 0 {
 		if _, err := tx.Exec(ctx, "SELECT setval("+seq+", GREATEST((SELECT max(id) FROM "+p.table+"), 1))"); err != nil {
 			return res, wrap("write "+l.Name+": sequence", err)
+		}
+	}
+	if _, err := tx.Exec(ctx, "SELECT set_config('minqing.versions_deferred', 'off', true)"); err != nil {
+		return res, wrap("write "+l.Name+": versions", err)
+	}
+	if c.n > 0 {
+		b := c.bounds
+		if _, err := tx.Exec(ctx, "SELECT log_layer_write($1, $2, $3, $4, $5)", l.Name, b.Min[0], b.Min[1], b.Max[0], b.Max[1]); err != nil {
+			return res, wrap("write "+l.Name+": versions", err)
 		}
 	}
 	res.Inserted = c.n

@@ -2,11 +2,9 @@ package postgis
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 
 	"minqing/layers"
 )
@@ -14,51 +12,31 @@ import (
 // rollupTrigger is the statement-level trigger that keeps the rollups of
 // the incidents as rows are inserted (migration 00004). For each COPY it
 // groups the copied rows by cell, resolution and day, about 50 µs a row;
-// a large write turns it off and adds the rollups up in Go instead
-// (layers.RollupDelta), about 1 µs a row.
+// a large write has it skip its own inserts and adds the rollups up in Go
+// instead (layers.RollupDelta), about 1 µs a row.
 const rollupTrigger = "incidents_rollups_insert"
+
+// rollupsDeferred is the setting, local to a write's transaction, that
+// makes the rollup trigger skip that transaction's inserts (migration
+// 00007).
+const rollupsDeferred = "minqing.rollups_deferred"
 
 // beijingDay is the day the rollup trigger counts an incident under:
 // (received_at AT TIME ZONE 'Asia/Shanghai')::date.
 func beijingDay(t time.Time) string { return t.In(layers.Shanghai).Format("2006-01-02") }
 
-// disableRollups turns l's rollup trigger off inside tx (until commit or
-// rollback; applyRollups turns it back on). ALTER TABLE takes a SHARE ROW
-// EXCLUSIVE lock on the table: readers go on, other writers wait for the
-// write, as they would for the rollup rows it locks. When the lock does not
-// come within deferLockTimeout, or the trigger is not there or already off,
-// it reports false and the trigger keeps counting.
+// disableRollups has l's rollup trigger skip the inserts of tx from now
+// until applyRollups (or the end of tx): a setting local to tx, so other
+// writers' inserts keep their rollups and nobody waits for a lock. It
+// reports false, and the trigger keeps counting, when the trigger is not
+// there or turned off.
 func disableRollups(ctx context.Context, tx pgx.Tx, l *layers.Layer) (bool, error) {
 	var on bool
 	if err := tx.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = to_regclass($1) AND tgname = $2 AND tgenabled <> 'D')",
 		ident(l.Name), rollupTrigger).Scan(&on); err != nil || !on {
 		return false, wrap("write "+l.Name+": rollups", err)
 	}
-	var lockTimeout string
-	if err := tx.QueryRow(ctx, "SELECT current_setting('lock_timeout')").Scan(&lockTimeout); err != nil {
-		return false, wrap("write "+l.Name+": rollups", err)
-	}
-	if _, err := tx.Exec(ctx, "SAVEPOINT minqing_rollups"); err != nil {
-		return false, wrap("write "+l.Name+": rollups", err)
-	}
-	_, err := tx.Exec(ctx, "SET LOCAL lock_timeout = '"+deferLockTimeout+"'")
-	if err == nil {
-		_, err = tx.Exec(ctx, "ALTER TABLE "+ident(l.Name)+" DISABLE TRIGGER "+rollupTrigger)
-	}
-	var pe *pgconn.PgError
-	if errors.As(err, &pe) && pe.Code == "55P03" { // lock_not_available
-		if _, err := tx.Exec(ctx, "ROLLBACK TO SAVEPOINT minqing_rollups"); err != nil {
-			return false, wrap("write "+l.Name+": rollups", err)
-		}
-		return false, nil
-	}
-	if err != nil {
-		return false, wrap("write "+l.Name+": rollups", err)
-	}
-	if _, err := tx.Exec(ctx, "SELECT set_config('lock_timeout', $1, true)", lockTimeout); err != nil {
-		return false, wrap("write "+l.Name+": rollups", err)
-	}
-	if _, err := tx.Exec(ctx, "RELEASE SAVEPOINT minqing_rollups"); err != nil {
+	if _, err := tx.Exec(ctx, "SELECT set_config($1, 'on', true)", rollupsDeferred); err != nil {
 		return false, wrap("write "+l.Name+": rollups", err)
 	}
 	return true, nil
@@ -66,7 +44,7 @@ func disableRollups(ctx context.Context, tx pgx.Tx, l *layers.Layer) (bool, erro
 
 // applyRollups adds d to the rollups in two grouped upserts, in key order
 // as the trigger does (concurrent writers lock rollup rows in the same
-// order), and turns the trigger back on. d only adds (a bulk insert), so
+// order), and has the trigger count this transaction's inserts again. d only adds (a bulk insert), so
 // no row drops to zero.
 func applyRollups(ctx context.Context, tx pgx.Tx, l *layers.Layer, d *layers.RollupDelta) error {
 	if cats := d.Categories(); len(cats) > 0 {
@@ -102,6 +80,6 @@ func applyRollups(ctx context.Context, tx pgx.Tx, l *layers.Layer, d *layers.Rol
 			return err
 		}
 	}
-	_, err := tx.Exec(ctx, "ALTER TABLE "+ident(l.Name)+" ENABLE TRIGGER "+rollupTrigger)
+	_, err := tx.Exec(ctx, "SELECT set_config($1, 'off', true)", rollupsDeferred)
 	return err
 }

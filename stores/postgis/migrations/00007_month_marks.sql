@@ -6,6 +6,15 @@
 -- disclose) is kept for as long as its mark stays; a new incident today
 -- no longer makes every closed month be counted again. A TRUNCATE marks
 -- the row '-infinity', the epoch: every month may have changed.
+--
+-- And a bulk write no longer turns the insert trigger off with ALTER TABLE
+-- (a SHARE ROW EXCLUSIVE lock that made every intake wait for a whole
+-- import): it sets minqing.rollups_deferred for its own transaction, and
+-- the trigger skips that transaction's inserts. The same way, its COPY
+-- statements no longer each bump the layer's version (a row lock on
+-- layer_versions until commit, which made every other write of the layer
+-- wait): minqing.versions_deferred skips them, and the write bumps the
+-- version once before it commits (log_layer_write).
 CREATE SEQUENCE incident_month_mark_seq;
 CREATE TABLE incident_month_marks (
     month date   PRIMARY KEY,
@@ -59,6 +68,13 @@ CREATE OR REPLACE FUNCTION incident_rollups_trigger() RETURNS trigger LANGUAGE p
 DECLARE
     cols constant text := 'received_at, category, source, h3_5, h3_6, h3_7, h3_8, h3_9, h3_10, h3_11';
 BEGIN
+    IF TG_OP = 'INSERT' AND current_setting('minqing.rollups_deferred', true) = 'on' THEN
+        -- A bulk write adds the rollups of its rows up itself and applies
+        -- them before it commits (stores/postgis/rollupdelta.go); the
+        -- setting is local to its transaction, so nobody else's insert
+        -- is skipped and nobody waits for a lock.
+        RETURN NULL;
+    END IF;
     IF TG_OP = 'INSERT' THEN
         EXECUTE incident_rollups_sql(format('SELECT %s, 1 AS sign FROM new_rows', cols));
     ELSIF TG_OP = 'DELETE' THEN
@@ -76,6 +92,63 @@ BEGIN
         ON CONFLICT (month) DO UPDATE SET mark = EXCLUDED.mark;
     END IF;
     RETURN NULL;
+END
+$$;
+-- +goose StatementEnd
+
+-- +goose StatementBegin
+CREATE OR REPLACE FUNCTION log_layer_change() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    v bigint;
+    b box2d;
+BEGIN
+    IF TG_OP = 'INSERT' AND current_setting('minqing.versions_deferred', true) = 'on' THEN
+        -- A bulk write bumps the version once, just before it commits
+        -- (log_layer_write): the row lock on layer_versions is then held
+        -- for an instant, not for the whole import.
+        RETURN NULL;
+    END IF;
+    IF TG_OP = 'INSERT' THEN
+        SELECT ST_Extent(geom) INTO b FROM new_rows;
+    ELSIF TG_OP = 'DELETE' THEN
+        SELECT ST_Extent(geom) INTO b FROM old_rows;
+    ELSIF TG_OP = 'UPDATE' THEN
+        SELECT ST_Extent(g) INTO b FROM (SELECT geom AS g FROM old_rows UNION ALL SELECT geom FROM new_rows) x;
+    END IF;
+    INSERT INTO layer_versions (layer, version) VALUES (TG_TABLE_NAME, 1)
+    ON CONFLICT (layer) DO UPDATE SET version = layer_versions.version + 1
+    RETURNING version INTO v;
+    IF TG_OP <> 'TRUNCATE' THEN
+        -- An empty extent (no row touched) is logged with NULL bounds: a
+        -- change that reaches no tile.
+        INSERT INTO layer_changes VALUES (TG_TABLE_NAME, v - 1, v, ST_XMin(b), ST_YMin(b), ST_XMax(b), ST_YMax(b));
+        -- Keep the last 1000 changes of the layer; a reader further behind
+        -- drops its tiles of the layer.
+        IF v % 100 = 0 THEN
+            DELETE FROM layer_changes WHERE layer = TG_TABLE_NAME AND to_version <= v - 1000;
+        END IF;
+    END IF;
+    RETURN NULL;
+END
+$$;
+-- +goose StatementEnd
+
+-- +goose StatementBegin
+-- log_layer_write bumps layer's version once for a bulk write and logs
+-- where it fell, as log_layer_change does per statement.
+CREATE FUNCTION log_layer_write(layer_name text, minx double precision, miny double precision,
+                                maxx double precision, maxy double precision) RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+    v bigint;
+BEGIN
+    INSERT INTO layer_versions (layer, version) VALUES (layer_name, 1)
+    ON CONFLICT (layer) DO UPDATE SET version = layer_versions.version + 1
+    RETURNING version INTO v;
+    INSERT INTO layer_changes VALUES (layer_name, v - 1, v, minx, miny, maxx, maxy);
+    IF v % 100 = 0 THEN
+        DELETE FROM layer_changes WHERE layer = layer_name AND to_version <= v - 1000;
+    END IF;
+    RETURN v;
 END
 $$;
 -- +goose StatementEnd
@@ -141,5 +214,36 @@ END
 $$;
 -- +goose StatementEnd
 
+-- +goose StatementBegin
+CREATE OR REPLACE FUNCTION log_layer_change() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    v bigint;
+    b box2d;
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        SELECT ST_Extent(geom) INTO b FROM new_rows;
+    ELSIF TG_OP = 'DELETE' THEN
+        SELECT ST_Extent(geom) INTO b FROM old_rows;
+    ELSIF TG_OP = 'UPDATE' THEN
+        SELECT ST_Extent(g) INTO b FROM (SELECT geom AS g FROM old_rows UNION ALL SELECT geom FROM new_rows) x;
+    END IF;
+    INSERT INTO layer_versions (layer, version) VALUES (TG_TABLE_NAME, 1)
+    ON CONFLICT (layer) DO UPDATE SET version = layer_versions.version + 1
+    RETURNING version INTO v;
+    IF TG_OP <> 'TRUNCATE' THEN
+        -- An empty extent (no row touched) is logged with NULL bounds: a
+        -- change that reaches no tile.
+        INSERT INTO layer_changes VALUES (TG_TABLE_NAME, v - 1, v, ST_XMin(b), ST_YMin(b), ST_XMax(b), ST_YMax(b));
+        -- Keep the last 1000 changes of the layer; a reader further behind
+        -- drops its tiles of the layer.
+        IF v % 100 = 0 THEN
+            DELETE FROM layer_changes WHERE layer = TG_TABLE_NAME AND to_version <= v - 1000;
+        END IF;
+    END IF;
+    RETURN NULL;
+END
+$$;
+-- +goose StatementEnd
+DROP FUNCTION log_layer_write(text, double precision, double precision, double precision, double precision);
 DROP TABLE incident_month_marks;
 DROP SEQUENCE incident_month_mark_seq;
