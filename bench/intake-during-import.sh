@@ -43,7 +43,7 @@ echo "generating $ROWS work orders…" >&2
 bench/gen-orders.sh "$ROWS" > "$work/orders.csv"
 admin=$MINQING_TEST_DATABASE
 median() { sort -n | awk '{a[NR]=$1} END {if (NR) print a[int((NR+1)/2)]; else print 0}'; }
-declare -A alone imp cnt med slow
+declare -A alone imp cnt med slow failed
 # fresh WHO NAME: a new database NAME with the demo loaded by build WHO; sets url.
 fresh() {
   "$PG_BIN/psql" -q -X "$admin" -c "DROP DATABASE IF EXISTS $2" -c "CREATE DATABASE $2 TEMPLATE minqing_template"
@@ -71,9 +71,10 @@ for who in "${builds[@]}"; do
   sleep 1 # the import is reading and copying
   : >"$work/lat-$who"
   while kill -0 "$import_pid" 2>/dev/null; do
-    curl -sS -f -o /dev/null --max-time 600 -X POST -H "Authorization: Bearer $staff" -H 'Content-Type: application/json' \
+    curl -sS -o /dev/null --max-time 600 -X POST -H "Authorization: Bearer $staff" -H 'Content-Type: application/json' \
       -d '{"lon": 116.2871, "lat": 39.8568, "category": "停电", "source": "网格", "description": "bench: intake during import"}' \
-      -w '%{time_total}\n' "http://127.0.0.1:$port/incidents" | awk '{printf "%.1f\n", $1*1000}' >>"$work/lat-$who"
+      -w '%{http_code} %{time_total}\n' "http://127.0.0.1:$port/incidents" |
+      awk -v bad="$work/bad-$who" '$1 == 201 {printf "%.1f\n", $2*1000; next} {print $1 >> bad}' >>"$work/lat-$who" || true
     sleep 0.2
   done
   if ! wait "$import_pid"; then
@@ -81,6 +82,7 @@ for who in "${builds[@]}"; do
   fi
   imp[$who]=$(seconds "$t0")
   cnt[$who]=$(wc -l <"$work/lat-$who")
+  failed[$who]=$( [ -f "$work/bad-$who" ] && sort "$work/bad-$who" | uniq -c | awk '{printf "%s×%s ", $1, $2}' || echo none)
   med[$who]=$(median <"$work/lat-$who")
   slow[$who]=$(sort -n "$work/lat-$who" | tail -1)
   kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
@@ -88,9 +90,9 @@ done
 echo
 echo "bench/intake-during-import.sh at commit $(git rev-parse --short HEAD): $ROWS rows imported into PostGIS ($DEMO there) while one intake"
 echo "(POST /incidents) is sent every 0.2 s; $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-8s | %14s | %16s | %8s | %14s | %14s\n' build "import alone s" "with intakes s" intakes "median ms" "slowest ms"
+printf '%-8s | %14s | %16s | %8s | %10s | %10s | %s\n' build "import alone s" "with intakes s" intakes "median ms" "slowest ms" "failed (HTTP status)"
 for who in "${builds[@]}"; do
-  printf '%-8s | %14s | %16s | %8s | %14s | %14s\n' "$who" "${alone[$who]}" "${imp[$who]}" "${cnt[$who]}" "${med[$who]}" "${slow[$who]}"
+  printf '%-8s | %14s | %16s | %8s | %10s | %10s | %s\n' "$who" "${alone[$who]}" "${imp[$who]}" "${cnt[$who]}" "${med[$who]}" "${slow[$who]}" "${failed[$who]}"
 done
 if [ "${#builds[@]}" = 2 ]; then
   awk -v a="${med[before]}" -v b="${med[after]}" -v c="${slow[before]}" -v d="${slow[after]}" -v e="${alone[before]}" -v f="${alone[after]}" \

@@ -1,6 +1,8 @@
 package hotspot
 
 import (
+	"encoding/json"
+	"fmt"
 	"strconv"
 	"time"
 
@@ -61,6 +63,19 @@ func seriesText(s []int64) string {
 		}
 	}
 	return string(append(b, ']'))
+}
+
+// GeoJSON returns the FeatureCollection encoded, made once per analysis:
+// every caller of a cached analysis gets the same bytes without drawing
+// its hexagons and encoding them again. Do not modify them.
+func (a *Analysis) GeoJSON() ([]byte, error) {
+	a.jsonOnce.Do(func() {
+		a.json, a.jsonErr = json.Marshal(a.FeatureCollection())
+		if a.jsonErr != nil {
+			a.jsonErr = fmt.Errorf("hotspot: encode: %w", a.jsonErr)
+		}
+	})
+	return a.json, a.jsonErr
 }
 
 // FeatureCollection returns the analysis as GeoJSON: one hexagon per study

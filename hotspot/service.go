@@ -112,6 +112,9 @@ type Analysis struct {
 	public      *publicData // the published atoms of a public analysis
 	polysOnce   sync.Once
 	polys       []orb.Polygon // hexagons of Cells, for tiles
+	jsonOnce    sync.Once
+	json        []byte // FeatureCollection encoded, for GeoJSON answers
+	jsonErr     error
 }
 
 // CellResult is one study cell.

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 
@@ -24,9 +23,9 @@ func (s *Server) hotspots(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	body, err := json.Marshal(a.FeatureCollection())
+	body, err := a.GeoJSON()
 	if err != nil {
-		return fmt.Errorf("hotspots: encode: %w", err)
+		return err
 	}
 	s.hotspotCacheControl(c)
 	return c.Blob(http.StatusOK, "application/geo+json", body)

@@ -76,9 +76,9 @@ func TestBackendKilledMidQuery(t *testing.T) {
 	}
 }
 
-// TestFaultsAreUnavailable: a server that cannot be reached, and a
-// read-only server (SQLSTATE 25006, a replica), are ErrUnavailable; a bad
-// query is not.
+// TestFaultsAreUnavailable: a server that cannot be reached, a read-only
+// server (SQLSTATE 25006, a replica) and a lock not granted in time (55P03)
+// are ErrUnavailable; a bad query is not.
 func TestFaultsAreUnavailable(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
@@ -125,6 +125,31 @@ func TestFaultsAreUnavailable(t *testing.T) {
 		_, err = ro.Write(ctx, l, layers.WriteOptions{}, &sourcetest.Slice{Features: []*layers.Feature{sourcetest.Incident(1, orb.Point{116.28, 39.85}, "停电")}})
 		if !errors.Is(err, layers.ErrUnavailable) {
 			t.Errorf("write on a read-only server: err = %v, want ErrUnavailable", err)
+		}
+	})
+	t.Run("a lock not granted in time", func(t *testing.T) {
+		// Another session holds the table; a write that gives up waiting
+		// (SQLSTATE 55P03) is a conflict of the moment, not a bad request.
+		tx, err := st.Pool().Begin(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tx.Rollback(ctx) //nolint:errcheck // released either way
+		if _, err := tx.Exec(ctx, "LOCK TABLE incidents IN ACCESS EXCLUSIVE MODE"); err != nil {
+			t.Fatal(err)
+		}
+		sep := "?"
+		if strings.Contains(url, "?") {
+			sep = "&"
+		}
+		impatient, err := postgis.Open(ctx, url+sep+"options=-c%20lock_timeout%3D200", cat)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer impatient.Close()
+		_, err = impatient.Write(ctx, l, layers.WriteOptions{}, &sourcetest.Slice{Features: []*layers.Feature{sourcetest.Incident(1, orb.Point{116.28, 39.85}, "停电")}})
+		if !errors.Is(err, layers.ErrUnavailable) {
+			t.Errorf("write that waited past lock_timeout: err = %v, want ErrUnavailable", err)
 		}
 	})
 	t.Run("pool size from the url", func(t *testing.T) {

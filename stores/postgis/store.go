@@ -111,7 +111,8 @@ func wrap(op string, err error) error {
 // unavailable reports whether err means the database cannot serve now,
 // rather than that the query or the data is wrong: it could not be reached,
 // the connection was lost or killed, the server is shutting down, read-only
-// or out of connections, or no pooled connection came in time.
+// or out of connections, no pooled connection came in time, or the write
+// lost a deadlock or a lock wait to other writes of the moment.
 func unavailable(err error) bool {
 	if errors.Is(err, layers.ErrUnavailable) {
 		return false // already marked
@@ -126,6 +127,11 @@ func unavailable(err error) bool {
 		case pe.Code == "25006": // read-only transaction: a replica, or a primary being demoted
 			return true
 		case pe.Code == "53300": // too many connections
+			return true
+		case pe.Code == "40P01", pe.Code == "40001", pe.Code == "55P03":
+			// A deadlock, a serialization failure, a lock not granted in
+			// time: a conflict with other writes of the moment, not a bad
+			// request; the same request may well succeed if tried again.
 			return true
 		}
 		return false
