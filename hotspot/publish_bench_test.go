@@ -20,17 +20,7 @@ import (
 // public request after the first of a month pays).
 func BenchmarkPublicAnalysis(b *testing.B) {
 	ctx := context.Background()
-	st, err := gpkg.Open(ctx, filepath.Join(b.TempDir(), "bench.gpkg"), fengtai.Catalog())
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
-	asOf := time.Date(2026, 3, 1, 0, 0, 0, 0, layers.Shanghai)
-	if _, err := demo.Load(ctx, st, fengtai.Catalog(), demo.Options{Incidents: 20000, AsOf: asOf}, nil); err != nil {
-		b.Fatal(err)
-	}
-	start, end := asOf.AddDate(-1, 0, 0), asOf.Add(-time.Nanosecond)
-	window := &layers.TimeRange{Start: &start, End: &end}
+	st, window := benchDemo(b)
 	run := func(b *testing.B, svc func() *Service, role layers.Role) {
 		for b.Loop() {
 			if _, err := svc().Analyze(ctx, Params{Query: layers.Query{Role: role, Time: window}}); err != nil {
@@ -50,4 +40,22 @@ func BenchmarkPublicAnalysis(b *testing.B) {
 		s := NewService(st, fengtai.Catalog(), cfg)
 		run(b, func() *Service { return s }, layers.Public)
 	})
+}
+
+// benchDemo returns an embedded store with 20,000 demo incidents up to
+// March 2026 (closed when b ends) and the 12 months before it.
+func benchDemo(b *testing.B) (*gpkg.Store, *layers.TimeRange) {
+	b.Helper()
+	ctx := context.Background()
+	st, err := gpkg.Open(ctx, filepath.Join(b.TempDir(), "bench.gpkg"), fengtai.Catalog())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	asOf := time.Date(2026, 3, 1, 0, 0, 0, 0, layers.Shanghai)
+	if _, err := demo.Load(ctx, st, fengtai.Catalog(), demo.Options{Incidents: 20000, AsOf: asOf}, nil); err != nil {
+		b.Fatal(err)
+	}
+	start, end := asOf.AddDate(-1, 0, 0), asOf.Add(-time.Nanosecond)
+	return st, &layers.TimeRange{Start: &start, End: &end}
 }
