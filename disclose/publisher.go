@@ -3,6 +3,7 @@ package disclose
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -258,6 +259,24 @@ func (p *Publisher) stampOf(version int64, marks *layers.MonthMarks, m Month) st
 		return stamp{version: version}
 	}
 	return stamp{marked: true, epoch: marks.Epoch, mark: marks.Months[m.first()]}
+}
+
+// Stamp returns, for months at version, a text that is the same at two
+// versions exactly when each of the months has the same published table at
+// both (their month marks), so that what is made from those tables alone
+// can be kept across writes that change none of them. ok is false when the
+// store keeps no marks to trust now: key on the version instead.
+func (p *Publisher) Stamp(ctx context.Context, version int64, months []Month) (string, bool, error) {
+	marks, err := p.marksAt(ctx, version)
+	if err != nil || marks == nil {
+		return "", false, err
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "e%d", marks.Epoch)
+	for _, m := range months {
+		fmt.Fprintf(&b, " %s:%d", m, marks.Months[m.first()])
+	}
+	return b.String(), true, nil
 }
 
 // marksAt returns the store's month marks for the layer at version (read

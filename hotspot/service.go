@@ -3,6 +3,7 @@ package hotspot
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -169,7 +170,10 @@ func (s *Service) analysis(ctx context.Context, p Params) (*Analysis, string, er
 	if err != nil {
 		return nil, "", fmt.Errorf("hotspot: versions: %w", err)
 	}
-	key := s.key(p, versions)
+	key, err := s.key(ctx, p, versions)
+	if err != nil {
+		return nil, "", err
+	}
 	if a, ok := s.cache.get(key); ok {
 		return a, key, nil
 	}
@@ -404,11 +408,31 @@ func cacheKey(p Params, versions map[string]int64) string {
 }
 
 // key is cacheKey plus, for a public analysis, the last published month
-// (the window's open end moves with it).
-func (s *Service) key(p Params, versions map[string]int64) string {
-	k := cacheKey(p, versions)
-	if !p.Query.Role.Can(layers.Staff) {
-		k += " closed=" + disclose.LastClosed(s.now()).String()
+// (the window's open end moves with it). A public analysis is a function
+// of its months' published tables: when the store keeps month marks, the
+// marks of those months stand in its key for the incidents' version, so
+// that an intake today (which changes no closed month) keeps it.
+func (s *Service) key(ctx context.Context, p Params, versions map[string]int64) (string, error) {
+	if p.Query.Role.Can(layers.Staff) {
+		return cacheKey(p, versions), nil
 	}
-	return k
+	closed := " closed=" + disclose.LastClosed(s.now()).String()
+	if s.pub == nil {
+		return cacheKey(p, versions) + closed, nil // no incidents layer: analyze says so
+	}
+	version := versions[IncidentsLayer]
+	months, err := s.PublicMonths(ctx, p.Query.Time, version)
+	if err != nil {
+		return "", err
+	}
+	stamp, ok, err := s.pub.Stamp(ctx, version, months)
+	if err != nil {
+		return "", err
+	}
+	if !ok {
+		return cacheKey(p, versions) + closed, nil
+	}
+	vs := maps.Clone(versions)
+	vs[IncidentsLayer] = 0
+	return cacheKey(p, vs) + " marks=" + stamp + closed, nil
 }

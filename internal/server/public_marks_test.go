@@ -1,11 +1,14 @@
 package server
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"testing"
+	"time"
 
 	"minqing/geo/hex"
+	"minqing/hotspot"
 	"minqing/layers"
 	"minqing/stores/storetest"
 )
@@ -15,6 +18,8 @@ import (
 // none of them be counted again and leaves the public answer as it was;
 // incidents dated in a closed month make that month, and only it, be
 // counted again, and the public answer shows them (never a stale table).
+// The public analysis made from those tables is kept across the first
+// write and made again after the second.
 func TestPublicTablesKeptAcrossWrites(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, src layers.Source) {
 		loadPrivacyDemo(t, src)
@@ -43,7 +48,18 @@ func TestPublicTablesKeptAcrossWrites(t *testing.T) {
 				t.Fatalf("intake: %d %s", rec.Code, rec.Body)
 			}
 		}
+		svc := s.ext.hotspots.svc
+		analysis := func() *hotspot.Analysis {
+			t.Helper()
+			start, end := time.Date(2024, 3, 1, 0, 0, 0, 0, layers.Shanghai), time.Date(2026, 3, 1, 0, 0, 0, 0, layers.Shanghai).Add(-time.Nanosecond)
+			a, err := svc.Analyze(context.Background(), hotspot.Params{Res: 9, Query: layers.Query{Role: layers.Public, Time: &layers.TimeRange{Start: &start, End: &end}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return a
+		}
 		before := counts()
+		a0 := analysis()
 		n0 := pub.Counted()
 		if n0 < 24 {
 			t.Fatalf("%d month tables counted for 24 months", n0)
@@ -57,6 +73,10 @@ func TestPublicTablesKeptAcrossWrites(t *testing.T) {
 		if fmt.Sprint(today) != fmt.Sprint(before) {
 			t.Errorf("the public answer changed with an incident today")
 		}
+		a1 := analysis()
+		if a1 != a0 {
+			t.Errorf("an incident today made the public analysis be made again (key %q → %q)", a0.Key, a1.Key)
+		}
 
 		const lon, lat = 116.2885, 39.8530
 		n1 := pub.Counted()
@@ -64,6 +84,9 @@ func TestPublicTablesKeptAcrossWrites(t *testing.T) {
 			intake(fmt.Sprintf(`{"lon": %f, "lat": %f, "category": "停电", "source": "网格", "received_at": "2026-02-%02dT10:00:00+08:00"}`, lon, lat, 10+i))
 		}
 		after := counts()
+		if a2 := analysis(); a2 == a1 {
+			t.Errorf("the public analysis was kept after 5 incidents in February (key %q)", a2.Key)
+		}
 		if n := pub.Counted() - n1; n != 1 {
 			t.Errorf("5 incidents in February 2026 made %d months be counted again, want 1", n)
 		}
