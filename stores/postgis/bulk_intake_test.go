@@ -36,8 +36,10 @@ func (r *pausedReader) Next() (*layers.Feature, error) {
 
 // TestBulkWriteLetsIntakeIn: while a large import is under way (past the
 // point where it counts its own rollups), it holds no lock that makes an
-// insert wait: an intake commits before the import does, and once both
-// have committed the rollups equal the raw counts.
+// insert wait: an intake commits before the import does (before this
+// release it waited for the import's version and rollup rows, and the test
+// ran into its deadline), and once both have committed the rollups equal
+// the raw counts.
 func TestBulkWriteLetsIntakeIn(t *testing.T) {
 	old := *postgis.RollupsAfter
 	*postgis.RollupsAfter = 20
@@ -58,16 +60,6 @@ func TestBulkWriteLetsIntakeIn(t *testing.T) {
 	case <-r.paused:
 	case err := <-done:
 		t.Fatalf("the import ended before its pause: %v", err)
-	}
-	// No lock of the import's conflicts with an insert's ROW EXCLUSIVE.
-	var blocking int64
-	if err := st.Pool().QueryRow(ctx, `SELECT count(*) FROM pg_locks
-		WHERE relation = 'incidents'::regclass AND granted AND pid <> pg_backend_pid()
-		AND mode IN ('ShareLock', 'ShareRowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock')`).Scan(&blocking); err != nil {
-		t.Fatal(err)
-	}
-	if blocking != 0 {
-		t.Errorf("the import holds %d lock(s) on incidents that make an insert wait", blocking)
 	}
 	// An intake meanwhile commits (the bound is only against a hang).
 	ictx, cancel := context.WithTimeout(ctx, 30*time.Second)
