@@ -36,6 +36,21 @@ type RateQuery struct {
 	Default   RateDeadline
 }
 
+// Rows returns the query of the incidents q tallies: every row of its
+// window (admin rights: rates count incidents whatever their fields' access)
+// and, when q names categories, of those only.
+func (q RateQuery) Rows() Query {
+	lq := Query{Role: Admin, Time: q.Time}
+	if q.Categories != nil {
+		vals := make([]any, len(q.Categories))
+		for i, c := range q.Categories {
+			vals[i] = c
+		}
+		lq.Equal = map[string][]any{"category": vals}
+	}
+	return lq
+}
+
 // RateDeadline is the time from receipt to the response and resolution due
 // times.
 type RateDeadline struct {

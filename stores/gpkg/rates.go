@@ -18,14 +18,7 @@ func (s *Store) RateTallies(ctx context.Context, l *layers.Layer, q layers.RateQ
 	if err := layers.CheckRateQuery(l, q, time.Millisecond); err != nil {
 		return nil, total, err
 	}
-	lq := layers.Query{Role: layers.Admin, Time: q.Time}
-	if q.Categories != nil {
-		vals := make([]any, len(q.Categories))
-		for i, c := range q.Categories {
-			vals[i] = c
-		}
-		lq.Equal = map[string][]any{"category": vals}
-	}
+	lq := q.Rows()
 	p, err := buildPlan(l, lq, false)
 	if err != nil {
 		return nil, total, err

@@ -235,14 +235,7 @@ func checkRates(t *testing.T, src layers.Source, rt layers.RateTallier, l *layer
 // the server's /rates made it before the stores tallied.
 func rawRates(t *testing.T, src layers.Source, l *layers.Layer, q layers.RateQuery) ([]rates.Row, rates.Row) {
 	t.Helper()
-	lq := layers.Query{Role: layers.Admin, Time: q.Time}
-	if q.Categories != nil {
-		var vals []any
-		for _, c := range q.Categories {
-			vals = append(vals, c)
-		}
-		lq.Equal = map[string][]any{"category": vals}
-	}
+	lq := q.Rows()
 	var incidents []rates.Incident
 	err := src.Features(ctx(t), l, lq, func(f *layers.Feature) error {
 		str := func(k string) string { v, _ := f.Props[k].(string); return v }
