@@ -33,7 +33,7 @@ type Publisher struct {
 	mu       sync.Mutex
 	tables   map[Month]versioned
 	first    versionedMonth
-	marks    versionedMarks
+	marks    *marksRead          // the last read of the month marks
 	building map[buildKey]*build // tables being counted, shared by every caller who asks meanwhile
 	counts   int                 // tables counted from the store
 }
@@ -77,11 +77,14 @@ type versionedMonth struct {
 	marks   *layers.MonthMarks // the marks it was found under (nil: none)
 }
 
-// versionedMarks are the month marks read for a version of the layer.
-type versionedMarks struct {
+// marksRead is one read of the month marks for a version of the layer,
+// shared by every caller at that version; marks and err are set before
+// done is closed.
+type marksRead struct {
 	version int64
+	done    chan struct{}
 	marks   *layers.MonthMarks // nil: the store has none, or none to trust now
-	read    chan struct{}      // closed once read
+	err     error
 }
 
 // NewPublisher returns a publisher of the incidents layer l of src with
@@ -290,35 +293,43 @@ func (p *Publisher) marksAt(ctx context.Context, version int64) (*layers.MonthMa
 		return nil, nil
 	}
 	p.mu.Lock()
-	cur := p.marks
-	if cur.read != nil && cur.version == version {
+	if r := p.marks; r != nil && r.version == version {
 		p.mu.Unlock()
 		select {
-		case <-cur.read:
-			return cur.marks, nil
+		case <-r.done:
+			if r.err != nil {
+				// The caller who read failed (perhaps it left): this one
+				// reads for itself.
+				return readMarks(ctx, mm)
+			}
+			return r.marks, nil
 		case <-ctx.Done():
 			return nil, ctx.Err()
 		}
 	}
-	read := make(chan struct{})
-	p.marks = versionedMarks{version: version, read: read}
+	r := &marksRead{version: version, done: make(chan struct{})}
+	p.marks = r
 	p.mu.Unlock()
-	marks, ok, err := mm.MonthMarks(ctx)
-	var out *layers.MonthMarks
-	if err == nil && ok {
-		out = &marks
-	}
-	p.mu.Lock()
-	if p.marks.read == read {
-		if err != nil {
-			p.marks = versionedMarks{} // the next caller asks again
-		} else {
-			p.marks.marks = out
+	r.marks, r.err = readMarks(ctx, mm)
+	if r.err != nil {
+		p.mu.Lock()
+		if p.marks == r {
+			p.marks = nil // the next caller asks again
 		}
+		p.mu.Unlock()
 	}
-	p.mu.Unlock()
-	close(read)
-	return out, err
+	close(r.done)
+	return r.marks, r.err
+}
+
+// readMarks reads the store's month marks: nil when they cannot be trusted
+// now.
+func readMarks(ctx context.Context, mm layers.MonthMarker) (*layers.MonthMarks, error) {
+	marks, ok, err := mm.MonthMarks(ctx)
+	if err != nil || !ok {
+		return nil, err
+	}
+	return &marks, nil
 }
 
 // Table returns the published table of month m at version. A month that is

@@ -2,6 +2,7 @@ package disclose
 
 import (
 	"context"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -94,5 +95,69 @@ func TestTablesKeptWhileTheirMonthIsUnmarked(t *testing.T) {
 				t.Errorf("%s: %s shows %d, want %d", s.name, m, got, want)
 			}
 		}
+	}
+}
+
+// slowMarks is a markedStore whose marks come only when released.
+type slowMarks struct {
+	*markedStore
+	release chan struct{}
+	reads   atomic.Int64
+}
+
+func (s *slowMarks) MonthMarks(ctx context.Context) (layers.MonthMarks, bool, error) {
+	s.reads.Add(1)
+	<-s.release
+	return s.markedStore.MonthMarks(ctx)
+}
+
+// TestConcurrentCallersShareTheMarks: callers at a new version who arrive
+// while the marks are read wait for that read and use its marks: none of
+// them recounts a month whose mark stayed, and each gets a stamp from the
+// marks (not the version, which would make what is cached under it again).
+func TestConcurrentCallersShareTheMarks(t *testing.T) {
+	now := func() time.Time { return time.Date(2026, 4, 10, 0, 0, 0, 0, layers.Shanghai) }
+	months := []Month{{2026, time.January}, {2026, time.February}, {2026, time.March}}
+	inner := &markedStore{n: map[string]int64{}, marks: layers.MonthMarks{Months: map[string]int64{}}, trusted: true}
+	st := &slowMarks{markedStore: inner, release: make(chan struct{})}
+	close(st.release)
+	p := NewPublisher(st, &layers.Layer{Name: "incidents"}, 5, now)
+	if _, err := p.Tables(context.Background(), 1, months); err != nil {
+		t.Fatal(err)
+	}
+	before := inner.counted.Load()
+	st.release = make(chan struct{})
+	reads := st.reads.Load()
+	var wg sync.WaitGroup
+	errs := make([]error, 8)
+	stamped := make([]bool, 8)
+	for i := range errs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if i%2 == 0 {
+				_, errs[i] = p.Tables(context.Background(), 2, months)
+				stamped[i] = true
+			} else {
+				_, stamped[i], errs[i] = p.Stamp(context.Background(), 2, months)
+			}
+		}()
+	}
+	for st.reads.Load() == reads {
+		time.Sleep(time.Millisecond)
+	}
+	time.Sleep(20 * time.Millisecond) // the others arrive and wait
+	close(st.release)
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil || !stamped[i] {
+			t.Errorf("caller %d: %v; stamped by the marks: %v", i, err, stamped[i])
+		}
+	}
+	if n := inner.counted.Load() - before; n != 0 {
+		t.Errorf("%d months counted again at a version that changed no mark", n)
+	}
+	if n := st.reads.Load() - reads; n != 1 {
+		t.Errorf("the marks were read %d times for one version, want 1", n)
 	}
 }
