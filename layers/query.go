@@ -16,6 +16,7 @@ type Query struct {
 	Time   *TimeRange       // on the layer's TimeField
 	Equal  map[string][]any // property → accepted values (typed as Field.Parse returns)
 	Filter cql2.Expr        // a parsed CQL2 filter, or nil
+	Cells  *CellSet         // only points in these cells (layers that StoresCells)
 	// Properties limits the returned properties (nil: all the role may see).
 	Properties []string
 	Limit      int   // 0: no limit

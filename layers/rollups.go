@@ -2,6 +2,8 @@ package layers
 
 import (
 	"time"
+
+	"minqing/geo/hex"
 )
 
 // Rollups: both stores keep counts of the incidents per stored H3 cell
@@ -70,10 +72,13 @@ var (
 
 // RollupUsable reports whether a count of l with q (grouped by groupBy, ""
 // for none) can be read from the rollups: l is the incidents layer with its
-// cells, and q has no bbox or CQL2 filter and filters only on RollupDims
-// (at res up to RollupDimsMaxRes).
+// cells, and q has no bbox or CQL2 filter, filters only on RollupDims (at
+// res up to RollupDimsMaxRes) and restricts cells (q.Cells) only at res.
 func RollupUsable(l *Layer, res int, q Query, groupBy string) bool {
 	if (groupBy != "" || len(q.Equal) > 0) && res > RollupDimsMaxRes {
+		return false
+	}
+	if q.Cells != nil && q.Cells.Res != res {
 		return false
 	}
 	if l.Name != RollupLayer || l.TimeField != RollupTime || !StoresCells(l) || q.BBox != nil || q.Filter != nil {
@@ -88,6 +93,16 @@ func RollupUsable(l *Layer, res int, q Query, groupBy string) bool {
 		}
 	}
 	return true
+}
+
+// CountRes is the resolution a count with q reads the rollups at: that of
+// q.Cells, else hex.MinExactRes (each point is in exactly one cell of
+// either).
+func CountRes(q Query) int {
+	if q.Cells != nil {
+		return q.Cells.Res
+	}
+	return hex.MinExactRes
 }
 
 // RollupWindow splits the closed window tr (nil: all time) into spans of

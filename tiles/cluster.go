@@ -3,6 +3,7 @@ package tiles
 import (
 	"math"
 
+	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
 
 	"minqing/geo/hex"
@@ -52,4 +53,56 @@ func ClusterMargin(t maptile.Tile, res int) float64 {
 	scale := 1 / math.Cos(math.Min(lat, 85)*math.Pi/180)
 	mb := MercatorBound(t)
 	return 3 * h3EdgeM(res) * scale / (mb.Max[0] - mb.Min[0])
+}
+
+// TileCells returns, sorted, the cells at res whose centre lies in tile t
+// (maptile.At), or false when there would be more than layers.MaxCellSet
+// of them.
+func TileCells(t maptile.Tile, res int) ([]int64, bool) {
+	if b := t.Bound(); b.Max[1] > 85 || b.Min[1] < -85 {
+		return nil, false
+	}
+	return cellsAround(t.Bound(), res, func(p orb.Point) bool { return maptile.At(p, t.Z) == t })
+}
+
+// innerCells returns the cells at res every point of which lies in tile t:
+// those whose centre is at least a cell's radius (half ClusterMargin)
+// inside it; false when there would be more than layers.MaxCellSet.
+func innerCells(t maptile.Tile, res int) ([]int64, bool) {
+	in := Window(t, -ClusterMargin(t, res)/2)
+	if in.Min[0] >= in.Max[0] || in.Min[1] >= in.Max[1] || in.Max[1] > 85 || in.Min[1] < -85 {
+		return nil, false
+	}
+	return cellsAround(in, res, in.Contains)
+}
+
+// cellsAround returns, sorted, the cells at res whose centre keep accepts
+// among those whose centre lies in b or near it, or false when there would
+// be more than layers.MaxCellSet. H3 tests a centre against a polygon in
+// longitude and latitude as a plane, as tiles are cut, so b is exact; it is
+// grown by an edge length all the same, against rounding at its edges,
+// since keep has the last word.
+func cellsAround(b orb.Bound, res int, keep func(orb.Point) bool) ([]int64, bool) {
+	lat := math.Max(math.Abs(b.Min[1]), math.Abs(b.Max[1]))
+	dy := h3EdgeM(res) / 111_320
+	dx := dy / math.Cos(math.Min(lat, 85)*math.Pi/180)
+	w := orb.Bound{Min: orb.Point{math.Max(b.Min[0]-dx, -180), math.Max(b.Min[1]-dy, -90)},
+		Max: orb.Point{math.Min(b.Max[0]+dx, 180), math.Min(b.Max[1]+dy, 90)}}
+	if hex.EstimateCells(w, res) > layers.MaxCellSet {
+		return nil, false
+	}
+	all, err := hex.PolygonCells(w.ToPolygon(), res)
+	if err != nil {
+		return nil, false
+	}
+	out := all[:0]
+	for _, c := range all {
+		if keep(hex.Center(c)) {
+			out = append(out, c)
+		}
+	}
+	if len(out) > layers.MaxCellSet {
+		return nil, false
+	}
+	return out, true
 }

@@ -1,7 +1,9 @@
 package tiles_test
 
 import (
+	"bytes"
 	"context"
+	"slices"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -16,7 +18,8 @@ import (
 
 // TestClustersAreExactCells renders the cluster tiles at z10–z14 around
 // points close to cell edges, from a source without stored cells (Render
-// then asks H3 per point), and checks every cluster's count against the
+// then asks H3 per point) and from one that counts per cell as a store does
+// (Render then asks for the cells centred in each tile), and checks every cluster's count against the
 // points LatLngToCell puts in its cell: each cell with points shows once,
 // with all of them.
 func TestClustersAreExactCells(t *testing.T) {
@@ -26,7 +29,19 @@ func TestClustersAreExactCells(t *testing.T) {
 		fs[i] = sourcetest.Incident(i, p, "停电")
 		fs[i].ID = int64(i + 1)
 	}
-	src := &memSource{feats: map[string][]*layers.Feature{"incidents": fs}}
+	mem := &memSource{feats: map[string][]*layers.Feature{"incidents": fs}}
+	for _, tc := range []struct {
+		name string
+		src  tiles.FeatureSource
+	}{
+		{"H3 per point", mem},
+		{"store counts of the tile's cells", &countingSource{memSource: mem}},
+	} {
+		t.Run(tc.name, func(t *testing.T) { clustersAreExactCells(t, tc.src, pts) })
+	}
+}
+
+func clustersAreExactCells(t *testing.T, src tiles.FeatureSource, pts []orb.Point) {
 	inc := layer(t, "incidents")
 	bound := orb.MultiPoint(pts).Bound()
 	for z := maptile.Zoom(10); z <= 14; z++ {
@@ -76,5 +91,121 @@ func TestClustersAreExactCells(t *testing.T) {
 		if len(got) != len(want) {
 			t.Errorf("z%d: %d clusters, want %d", z, len(got), len(want))
 		}
+	}
+}
+
+// TestTileCellsAreTheCellsCentredInTheTile compares TileCells with every
+// cell near the tile whose centre maptile.At puts in it, at the zooms and
+// resolutions clusters use, in Beijing, on the equator, far north and
+// beside the antimeridian (where tile edges and H3's arcs differ most).
+func TestTileCellsAreTheCellsCentredInTheTile(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		at   orb.Point
+	}{
+		{"Beijing", orb.Point{116.2875, 39.8575}},
+		{"equator", orb.Point{0.001, 0.001}},
+		{"far north", orb.Point{25.7, 70.1}},
+		{"antimeridian", orb.Point{179.999, -16.5}},
+	} {
+		for _, z := range []maptile.Zoom{6, 9, 10, 12, 14, 15, 16, 18} {
+			tl := maptile.At(tc.at, z)
+			res := tiles.ClusterRes(int(z))
+			got, ok := tiles.TileCells(tl, res)
+			if !ok {
+				t.Errorf("%s z%d: refused", tc.name, z)
+				continue
+			}
+			// Brute force: the cells of a disk around the tile's centre
+			// wide enough to hold the tile, kept when centred in it.
+			b := tl.Bound()
+			centre, _ := hex.FromPoint(b.Center(), res)
+			k := 2
+			for _, corner := range []orb.Point{b.Min, b.Max, {b.Min[0], b.Max[1]}, {b.Max[0], b.Min[1]}} {
+				c, _ := hex.FromPoint(corner, res)
+				if d := gridDistance(t, centre, c); d+2 > k {
+					k = d + 2
+				}
+			}
+			var want []int64
+			for _, c := range hex.Disk(centre, k) {
+				if maptile.At(hex.Center(c), z) == tl {
+					want = append(want, c)
+				}
+			}
+			slices.Sort(want)
+			if !slices.Equal(got, want) {
+				t.Errorf("%s z%d res %d: %d cells, want %d", tc.name, z, res, len(got), len(want))
+			}
+			if len(want) == 0 && z >= 12 {
+				t.Errorf("%s z%d: no cell centred in the tile: nothing tested", tc.name, z)
+			}
+		}
+	}
+	if _, ok := tiles.TileCells(maptile.New(0, 0, 0), 5); ok {
+		t.Error("the world tile at resolution 5 was listed")
+	}
+}
+
+// gridDistance is the H3 grid distance between a and b, found by growing
+// a disk around a (the cells here are at most a few hundred apart).
+func gridDistance(t *testing.T, a, b int64) int {
+	t.Helper()
+	for k := 0; k < 400; k++ {
+		if slices.Contains(hex.Disk(a, k), b) {
+			return k
+		}
+	}
+	t.Fatalf("cells %x and %x are too far apart", a, b)
+	return 0
+}
+
+// TestCountsFirstNeverReadsTheDensePoints renders the street's tiles at
+// z15–z16 over a dense set of incidents from a source that counts per cell
+// and from one that does not: the tiles are the same, and on the counting
+// source a tile whose inner cells hold more than the budget is served as
+// clusters without reading its points.
+func TestCountsFirstNeverReadsTheDensePoints(t *testing.T) {
+	// 20,000 incidents squeezed into a sixteenth of the street: its z15
+	// tiles hold more than the budget.
+	fs := incidents(20_000)
+	for _, f := range fs {
+		p := f.Geometry.(orb.Point)
+		f.Geometry = orb.Point{116.2875 + (p[0]-116.2875)/4, 39.8575 + (p[1]-39.8575)/4}
+	}
+	inc := layer(t, "incidents")
+	mem := &memSource{feats: map[string][]*layers.Feature{"incidents": fs}}
+	counting := &countingSource{memSource: mem}
+	skipped, clustered := 0, 0
+	for _, z := range []int{15, 16} {
+		for _, tl := range streetTiles(z) {
+			req := layers.TileRequest{Layers: []*layers.Layer{inc}, Z: z, X: int(tl.X), Y: int(tl.Y), Role: layers.Staff}
+			want, err := tiles.Render(context.Background(), mem, req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			before := counting.pointReads
+			got, err := tiles.Render(context.Background(), counting, req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("z%d %d/%d: the counting source's tile differs", z, tl.X, tl.Y)
+			}
+			ls, _ := mvt.Unmarshal(got)
+			isClusters := len(ls) == 1 && len(ls[0].Features) > 0 && len(ls[0].Features[0].Properties) == 1
+			if isClusters {
+				clustered++
+				if counting.pointReads == before {
+					skipped++
+				}
+			}
+		}
+	}
+	if clustered == 0 || skipped == 0 {
+		t.Errorf("%d tiles over budget, %d of them without reading points: nothing tested", clustered, skipped)
+	}
+	if counting.cellReads == 0 {
+		t.Error("the counting source was never asked for counts")
 	}
 }

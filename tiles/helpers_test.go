@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -28,6 +29,9 @@ func (m *memSource) Features(ctx context.Context, l *layers.Layer, q layers.Quer
 			continue
 		}
 		if q.BBox != nil && !q.BBox.Intersects(f.Geometry.Bound()) {
+			continue
+		}
+		if q.Cells != nil && !inCells(f, q.Cells) {
 			continue
 		}
 		if q.Time != nil && l.TimeField != "" {
@@ -60,6 +64,52 @@ func (m *memSource) Features(ctx context.Context, l *layers.Layer, q layers.Quer
 		}
 	}
 	return nil
+}
+
+// inCells reports whether point feature f's cell at s.Res is in s.
+func inCells(f *layers.Feature, s *layers.CellSet) bool {
+	p, ok := f.Geometry.(orb.Point)
+	if !ok {
+		return false
+	}
+	c, err := hex.FromPoint(p, s.Res)
+	return err == nil && slices.Contains(s.Cells, c)
+}
+
+// cellCounts counts the features of m that q selects per cell at res, as a
+// store's CellCounts does (without groups).
+func (m *memSource) cellCounts(ctx context.Context, l *layers.Layer, res int, q layers.Query) ([]layers.CellCount, error) {
+	counts := map[int64]int64{}
+	q.Properties = []string{}
+	err := m.Features(ctx, l, q, func(f *layers.Feature) error {
+		c, err := hex.FromPoint(f.Geometry.(orb.Point), res)
+		counts[c]++
+		return err
+	})
+	out := make([]layers.CellCount, 0, len(counts))
+	for c, n := range counts {
+		out = append(out, layers.CellCount{Cell: c, Count: n})
+	}
+	return out, err
+}
+
+// countingSource is a memSource that also counts per cell (a store's
+// CellCounts, honouring CellSets) and tallies what it is asked.
+type countingSource struct {
+	*memSource
+	pointReads, cellReads int // Features with a bbox; CellCounts
+}
+
+func (c *countingSource) Features(ctx context.Context, l *layers.Layer, q layers.Query, fn func(*layers.Feature) error) error {
+	if q.BBox != nil {
+		c.pointReads++
+	}
+	return c.memSource.Features(ctx, l, q, fn)
+}
+
+func (c *countingSource) CellCounts(ctx context.Context, l *layers.Layer, res int, q layers.Query, groupBy string) ([]layers.CellCount, error) {
+	c.cellReads++
+	return c.memSource.cellCounts(ctx, l, res, q)
 }
 
 // incidents returns n incidents spread over the street's area, with their

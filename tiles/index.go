@@ -86,7 +86,7 @@ func (s *indexedSource) Features(ctx context.Context, l *layers.Layer, q layers.
 // set returns l's set when it answers q (a time window at most: equality
 // filters and CQL2 are the store's), at the version asked, or nil.
 func (s *indexedSource) set(l *layers.Layer, q layers.Query) *pointSet {
-	if v, ok := s.versions[l.Name]; ok && q.Filter == nil && len(q.Equal) == 0 && q.AfterID == 0 && Aggregable(l) {
+	if v, ok := s.versions[l.Name]; ok && q.Filter == nil && len(q.Equal) == 0 && q.Cells == nil && q.AfterID == 0 && Aggregable(l) {
 		return s.ix.get(l, v)
 	}
 	return nil

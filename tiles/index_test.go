@@ -22,6 +22,7 @@ type versionedSource struct {
 	mu            sync.Mutex
 	version       int64
 	boxReads      int
+	countReads    int
 }
 
 func (v *versionedSource) Features(ctx context.Context, l *layers.Layer, q layers.Query, fn func(*layers.Feature) error) error {
@@ -31,6 +32,13 @@ func (v *versionedSource) Features(ctx context.Context, l *layers.Layer, q layer
 	}
 	v.mu.Unlock()
 	return v.mem.Features(ctx, l, q, fn)
+}
+
+func (v *versionedSource) CellCounts(ctx context.Context, l *layers.Layer, res int, q layers.Query, groupBy string) ([]layers.CellCount, error) {
+	v.mu.Lock()
+	v.countReads++
+	v.mu.Unlock()
+	return v.mem.cellCounts(ctx, l, res, q)
 }
 
 func (v *versionedSource) Count(ctx context.Context, l *layers.Layer, q layers.Query) (int64, error) {

@@ -99,19 +99,61 @@ func Render(ctx context.Context, src FeatureSource, req layers.TileRequest) ([]b
 
 // aggregable is the MVT layer of an Aggregable layer l: its points, or its
 // clusters below ClusterBelowZoom and where the points are over budget.
+// Where a store counts cells from its rollups (no point index holds l), a
+// tile that shows points is counted first, by the finest stored cells
+// wholly inside it: when they already hold more points than the budget,
+// the points are never read.
 func aggregable(ctx context.Context, src FeatureSource, l *layers.Layer, tl *tiler, q layers.Query) ([]byte, error) {
 	if !Clustered(l, int(tl.tile.Z)) {
-		b, over, err := pointLayer(ctx, src, l, tl, q)
-		// The byte budget: a tile of few but large points is clustered too.
-		if err != nil || (!over && len(b) <= MaxTileBytes) {
-			return b, err
+		over, err := overByCounts(ctx, src, l, tl.tile, q)
+		if err != nil {
+			return nil, err
+		}
+		if !over {
+			b, over, err := pointLayer(ctx, src, l, tl, q)
+			// The byte budget: a tile of few but large points is clustered too.
+			if err != nil || (!over && len(b) <= MaxTileBytes) {
+				return b, err
+			}
 		}
 	}
-	feats, err := clusters(ctx, src, l, tl.tile, q)
+	counts, err := clusterCounts(ctx, src, l, tl.tile, q)
 	if err != nil {
 		return nil, err
 	}
+	feats := clusterFeatures(tl.tile, counts)
 	return tl.marshal([]Layer{{Name: l.Name, Fields: []layers.Field{CountField()}, Features: capped(tl.project(feats), l.MaxTileFeatures)}})
+}
+
+// overByCounts reports whether the store's counts of l by its finest
+// stored cells (hex.MaxExactRes) put more points than the budget in the
+// cells wholly inside tile t, so that its points would be clusters. It
+// asks only where that count comes from the rollups: no point index holds
+// l, no CQL2 filter, and no smaller cap truncates the points instead.
+func overByCounts(ctx context.Context, src FeatureSource, l *layers.Layer, t maptile.Tile, q layers.Query) (bool, error) {
+	cs, ok := src.(CountSource)
+	if !ok || indexed(src, l, q) || q.Filter != nil || (l.MaxTileFeatures > 0 && l.MaxTileFeatures <= PointBudget) {
+		return false, nil
+	}
+	res := hex.MaxExactRes
+	cells, ok := innerCells(t, res)
+	if !ok || len(cells) == 0 {
+		return false, nil
+	}
+	q.BBox, q.Limit, q.AfterID = nil, 0, 0
+	q.Cells = &layers.CellSet{Res: res, Cells: cells}
+	if !layers.RollupUsable(l, res, q, "") {
+		return false, nil
+	}
+	cc, err := cs.CellCounts(ctx, l, res, q, "")
+	if err != nil {
+		return false, fmt.Errorf("tiles: counts of %s %d/%d/%d: %w", l.Name, t.Z, t.X, t.Y, err)
+	}
+	var n int64
+	for _, c := range cc {
+		n += c.Count
+	}
+	return n > int64(pointBudget(l)), nil
 }
 
 // PointBudget is how many points of an [Aggregable] layer a tile holds at
@@ -251,21 +293,41 @@ func CountField() layers.Field {
 	return layers.Field{Name: "count", Type: layers.Int, TitleZH: "数量", TitleEN: "Count", Access: layers.Public}
 }
 
-// clusters returns one feature (in WGS 84) per H3 cell at ClusterRes(z)
-// holding points of l that q selects, whose centre lies in tile t, at that
-// centre, with the cell as id and its count, ordered by cell. The counts
-// (cellCounts: the point index's, the store's or computed here) are read
-// over the tile grown by ClusterMargin, so a cell whose centre is in the
-// tile is counted whole.
-func clusters(ctx context.Context, src FeatureSource, l *layers.Layer, t maptile.Tile, q layers.Query) ([]*layers.Feature, error) {
+// clusterCounts counts the points of l that q selects by their H3 cell at
+// ClusterRes(z), for every cell whose centre lies in tile t (and maybe
+// others, which clusterFeatures leaves out). The counts (cellCounts: the
+// point index's, the store's or computed here) are of whole cells: a store
+// is asked for the cells whose centre is in the tile (a CellSet, which its
+// rollups answer without reading a point), the index and Features read over
+// the tile grown by ClusterMargin.
+func clusterCounts(ctx context.Context, src FeatureSource, l *layers.Layer, t maptile.Tile, q layers.Query) (map[int64]int64, error) {
 	res := ClusterRes(int(t.Z))
 	w := Window(t, ClusterMargin(t, res))
+	q.Limit, q.AfterID, q.Cells = 0, 0, nil
 	q.BBox = &w
-	q.Limit, q.AfterID = 0, 0
+	if _, ok := src.(CountSource); ok && !indexed(src, l, q) {
+		if cells, ok := TileCells(t, res); ok {
+			if len(cells) == 0 {
+				return nil, nil
+			}
+			q.BBox, q.Cells = nil, &layers.CellSet{Res: res, Cells: cells}
+		} else if q.Filter == nil && layers.RollupUsable(l, res, layers.Query{Time: q.Time, Equal: q.Equal}, "") {
+			// A tile too large to list its cells (zooms below 5): every
+			// cell's count, from the rollups, is less than its points.
+			q.BBox = nil
+		}
+	}
 	counts, err := cellCounts(ctx, src, l, res, q)
 	if err != nil {
 		return nil, fmt.Errorf("tiles: clusters of %s %d/%d/%d: %w", l.Name, t.Z, t.X, t.Y, err)
 	}
+	return counts, nil
+}
+
+// clusterFeatures returns one feature (in WGS 84) per cell of counts whose
+// centre lies in tile t, at that centre, with the cell as id and its count,
+// ordered by cell.
+func clusterFeatures(t maptile.Tile, counts map[int64]int64) []*layers.Feature {
 	keys := make([]int64, 0, len(counts))
 	for c := range counts {
 		if maptile.At(hex.Center(c), t.Z) == t {
@@ -277,7 +339,17 @@ func clusters(ctx context.Context, src FeatureSource, l *layers.Layer, t maptile
 	for _, c := range keys {
 		out = append(out, &layers.Feature{ID: c, Geometry: hex.Center(c), Props: map[string]any{"count": counts[c]}})
 	}
-	return out, nil
+	return out
+}
+
+// indexed reports whether src is a point index's view holding l for q.
+func indexed(src FeatureSource, l *layers.Layer, q layers.Query) bool {
+	is, ok := src.(*indexedSource)
+	if !ok {
+		return false
+	}
+	set := is.set(l, q)
+	return set != nil && set.prep != nil
 }
 
 // cellCounts counts l's points that q selects by their cell at res: from

@@ -317,8 +317,12 @@ func toCells(in []h3.Cell) []Cell {
 	return out
 }
 
-// estimateCells estimates how many cells of resolution res cover the
-// bounding box b, from its spherical area and the average cell area.
+// EstimateCells estimates how many cells of resolution res cover the
+// bounding box b (in [lon, lat]), from its spherical area and the average
+// cell area.
+func EstimateCells(b orb.Bound, res int) float64 { return estimateCells(b, res) }
+
+// estimateCells implements EstimateCells.
 func estimateCells(b orb.Bound, res int) float64 {
 	const earthRadiusKm = 6371.0088
 	rad := math.Pi / 180

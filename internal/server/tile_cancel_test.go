@@ -15,8 +15,8 @@ import (
 	"minqing/layers"
 )
 
-// blockingSource is a Source whose Tile and Features wait for its context to end, and
-// reports that it did.
+// blockingSource is a Source whose Tile, Features and CellCounts wait for
+// its context to end, and report that they did.
 type blockingSource struct {
 	layers.Source // unused methods panic
 	started       chan struct{}
@@ -33,6 +33,10 @@ func (b *blockingSource) Tile(ctx context.Context, req layers.TileRequest) ([]by
 
 func (b *blockingSource) Features(ctx context.Context, l *layers.Layer, q layers.Query, fn func(*layers.Feature) error) error {
 	return b.block(ctx)
+}
+
+func (b *blockingSource) CellCounts(ctx context.Context, l *layers.Layer, res int, q layers.Query, groupBy string) ([]layers.CellCount, error) {
+	return nil, b.block(ctx)
 }
 
 // block waits for ctx to end and reports that it did.

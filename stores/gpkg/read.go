@@ -8,7 +8,6 @@ import (
 
 	"github.com/paulmach/orb"
 
-	"minqing/geo/hex"
 	"minqing/layers"
 )
 
@@ -139,7 +138,7 @@ func (s *Store) Count(ctx context.Context, l *layers.Layer, q layers.Query) (int
 	if err != nil {
 		return 0, err
 	}
-	if s.useRollups(ctx, l, hex.MinExactRes, q, "") {
+	if s.useRollups(ctx, l, layers.CountRes(q), q, "") {
 		return s.rollupCount(ctx, l, q)
 	}
 	if !p.inGo() {

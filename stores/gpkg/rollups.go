@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 
 	"minqing/geo/hex"
@@ -152,8 +153,12 @@ func rollupSQL(l *layers.Layer, q layers.Query, res int, groupBy string, cells b
 		for _, sp := range spans {
 			per = append(per, fmt.Sprintf("(grain = %d AND period BETWEEN %s AND %s)", sp.Grain, p.arg(sp.From), p.arg(sp.To)))
 		}
+		cond := eq
+		if q.Cells != nil {
+			cond = append(slices.Clip(eq), "cell IN ("+p.list(q.Cells.Cells)+")")
+		}
 		parts = append(parts, "SELECT cell, "+group+" AS grp, n FROM "+table+" WHERE res = "+resArg+
-			" AND ("+strings.Join(per, " OR ")+")"+and(eq))
+			" AND ("+strings.Join(per, " OR ")+")"+and(cond))
 	}
 	if len(edges) > 0 {
 		var per []string
@@ -180,6 +185,9 @@ func rollupSQL(l *layers.Layer, q layers.Query, res int, groupBy string, cells b
 		rawGroup := "''"
 		if groupBy != "" {
 			rawGroup = "coalesce(" + ident(groupBy) + ", '')"
+		}
+		if q.Cells != nil {
+			eq = append(eq, p.cells(l, q.Cells, true))
 		}
 		parts = append(parts, "SELECT "+cell+" AS cell, "+rawGroup+" AS grp, 1 AS n FROM "+ident(l.Name)+
 			" WHERE ("+strings.Join(per, " OR ")+")"+and(eq))
@@ -213,9 +221,9 @@ func (s *Store) rollupCells(ctx context.Context, l *layers.Layer, res int, q lay
 	return wrap("cell counts", rows.Err())
 }
 
-// rollupCount counts from the rollups at the coarsest resolution.
+// rollupCount counts from the rollups at layers.CountRes.
 func (s *Store) rollupCount(ctx context.Context, l *layers.Layer, q layers.Query) (int64, error) {
-	query, args, err := rollupSQL(l, q, hex.MinExactRes, "", false)
+	query, args, err := rollupSQL(l, q, layers.CountRes(q), "", false)
 	if err != nil {
 		return 0, err
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"minqing/geo/hex"
 	"minqing/layers"
 	"minqing/query/cql2"
 )
@@ -73,6 +74,36 @@ func intersectsBound(g orb.Geometry, b orb.Bound) bool {
 	return cql2.Eval(&cql2.SIntersects{Prop: "geometry", Geom: b}, nil, g)
 }
 
+// list binds each of vs and returns their placeholders, comma-separated.
+func (p *plan) list(vs []int64) string {
+	ph := make([]string, len(vs))
+	for i, v := range vs {
+		ph[i] = p.arg(v)
+	}
+	return strings.Join(ph, ", ")
+}
+
+// rtree is the condition that l's R-tree puts a feature's box in touch
+// with b.
+func (p *plan) rtree(l *layers.Layer, b orb.Bound) string {
+	return fmt.Sprintf("id IN (SELECT id FROM %s WHERE minx <= %s AND maxx >= %s AND miny <= %s AND maxy >= %s)",
+		ident("rtree_"+l.Name+"_geom"), p.arg(b.Max[0]), p.arg(b.Min[0]), p.arg(b.Max[1]), p.arg(b.Min[1]))
+}
+
+// cells is the condition of a CellSet: the points' stored cell at its
+// resolution is one of its cells and, with box (when no other box narrows
+// the rows), the R-tree puts them in the cells' box.
+func (p *plan) cells(l *layers.Layer, s *layers.CellSet, box bool) string {
+	if len(s.Cells) == 0 {
+		return "0"
+	}
+	cond := ident(hex.ExactColumn(s.Res)) + " IN (" + p.list(s.Cells) + ")"
+	if box {
+		cond += " AND " + p.rtree(l, s.Bound())
+	}
+	return cond
+}
+
 // buildPlan translates q for layer l. paging adds the keyset condition
 // (Count leaves it out).
 func buildPlan(l *layers.Layer, q layers.Query, paging bool) (*plan, error) {
@@ -94,8 +125,13 @@ func buildPlan(l *layers.Layer, q layers.Query, paging bool) (*plan, error) {
 		p.bbox = &b
 	}
 	if box != nil {
-		p.add(fmt.Sprintf("id IN (SELECT id FROM %s WHERE minx <= %s AND maxx >= %s AND miny <= %s AND maxy >= %s)",
-			ident("rtree_"+l.Name+"_geom"), p.arg(box.Max[0]), p.arg(box.Min[0]), p.arg(box.Max[1]), p.arg(box.Min[1])))
+		p.add(p.rtree(l, *box))
+	}
+	if err := layers.CheckCells(l, q); err != nil {
+		return nil, err
+	}
+	if q.Cells != nil {
+		p.add(p.cells(l, q.Cells, box == nil))
 	}
 	if q.Time != nil && l.TimeField != "" {
 		if f, ok := l.Field(l.TimeField); ok {

@@ -11,7 +11,6 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkb"
 
-	"minqing/geo/hex"
 	"minqing/layers"
 )
 
@@ -101,7 +100,7 @@ func (s *Store) Count(ctx context.Context, l *layers.Layer, q layers.Query) (int
 	if err != nil {
 		return 0, err
 	}
-	if layers.RollupUsable(l, hex.MinExactRes, q, "") && !s.noRollups.Load() {
+	if layers.RollupUsable(l, layers.CountRes(q), q, "") && !s.noRollups.Load() {
 		return s.rollupCount(ctx, l, q)
 	}
 	var n int64

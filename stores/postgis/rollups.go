@@ -3,7 +3,9 @@ package postgis
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -39,10 +41,9 @@ func (s *Store) rollupCells(ctx context.Context, l *layers.Layer, res int, q lay
 	return out, wrap("cell counts", err)
 }
 
-// rollupCount answers Count from the rollups at the coarsest resolution
-// (each incident is in exactly one cell of it).
+// rollupCount answers Count from the rollups at layers.CountRes.
 func (s *Store) rollupCount(ctx context.Context, l *layers.Layer, q layers.Query) (int64, error) {
-	sql, args, err := rollupSQL(l, q, hex.MinExactRes, "", false)
+	sql, args, err := rollupSQL(l, q, layers.CountRes(q), "", false)
 	if err != nil {
 		return 0, err
 	}
@@ -91,21 +92,25 @@ func rollupSQL(l *layers.Layer, q layers.Query, res int, groupBy string, cells b
 		for _, sp := range spans {
 			per = append(per, fmt.Sprintf("(grain = %d AND period BETWEEN %s::date AND %s::date)", sp.Grain, w.arg(sp.From), w.arg(sp.To)))
 		}
+		cond := eq
+		if q.Cells != nil {
+			cond = append(slices.Clip(eq), "cell = ANY("+w.arg(q.Cells.Cells)+")")
+		}
 		parts = append(parts, "SELECT cell, "+group+" AS grp, n FROM "+table+" WHERE res = "+w.arg(res)+
-			" AND ("+strings.Join(per, " OR ")+")"+and(eq))
+			" AND ("+strings.Join(per, " OR ")+")"+and(cond))
 	}
 	if len(edges) > 0 {
 		var per []string
 		for _, e := range edges {
 			var c []string
 			if e.From != nil {
-				c = append(c, "received_at >= "+w.arg(*e.From))
+				c = append(c, "received_at >= "+timeLiteral(*e.From))
 			}
 			if e.Before != nil {
-				c = append(c, "received_at < "+w.arg(*e.Before))
+				c = append(c, "received_at < "+timeLiteral(*e.Before))
 			}
 			if e.Until != nil {
-				c = append(c, "received_at <= "+w.arg(*e.Until))
+				c = append(c, "received_at <= "+timeLiteral(*e.Until))
 			}
 			if len(c) == 0 {
 				c = append(c, "TRUE")
@@ -120,6 +125,9 @@ func rollupSQL(l *layers.Layer, q layers.Query, res int, groupBy string, cells b
 		if groupBy != "" {
 			rawGroup = "coalesce(" + ident(groupBy) + "::text, '')"
 		}
+		if q.Cells != nil {
+			eq = append(eq, w.cells(q.Cells))
+		}
 		parts = append(parts, "SELECT "+cell+" AS cell, "+rawGroup+" AS grp, 1 AS n FROM "+ident(l.Name)+
 			" WHERE ("+strings.Join(per, " OR ")+")"+and(eq))
 	}
@@ -129,6 +137,15 @@ func rollupSQL(l *layers.Layer, q layers.Query, res int, groupBy string, cells b
 	}
 	// Sorted by the caller as CellCounts sorts.
 	return "SELECT cell, grp, sum(n)::bigint FROM (" + union + ") x GROUP BY 1, 2 HAVING sum(n) <> 0", w.args, nil
+}
+
+// timeLiteral is t as an SQL timestamptz literal. The window's edges are
+// written into the statement, not bound: under a cached statement's generic
+// plan PostgreSQL would guess a third of the rows for each edge and prefer
+// a spatial scan of every row in the cells' box (0.9 s for a tile at 1M
+// incidents) to the few rows of a partial day.
+func timeLiteral(t time.Time) string {
+	return "'" + t.Format(time.RFC3339Nano) + "'::timestamptz"
 }
 
 // MonthMarks reads the month marks (migration 00007) on the primary, as

@@ -7,6 +7,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"minqing/geo/hex"
 	"minqing/layers"
 	"minqing/query/cql2"
 )
@@ -35,6 +36,15 @@ func (w *where) sql() string {
 	return strings.Join(w.conds, " AND ")
 }
 
+// cells is the condition of a CellSet: the points' stored cell at its
+// resolution is one of its cells, and (for the GiST index to pick the rows)
+// they lie in the cells' box.
+func (w *where) cells(s *layers.CellSet) string {
+	b := s.Bound()
+	return fmt.Sprintf("%s = ANY(%s) AND geom && ST_MakeEnvelope(%s, %s, %s, %s, 4326)", ident(hex.ExactColumn(s.Res)), w.arg(s.Cells),
+		w.arg(b.Min[0]), w.arg(b.Min[1]), w.arg(b.Max[0]), w.arg(b.Max[1]))
+}
+
 // buildWhere translates a query into SQL conditions. paging adds the keyset
 // condition (Count leaves it out). geomCol is the geometry column to test the
 // bbox against (the WGS 84 one unless a caller has reasons).
@@ -53,6 +63,12 @@ func buildWhere(l *layers.Layer, q layers.Query, paging bool) (*where, error) {
 		} else {
 			w.add(fmt.Sprintf("ST_Intersects(geom, ST_MakeEnvelope(%s, %s, %s, %s, 4326))", x0, y0, x1, y1))
 		}
+	}
+	if err := layers.CheckCells(l, q); err != nil {
+		return nil, err
+	}
+	if q.Cells != nil {
+		w.add(w.cells(q.Cells))
 	}
 	if q.Time != nil && l.TimeField != "" {
 		col := ident(l.TimeField)

@@ -97,6 +97,7 @@ func testExactCells(t *testing.T, src layers.Source, cat *layers.Catalog) {
 			}
 		}
 	}
+	testCellSets(t, src, l, final)
 	testCellFilters(t, src, l, final)
 	if mismatched == 0 {
 		t.Error("no point's res-15 parent differs from its own cell: the test points do not test exactness")
@@ -106,6 +107,78 @@ func testExactCells(t *testing.T, src layers.Source, cat *layers.Catalog) {
 		var inv *layers.InvalidError
 		if !errors.As(err, &inv) || inv.Param != "res" {
 			t.Errorf("res %d: err = %v, want an invalid res", res, err)
+		}
+	}
+}
+
+// testCellSets checks that a query restricted to a CellSet selects exactly
+// the points whose own cell is in it, at every stored resolution, for
+// Features and CellCounts, and that a set a store cannot hold is refused
+// as bad input on "cells".
+func testCellSets(t *testing.T, src layers.Source, l *layers.Layer, pts []orb.Point) {
+	for res := hex.MinExactRes; res <= hex.MaxExactRes; res++ {
+		var cellOf []int64
+		var set []int64
+		for i, p := range pts {
+			c, _ := hex.FromPoint(p, res)
+			cellOf = append(cellOf, c)
+			if i%3 == 0 && !slices.Contains(set, c) {
+				set = append(set, c)
+			}
+		}
+		want := map[int64]int64{}
+		wantN := 0
+		for _, c := range cellOf {
+			if slices.Contains(set, c) {
+				want[c]++
+				wantN++
+			}
+		}
+		q := layers.Query{Role: layers.Staff, Cells: &layers.CellSet{Res: res, Cells: set}}
+		got, err := src.CellCounts(ctx(t), l, res, q, "")
+		if err != nil {
+			t.Fatalf("res %d cells: %v", res, err)
+		}
+		if err := sameCounts(got, want); err != nil {
+			t.Errorf("res %d cells: %v", res, err)
+		}
+		n := 0
+		err = src.Features(ctx(t), l, q, func(f *layers.Feature) error {
+			c, _ := hex.FromPoint(f.Geometry.(orb.Point), res)
+			if !slices.Contains(set, c) {
+				t.Errorf("res %d cells: feature %d in cell %s, not in the set", res, f.ID, hex.String(c))
+			}
+			n++
+			return nil
+		})
+		if err != nil || n != wantN {
+			t.Errorf("res %d cells: %d features (%v), want %d", res, n, err, wantN)
+		}
+		if wantN == len(pts) && res >= 8 {
+			t.Errorf("res %d cells: the set holds every point: nothing tested", res)
+		}
+	}
+	coarse, _ := hex.FromPoint(pts[0], 4)
+	for _, bad := range []*layers.CellSet{
+		{Res: 4, Cells: []int64{coarse}},
+		{Res: 9, Cells: []int64{coarse}},
+		{Res: 9, Cells: make([]int64, layers.MaxCellSet+1)},
+	} {
+		_, err := src.CellCounts(ctx(t), l, bad.Res, layers.Query{Role: layers.Staff, Cells: bad}, "")
+		var inv *layers.InvalidError
+		if bad.Res == 4 {
+			// The resolution itself is refused first.
+			if !errors.As(err, &inv) {
+				t.Errorf("cells at res 4: err = %v, want invalid", err)
+			}
+			continue
+		}
+		if !errors.As(err, &inv) || inv.Param != "cells" {
+			t.Errorf("cells %d at res %d: err = %v, want invalid cells", len(bad.Cells), bad.Res, err)
+		}
+		err = src.Features(ctx(t), l, layers.Query{Role: layers.Staff, Cells: bad}, func(*layers.Feature) error { return nil })
+		if !errors.As(err, &inv) || inv.Param != "cells" {
+			t.Errorf("features, cells %d at res %d: err = %v, want invalid cells", len(bad.Cells), bad.Res, err)
 		}
 	}
 }

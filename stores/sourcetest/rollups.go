@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -129,6 +130,7 @@ func check(t *testing.T, src layers.Source, sw rollupSwitch, l *layers.Layer, wh
 				if !reflect.DeepEqual(got, raw) {
 					t.Errorf("%s: rollups give %d cells %v, raw rows %d cells %v", name, len(got), got, len(raw), raw)
 				}
+				checkCellSet(t, src, sw, l, res, q, f.group, raw, name)
 			}
 			sw.SetRollups(false)
 			raw, err := src.Count(ctx(t), l, q)
@@ -141,4 +143,59 @@ func check(t *testing.T, src layers.Source, sw rollupSwitch, l *layers.Layer, wh
 			}
 		}
 	}
+}
+
+// checkCellSet compares rollups and raw rows for a count restricted to
+// every other cell of all (a count at res without the restriction) and a
+// cell without incidents, as tiles ask for the cells of a tile: per cell,
+// and in total (Count at the set's resolution).
+func checkCellSet(t *testing.T, src layers.Source, sw rollupSwitch, l *layers.Layer, res int, q layers.Query, group string, all []layers.CellCount, name string) {
+	t.Helper()
+	set := &layers.CellSet{Res: res}
+	for i, c := range all {
+		if i%2 == 0 && !slices.Contains(set.Cells, c.Cell) {
+			set.Cells = append(set.Cells, c.Cell)
+		}
+	}
+	empty, _ := hex.FromPoint(orb.Point{0, 0}, res)
+	set.Cells = append(set.Cells, empty)
+	q.Cells = set
+	sw.SetRollups(false)
+	raw, err := src.CellCounts(ctx(t), l, res, q, group)
+	rawN, errN := src.Count(ctx(t), l, q)
+	sw.SetRollups(true)
+	if err != nil || errN != nil {
+		t.Fatalf("%s, cells: raw: %v %v", name, err, errN)
+	}
+	var want []layers.CellCount
+	for _, c := range all {
+		if slices.Contains(set.Cells, c.Cell) {
+			want = append(want, c)
+		}
+	}
+	if !sameCells(raw, want) {
+		t.Errorf("%s, cells: raw rows give %v, want the set's cells of %v", name, raw, want)
+	}
+	got, err := src.CellCounts(ctx(t), l, res, q, group)
+	if err != nil {
+		t.Fatalf("%s, cells: rollups: %v", name, err)
+	}
+	if !sameCells(got, raw) {
+		t.Errorf("%s, cells: rollups give %v, raw rows %v", name, got, raw)
+	}
+	var sum int64
+	for _, c := range want {
+		sum += c.Count
+	}
+	if group == "" {
+		if n, err := src.Count(ctx(t), l, q); err != nil || n != rawN || n != sum {
+			t.Errorf("%s, cells: count %d (%v) from the rollups, %d from the raw rows, want %d", name, n, err, rawN, sum)
+		}
+	}
+}
+
+// sameCells reports whether two CellCounts answers are the same (none and
+// an empty answer alike).
+func sameCells(a, b []layers.CellCount) bool {
+	return len(a) == 0 && len(b) == 0 || reflect.DeepEqual(a, b)
 }
