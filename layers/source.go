@@ -150,6 +150,11 @@ type CellCount struct {
 	Count int64
 }
 
+// TokensVersion is the key under which a Source's Versions counts the
+// writes to its tokens (an add, a revoke): a server may keep the tokens it
+// resolved while that count stays.
+const TokensVersion = "tokens"
+
 // Token is an access token as stored: the hash of the secret, never the secret.
 type Token struct {
 	ID        int64

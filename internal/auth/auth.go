@@ -68,7 +68,12 @@ func Resolve(ctx context.Context, store TokenStore, secret string) (layers.Role,
 	if secret == "" {
 		return layers.Public, nil
 	}
-	t, err := store.TokenByHash(ctx, Hash(secret))
+	return tokenRole(store.TokenByHash(ctx, Hash(secret)))
+}
+
+// tokenRole is the role of a token looked up by hash: ErrBadToken when
+// the store knows no such token.
+func tokenRole(t layers.Token, err error) (layers.Role, error) {
 	if errors.Is(err, layers.ErrNotFound) {
 		return layers.Public, ErrBadToken
 	}

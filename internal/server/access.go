@@ -11,6 +11,7 @@ const roleKey = "minqing.role"
 
 // authenticate sets the caller's role from "Authorization: Bearer …" or
 // "?token=…" (for map clients that cannot set headers). No token: public.
+// Resolved tokens are kept while the tokens' version stays (auth.Cache).
 // The probes (/healthz, /readyz) and /metrics never authenticate: a revoked
 // token must not make a health check fail.
 func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
@@ -24,7 +25,18 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 		if secret == "" {
 			secret = c.QueryParam("token")
 		}
-		role, err := auth.Resolve(c.Request().Context(), s.src, secret)
+		var versions map[string]int64
+		if secret != "" {
+			// The versions the tiles read (from memory while a watcher or
+			// probe says nothing changed): a known token costs no round
+			// trip until the tokens are written.
+			v, err := s.ext.tiles.versions.Get(c.Request().Context())
+			if err != nil {
+				return err
+			}
+			versions = v
+		}
+		role, err := s.ext.tokens.Resolve(c.Request().Context(), s.src, versions, secret)
 		if err != nil {
 			if c.Request().ContentLength != 0 {
 				// A refused upload: close the connection rather than let

@@ -1,6 +1,9 @@
 package server
 
-import "minqing/layers"
+import (
+	"minqing/internal/auth"
+	"minqing/layers"
+)
 
 // extensions holds the state of the endpoint groups that need some (the tile
 // cache, for instance). Each group adds its field here.
@@ -9,10 +12,11 @@ type extensions struct {
 	hotspots *hotspotState   // hotspot_*.go: the analysis service and its cache
 	intake   *intakeState    // intake_state.go: routing, community locator, Open311 rate limit
 	rates    *publishedRates // rates_public.go: the published rate atoms per month
+	tokens   *auth.Cache     // access.go: the tokens resolved at the tokens' version
 }
 
 func newExtensions(s *Server) extensions {
-	return extensions{tiles: newTileState(s), hotspots: newHotspotState(s), intake: newIntakeState(s), rates: newPublishedRates()}
+	return extensions{tiles: newTileState(s), hotspots: newHotspotState(s), intake: newIntakeState(s), rates: newPublishedRates(), tokens: &auth.Cache{}}
 }
 
 // extraLayers lists derived layers (hotspots) for /layers.

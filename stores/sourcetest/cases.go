@@ -387,8 +387,25 @@ func testVersions(t *testing.T, src layers.Source, cat *layers.Catalog) {
 }
 
 func testTokens(t *testing.T, src layers.Source, cat *layers.Catalog) {
+	tokensVersion := func() int64 {
+		t.Helper()
+		v, err := src.Versions(ctx(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, ok := v[layers.TokensVersion]
+		if !ok {
+			t.Fatalf("versions %v have no %q", v, layers.TokensVersion)
+		}
+		return n
+	}
+	v0 := tokensVersion()
 	if err := src.AddToken(ctx(t), layers.Token{Name: "片长", Role: layers.Staff, Hash: "abc123"}); err != nil {
 		t.Fatal(err)
+	}
+	v1 := tokensVersion()
+	if v1 <= v0 {
+		t.Errorf("adding a token left the tokens version at %d", v1)
 	}
 	tok, err := src.TokenByHash(ctx(t), "abc123")
 	if err != nil || tok.Role != layers.Staff || tok.Name != "片长" {
@@ -406,6 +423,9 @@ func testTokens(t *testing.T, src layers.Source, cat *layers.Catalog) {
 	}
 	if _, err := src.TokenByHash(ctx(t), "abc123"); !errors.Is(err, layers.ErrNotFound) {
 		t.Errorf("revoked token still found: %v", err)
+	}
+	if v2 := tokensVersion(); v2 <= v1 {
+		t.Errorf("revoking a token left the tokens version at %d", v2)
 	}
 	if err := src.RevokeToken(ctx(t), all[0].ID); !errors.Is(err, layers.ErrNotFound) {
 		t.Errorf("revoking twice: err = %v, want ErrNotFound", err)
