@@ -40,6 +40,7 @@ for tool in wrk curl python3 go; do
 done
 
 . scripts/pg.sh
+. bench/lib/tiles.sh
 work=$(mktemp -d /tmp/minqing-bench.XXXXXX)
 pids=()
 cleanup() {
@@ -59,99 +60,7 @@ psql="${PG_BIN:+$PG_BIN/}psql"
 echo "building minqing, the baseline and the file server…" >&2
 if [ -n "${MINQING_BIN:-}" ]; then cp "$MINQING_BIN" "$work/minqing"; else go build -o "$work/minqing" ./cmd/minqing; fi
 go build -o "$work/baseline" ./bench/tiles-baseline
-cat >"$work/fileserver.go" <<'GO'
-// A plain static file server: the warm path's yardstick.
-package main
-
-import (
-	"net/http"
-	"os"
-)
-
-func main() {
-	fs := http.FileServer(http.Dir(os.Args[2]))
-	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/vnd.mapbox-vector-tile")
-		fs.ServeHTTP(w, r)
-	})
-	if err := http.ListenAndServe(os.Args[1], h); err != nil {
-		panic(err)
-	}
-}
-GO
-(cd "$work" && GO111MODULE=off go build -o fileserver fileserver.go)
-
-cat >"$work/cycle.lua" <<'LUA'
--- Cycles through the paths in $TILE_URLS, each thread from its own offset.
-local paths = {}
-for line in io.lines(os.getenv("TILE_URLS")) do paths[#paths + 1] = line end
-local counter = 1
-local offset = 0
-function setup(thread)
-  thread:set("offset", counter * 7919)
-  counter = counter + 1
-end
-local i = 0
-function request()
-  i = i + 1
-  return wrk.format("GET", paths[(offset + i) % #paths + 1])
-end
-LUA
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-
-# tile_list Z: the paths of every tile of the street's area at zoom Z.
-tile_list() {
-  python3 - "$1" "$LAYER" <<'PY'
-import math, sys
-z, layer = int(sys.argv[1]), sys.argv[2]
-def tile(lon, lat):
-    n = 2 ** z
-    x = int((lon + 180) / 360 * n)
-    y = int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
-    return x, y
-x0, y0 = tile(116.270, 39.870)
-x1, y1 = tile(116.305, 39.845)
-for x in range(x0, x1 + 1):
-    for y in range(y0, y1 + 1):
-        print(f"/tiles/{layer}/{z}/{x}/{y}.mvt")
-PY
-}
-
-wait_up() {
-  for _ in $(seq 1 100); do
-    curl -fs "http://$1/healthz" >/dev/null 2>&1 && return 0
-    sleep 0.1
-  done
-  echo "server at $1 did not start" >&2
-  return 1
-}
-
-# run_wrk ADDR PATHS: prints "requests/s transfer-bytes/s non2xx".
-run_wrk() {
-  local out
-  out=$(TILE_URLS="$2" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout 60s -H "Authorization: Bearer $token" -s "$work/cycle.lua" "http://$1" 2>&1)
-  python3 - "$out" <<'PY'
-import re, sys
-out = sys.argv[1]
-rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-m = re.search(r"Transfer/sec:\s+([\d.]+)(\w*)", out)
-mult = {"B": 1, "KB": 1024, "MB": 1024**2, "GB": 1024**3}.get(m.group(2), 1)
-bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
-print(f"{rps:.1f} {float(m.group(1)) * mult:.0f} {bad.group(1) if bad else 0}")
-PY
-}
-
-# start_minqing URL CACHE_MB: starts a server and sets $addr to its address.
-start_minqing() {
-  local port
-  port=$(free_port)
-  "$work/minqing" serve --database-url "$1" --addr "127.0.0.1:$port" --tile-cache-mb="$2" --log-level error \
-    >>"$work/serve.log" 2>&1 &
-  pids+=($!)
-  addr="127.0.0.1:$port"
-  wait_up "$addr"
-}
+build_tile_tools
 
 # fill ADDR LIST DIR: fetches every tile of LIST into DIR; prints "total-bytes max-bytes".
 fill() {
@@ -182,9 +91,9 @@ for n in $INCIDENTS; do
   fi
   token=$("$work/minqing" token add --database-url "$url" --role staff --name "bench-$$" 2>/dev/null)
 
-  start_minqing "$url" -1
+  start_server "$work/minqing" "$url" -1
   cold=$addr
-  start_minqing "$url" 1024
+  start_server "$work/minqing" "$url" 1024
   warm=$addr
   tiles="$work/tiles-$n"
   btiles="$work/base-$n"

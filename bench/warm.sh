@@ -27,6 +27,7 @@ for tool in wrk curl python3 go git; do
 done
 
 . scripts/pg.sh
+. bench/lib/tiles.sh
 work=$(mktemp -d /tmp/minqing-warm.XXXXXX)
 pids=()
 cleanup() {
@@ -48,93 +49,7 @@ go build -o "$work/minqing" ./cmd/minqing
 mkdir -p "$work/base"
 git archive "$BASELINE" | tar -x -C "$work/base"
 (cd "$work/base" && go build -o "$work/minqing-base" ./cmd/minqing)
-cat >"$work/fileserver.go" <<'GO'
-// A plain static file server: the warm path's yardstick.
-package main
-
-import (
-	"net/http"
-	"os"
-)
-
-func main() {
-	fs := http.FileServer(http.Dir(os.Args[2]))
-	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/vnd.mapbox-vector-tile")
-		fs.ServeHTTP(w, r)
-	})
-	if err := http.ListenAndServe(os.Args[1], h); err != nil {
-		panic(err)
-	}
-}
-GO
-(cd "$work" && GO111MODULE=off go build -o fileserver fileserver.go)
-
-cat >"$work/cycle.lua" <<'LUA'
--- Cycles through the paths in $TILE_URLS, each thread from its own offset.
-local paths = {}
-for line in io.lines(os.getenv("TILE_URLS")) do paths[#paths + 1] = line end
-local counter = 1
-local offset = 0
-function setup(thread)
-  thread:set("offset", counter * 7919)
-  counter = counter + 1
-end
-local i = 0
-function request()
-  i = i + 1
-  return wrk.format("GET", paths[(offset + i) % #paths + 1])
-end
-LUA
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-
-tile_list() {
-  python3 - "$1" "$LAYER" <<'PY'
-import math, sys
-z, layer = int(sys.argv[1]), sys.argv[2]
-def tile(lon, lat):
-    n = 2 ** z
-    x = int((lon + 180) / 360 * n)
-    y = int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
-    return x, y
-x0, y0 = tile(116.270, 39.870)
-x1, y1 = tile(116.305, 39.845)
-for x in range(x0, x1 + 1):
-    for y in range(y0, y1 + 1):
-        print(f"/tiles/{layer}/{z}/{x}/{y}.mvt")
-PY
-}
-
-wait_up() {
-  for _ in $(seq 1 100); do
-    curl -fs "http://$1/healthz" >/dev/null 2>&1 && return 0
-    sleep 0.1
-  done
-  echo "server at $1 did not start" >&2
-  return 1
-}
-
-run_wrk() {
-  local out
-  out=$(TILE_URLS="$2" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout 60s -s "$work/cycle.lua" "http://$1" 2>&1)
-  python3 - "$out" <<'PY'
-import re, sys
-out = sys.argv[1]
-rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
-print(f"{rps:.1f} {bad.group(1) if bad else 0}")
-PY
-}
-
-start() { # BINARY URL: starts a server with a 1 GiB cache and sets $addr
-  local port
-  port=$(free_port)
-  "$1" serve --database-url "$2" --addr "127.0.0.1:$port" --tile-cache-mb=1024 --log-level error >>"$work/serve.log" 2>&1 &
-  pids+=($!)
-  addr="127.0.0.1:$port"
-  wait_up "$addr"
-}
+build_tile_tools
 
 n=$INCIDENTS
 db="bench_warm_$n"
@@ -147,9 +62,9 @@ echo "loading the demo with $n incidents…" >&2
 "$work/minqing" demo --database-url "$url" --incidents "$n" >>"$work/demo.log" 2>&1 || { cat "$work/demo.log" >&2; exit 1; }
 "$psql" -q "$url" -c "VACUUM ANALYZE" >/dev/null
 
-start "$work/minqing-base" "$url"
+start_server "$work/minqing-base" "$url" 1024
 base=$addr
-start "$work/minqing" "$url"
+start_server "$work/minqing" "$url" 1024
 now=$addr
 tiles="$work/tiles"
 mkdir -p "$tiles"
@@ -172,9 +87,9 @@ for z in $ZOOMS; do
     code=$(curl -s -o "$tiles$p" -w '%{http_code}' "http://$now$p")
     [ "$code" = 200 ] || [ "$code" = 204 ] || { echo "GET $p: $code" >&2; exit 1; }
   done <"$list"
-  read -r b_rps b_bad < <(run_wrk "$base" "$list")
-  read -r n_rps n_bad < <(run_wrk "$now" "$list")
-  read -r s_rps s_bad < <(run_wrk "127.0.0.1:$fport" "$list")
+  read -r b_rps _ b_bad < <(run_wrk "$base" "$list")
+  read -r n_rps _ n_bad < <(run_wrk "$now" "$list")
+  read -r s_rps _ s_bad < <(run_wrk "127.0.0.1:$fport" "$list")
   [ "$b_bad$n_bad$s_bad" = 000 ] || echo "z$z: non-2xx responses (base $b_bad, now $n_bad, static $s_bad)" >&2
   python3 - "$z" "$count" "$b_rps" "$n_rps" "$s_rps" >>"$report" <<'PY'
 import sys
