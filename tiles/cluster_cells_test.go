@@ -209,3 +209,35 @@ func TestCountsFirstNeverReadsTheDensePoints(t *testing.T) {
 		t.Error("the counting source was never asked for counts")
 	}
 }
+
+// TestLowZoomClustersFromCounts renders the street's tile at z0–z9 (z0–z4:
+// too many cells to name, so every cell is counted) from a source that
+// counts per cell and from one that does not: the same bytes.
+func TestLowZoomClustersFromCounts(t *testing.T) {
+	mem := &memSource{feats: map[string][]*layers.Feature{"incidents": incidents(3000)}}
+	counting := &countingSource{memSource: mem}
+	inc := layer(t, "incidents")
+	for z := 0; z <= 9; z++ {
+		tl := maptile.At(orb.Point{116.2875, 39.8575}, maptile.Zoom(z))
+		req := layers.TileRequest{Layers: []*layers.Layer{inc}, Z: z, X: int(tl.X), Y: int(tl.Y), Role: layers.Staff}
+		if inc.MinZoom > z {
+			inc2 := *inc
+			inc2.MinZoom = 0
+			req.Layers = []*layers.Layer{&inc2}
+		}
+		want, err := tiles.Render(context.Background(), mem, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := tiles.Render(context.Background(), counting, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(want) == 0 || !bytes.Equal(got, want) {
+			t.Errorf("z%d: %d bytes from counts, %d from the points", z, len(got), len(want))
+		}
+	}
+	if counting.cellReads == 0 || counting.pointReads != 0 {
+		t.Errorf("%d count reads, %d point reads: want counts only", counting.cellReads, counting.pointReads)
+	}
+}
