@@ -187,7 +187,9 @@ func rollupSQL(l *layers.Layer, q layers.Query, res int, groupBy string, cells b
 			rawGroup = "coalesce(" + ident(groupBy) + ", '')"
 		}
 		if q.Cells != nil {
-			eq = append(eq, p.cells(l, q.Cells, true))
+			// No R-tree hint: the edges are short spans of time, which the
+			// received_at index finds; the cells' box can hold the whole layer.
+			eq = append(eq, p.cells(l, q.Cells, false))
 		}
 		parts = append(parts, "SELECT "+cell+" AS cell, "+rawGroup+" AS grp, 1 AS n FROM "+ident(l.Name)+
 			" WHERE ("+strings.Join(per, " OR ")+")"+and(eq))

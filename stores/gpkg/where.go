@@ -92,12 +92,19 @@ func (p *plan) rtree(l *layers.Layer, b orb.Bound) string {
 
 // cells is the condition of a CellSet: the points' stored cell at its
 // resolution is one of its cells and, with box (when no other box narrows
-// the rows), the R-tree puts them in the cells' box.
+// the rows), the R-tree puts them in the cells' box. Without box the cell
+// column is kept from choosing an index (SQLite's unary +), so that the
+// rest of the query's conditions (a span of time) pick the rows: an index
+// on the cells would read every row of them, at all times.
 func (p *plan) cells(l *layers.Layer, s *layers.CellSet, box bool) string {
 	if len(s.Cells) == 0 {
 		return "0"
 	}
-	cond := ident(hex.ExactColumn(s.Res)) + " IN (" + p.list(s.Cells) + ")"
+	col := ident(hex.ExactColumn(s.Res))
+	if !box {
+		col = "+" + col
+	}
+	cond := col + " IN (" + p.list(s.Cells) + ")"
 	if box {
 		cond += " AND " + p.rtree(l, s.Bound())
 	}
