@@ -50,21 +50,20 @@ func CheckCells(l *Layer, q Query) error {
 // store adds it to its query so that its spatial index picks the rows. The
 // zero Bound for an empty set.
 func (s *CellSet) Bound() orb.Bound {
-	var b orb.Bound
+	if len(s.Cells) == 0 {
+		return orb.Bound{}
+	}
+	var b, cb orb.Bound
 	for i, c := range s.Cells {
-		cb := hex.Boundary(c).Bound()
+		cb = hex.Boundary(c).Bound()
 		if i == 0 {
 			b = cb
 		} else {
 			b = b.Union(cb)
 		}
 	}
-	if len(s.Cells) == 0 {
-		return b
-	}
 	// A cell's edges are arcs, not straight in longitude and latitude: grow
 	// the box by a tenth of the last cell's size, far more than they bulge.
-	cb := hex.Boundary(s.Cells[len(s.Cells)-1]).Bound()
 	dx, dy := (cb.Max[0]-cb.Min[0])/10, (cb.Max[1]-cb.Min[1])/10
 	return orb.Bound{Min: orb.Point{b.Min[0] - dx, b.Min[1] - dy}, Max: orb.Point{b.Max[0] + dx, b.Max[1] + dy}}
 }

@@ -59,9 +59,6 @@ func ClusterMargin(t maptile.Tile, res int) float64 {
 // (maptile.At), or false when there would be more than layers.MaxCellSet
 // of them.
 func TileCells(t maptile.Tile, res int) ([]int64, bool) {
-	if b := t.Bound(); b.Max[1] > 85 || b.Min[1] < -85 {
-		return nil, false
-	}
 	return cellsAround(t.Bound(), res, func(p orb.Point) bool { return maptile.At(p, t.Z) == t })
 }
 
@@ -70,7 +67,7 @@ func TileCells(t maptile.Tile, res int) ([]int64, bool) {
 // inside it; false when there would be more than layers.MaxCellSet.
 func innerCells(t maptile.Tile, res int) ([]int64, bool) {
 	in := Window(t, -ClusterMargin(t, res)/2)
-	if in.Min[0] >= in.Max[0] || in.Min[1] >= in.Max[1] || in.Max[1] > 85 || in.Min[1] < -85 {
+	if in.Min[0] >= in.Max[0] || in.Min[1] >= in.Max[1] {
 		return nil, false
 	}
 	return cellsAround(in, res, in.Contains)
@@ -78,14 +75,18 @@ func innerCells(t maptile.Tile, res int) ([]int64, bool) {
 
 // cellsAround returns, sorted, the cells at res whose centre keep accepts
 // among those whose centre lies in b or near it, or false when there would
-// be more than layers.MaxCellSet. H3 tests a centre against a polygon in
+// be more than layers.MaxCellSet, or when b reaches beyond 85° of latitude.
+// H3 tests a centre against a polygon in
 // longitude and latitude as a plane, as tiles are cut, so b is exact; it is
 // grown by an edge length all the same, against rounding at its edges,
 // since keep has the last word.
 func cellsAround(b orb.Bound, res int, keep func(orb.Point) bool) ([]int64, bool) {
 	lat := math.Max(math.Abs(b.Min[1]), math.Abs(b.Max[1]))
+	if lat > 85 {
+		return nil, false
+	}
 	dy := h3EdgeM(res) / 111_320
-	dx := dy / math.Cos(math.Min(lat, 85)*math.Pi/180)
+	dx := dy / math.Cos(lat*math.Pi/180)
 	w := orb.Bound{Min: orb.Point{math.Max(b.Min[0]-dx, -180), math.Max(b.Min[1]-dy, -90)},
 		Max: orb.Point{math.Min(b.Max[0]+dx, 180), math.Min(b.Max[1]+dy, 90)}}
 	if hex.EstimateCells(w, res) > layers.MaxCellSet {

@@ -117,11 +117,10 @@ func aggregable(ctx context.Context, src FeatureSource, l *layers.Layer, tl *til
 			}
 		}
 	}
-	counts, err := clusterCounts(ctx, src, l, tl.tile, q)
+	feats, err := clusters(ctx, src, l, tl.tile, q)
 	if err != nil {
 		return nil, err
 	}
-	feats := clusterFeatures(tl.tile, counts)
 	return tl.marshal([]Layer{{Name: l.Name, Fields: []layers.Field{CountField()}, Features: capped(tl.project(feats), l.MaxTileFeatures)}})
 }
 
@@ -132,7 +131,7 @@ func aggregable(ctx context.Context, src FeatureSource, l *layers.Layer, tl *til
 // l, no CQL2 filter, and no smaller cap truncates the points instead.
 func overByCounts(ctx context.Context, src FeatureSource, l *layers.Layer, t maptile.Tile, q layers.Query) (bool, error) {
 	cs, ok := src.(CountSource)
-	if !ok || indexed(src, l, q) || q.Filter != nil || (l.MaxTileFeatures > 0 && l.MaxTileFeatures <= PointBudget) {
+	if !ok || preparedSet(src, l, q) != nil || q.Filter != nil || (l.MaxTileFeatures > 0 && l.MaxTileFeatures <= PointBudget) {
 		return false, nil
 	}
 	res := hex.MaxExactRes
@@ -205,24 +204,22 @@ func storeTile(ctx context.Context, src FeatureSource, tl *tiler, req layers.Til
 // are none), or over when there are more than the budget: cut from the
 // point index where it holds l (PointIndex.At), else read from src.
 func pointLayer(ctx context.Context, src FeatureSource, l *layers.Layer, tl *tiler, q layers.Query) (b []byte, over bool, err error) {
-	if is, ok := src.(*indexedSource); ok {
-		if set := is.set(l, q); set != nil && set.prep != nil {
-			pos, pts, full, err := set.cut(ctx, l, tl, q, pointBudget(l)+1)
-			if err != nil {
-				return nil, false, err
+	if set := preparedSet(src, l, q); set != nil {
+		pos, pts, full, err := set.cut(ctx, l, tl, q, pointBudget(l)+1)
+		if err != nil {
+			return nil, false, err
+		}
+		if full {
+			if l.MaxTileFeatures <= 0 || l.MaxTileFeatures > PointBudget {
+				return nil, true, nil
 			}
-			if full {
-				if l.MaxTileFeatures <= 0 || l.MaxTileFeatures > PointBudget {
-					return nil, true, nil
-				}
-				pos, pts = pos[:l.MaxTileFeatures], pts[:l.MaxTileFeatures]
-			}
-			if len(pos) == 0 {
-				return nil, false, nil
-			}
-			if b, ok := set.appendPoints(nil, l.Name, tl.extent, q.Columns(l), pos, pts); ok {
-				return b, false, nil
-			}
+			pos, pts = pos[:l.MaxTileFeatures], pts[:l.MaxTileFeatures]
+		}
+		if len(pos) == 0 {
+			return nil, false, nil
+		}
+		if b, ok := set.appendPoints(nil, l.Name, tl.extent, q.Columns(l), pos, pts); ok {
+			return b, false, nil
 		}
 	}
 	feats, over, err := points(ctx, src, l, tl, q)
@@ -293,41 +290,34 @@ func CountField() layers.Field {
 	return layers.Field{Name: "count", Type: layers.Int, TitleZH: "数量", TitleEN: "Count", Access: layers.Public}
 }
 
-// clusterCounts counts the points of l that q selects by their H3 cell at
-// ClusterRes(z), for every cell whose centre lies in tile t (and maybe
-// others, which clusterFeatures leaves out). The counts (cellCounts: the
-// point index's, the store's or computed here) are of whole cells: a store
-// is asked for the cells whose centre is in the tile (a CellSet, which its
-// rollups answer without reading a point), the index and Features read over
-// the tile grown by ClusterMargin.
-func clusterCounts(ctx context.Context, src FeatureSource, l *layers.Layer, t maptile.Tile, q layers.Query) (map[int64]int64, error) {
+// clusters returns one feature (in WGS 84) per H3 cell at ClusterRes(z)
+// holding points of l that q selects, whose centre lies in tile t, at that
+// centre, with the cell as id and its count, ordered by cell. The counts
+// (cellCounts: the point index's, the store's or computed here) are of
+// whole cells: a store is asked for the cells whose centre is in the tile
+// (a CellSet, which its rollups answer without reading a point), the index
+// and Features read over the tile grown by ClusterMargin.
+func clusters(ctx context.Context, src FeatureSource, l *layers.Layer, t maptile.Tile, q layers.Query) ([]*layers.Feature, error) {
 	res := ClusterRes(int(t.Z))
 	w := Window(t, ClusterMargin(t, res))
 	q.Limit, q.AfterID, q.Cells = 0, 0, nil
 	q.BBox = &w
-	if _, ok := src.(CountSource); ok && !indexed(src, l, q) {
+	if _, ok := src.(CountSource); ok && preparedSet(src, l, q) == nil {
 		if cells, ok := TileCells(t, res); ok {
 			if len(cells) == 0 {
 				return nil, nil
 			}
 			q.BBox, q.Cells = nil, &layers.CellSet{Res: res, Cells: cells}
-		} else if q.Filter == nil && layers.RollupUsable(l, res, layers.Query{Time: q.Time, Equal: q.Equal}, "") {
+		} else if whole := withoutBBox(q); layers.RollupUsable(l, res, whole, "") {
 			// A tile too large to list its cells (zooms below 5): every
 			// cell's count, from the rollups, is less than its points.
-			q.BBox = nil
+			q = whole
 		}
 	}
 	counts, err := cellCounts(ctx, src, l, res, q)
 	if err != nil {
 		return nil, fmt.Errorf("tiles: clusters of %s %d/%d/%d: %w", l.Name, t.Z, t.X, t.Y, err)
 	}
-	return counts, nil
-}
-
-// clusterFeatures returns one feature (in WGS 84) per cell of counts whose
-// centre lies in tile t, at that centre, with the cell as id and its count,
-// ordered by cell.
-func clusterFeatures(t maptile.Tile, counts map[int64]int64) []*layers.Feature {
 	keys := make([]int64, 0, len(counts))
 	for c := range counts {
 		if maptile.At(hex.Center(c), t.Z) == t {
@@ -339,28 +329,35 @@ func clusterFeatures(t maptile.Tile, counts map[int64]int64) []*layers.Feature {
 	for _, c := range keys {
 		out = append(out, &layers.Feature{ID: c, Geometry: hex.Center(c), Props: map[string]any{"count": counts[c]}})
 	}
-	return out
+	return out, nil
 }
 
-// indexed reports whether src is a point index's view holding l for q.
-func indexed(src FeatureSource, l *layers.Layer, q layers.Query) bool {
+// withoutBBox is q with no bbox.
+func withoutBBox(q layers.Query) layers.Query {
+	q.BBox = nil
+	return q
+}
+
+// preparedSet returns the point index's prepared copy of l that answers q,
+// when src is an index's view holding it (PointIndex.At), else nil.
+func preparedSet(src FeatureSource, l *layers.Layer, q layers.Query) *pointSet {
 	is, ok := src.(*indexedSource)
 	if !ok {
-		return false
+		return nil
 	}
-	set := is.set(l, q)
-	return set != nil && set.prep != nil
+	if set := is.set(l, q); set != nil && set.prep != nil {
+		return set
+	}
+	return nil
 }
 
 // cellCounts counts l's points that q selects by their cell at res: from
 // the point index where it holds l, else the store's CellCounts
 // (CountSource), else each point's cell computed here.
 func cellCounts(ctx context.Context, src FeatureSource, l *layers.Layer, res int, q layers.Query) (map[int64]int64, error) {
-	if is, ok := src.(*indexedSource); ok {
-		if set := is.set(l, q); set != nil && set.prep != nil {
-			if counts, ok, err := set.cellCounts(ctx, l, res, q, *q.BBox); ok {
-				return counts, err
-			}
+	if set := preparedSet(src, l, q); set != nil {
+		if counts, ok, err := set.cellCounts(ctx, l, res, q, *q.BBox); ok {
+			return counts, err
 		}
 	}
 	counts := map[int64]int64{}

@@ -217,7 +217,7 @@ func polygonCells(poly orb.Polygon, res int) ([]Cell, error) {
 	if len(poly) == 0 || !hasArea(poly[0]) {
 		return nil, nil
 	}
-	if n := estimateCells(poly[0].Bound(), res); n > MaxPolygonCells {
+	if n := EstimateCells(poly[0].Bound(), res); n > MaxPolygonCells {
 		return nil, fmt.Errorf("polygon too large: about %.0f cells at resolution %d, limit %d", n, res, MaxPolygonCells)
 	}
 	gp := h3.GeoPolygon{GeoLoop: toGeoLoop(poly[0])}
@@ -320,10 +320,7 @@ func toCells(in []h3.Cell) []Cell {
 // EstimateCells estimates how many cells of resolution res cover the
 // bounding box b (in [lon, lat]), from its spherical area and the average
 // cell area.
-func EstimateCells(b orb.Bound, res int) float64 { return estimateCells(b, res) }
-
-// estimateCells implements EstimateCells.
-func estimateCells(b orb.Bound, res int) float64 {
+func EstimateCells(b orb.Bound, res int) float64 {
 	const earthRadiusKm = 6371.0088
 	rad := math.Pi / 180
 	dLon := (b.Max[0] - b.Min[0]) * rad
