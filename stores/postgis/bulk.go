@@ -304,6 +304,7 @@ type copier struct {
 	started  bool // the current COPY's signature is out
 	ended    bool // the current COPY's trailer is out
 	firstIDs []int64
+	lo, hi   int64  // the range of the ids copied (when n > 0)
 	contacts []byte // the current block's contacts, as binary COPY rows
 	ncontact int64
 	progress func(int64)
@@ -413,6 +414,12 @@ func (c *copier) next() {
 	}
 	if len(c.firstIDs) < maxResultIDs {
 		c.firstIDs = append(c.firstIDs, id)
+	}
+	if c.n == 0 || id < c.lo {
+		c.lo = id
+	}
+	if c.n == 0 || id > c.hi {
+		c.hi = id
 	}
 	c.pos++
 	c.left--
@@ -525,7 +532,7 @@ func (s *Store) bulkWrite(ctx context.Context, tx pgx.Tx, p *bulkPlan, r layers.
 	}
 	if c.n > 0 {
 		b := c.bounds
-		if _, err := tx.Exec(ctx, "SELECT log_layer_write($1, $2, $3, $4, $5)", l.Name, b.Min[0], b.Min[1], b.Max[0], b.Max[1]); err != nil {
+		if _, err := tx.Exec(ctx, "SELECT log_layer_write($1, $2, $3, $4, $5, $6, $7)", l.Name, b.Min[0], b.Min[1], b.Max[0], b.Max[1], c.lo, c.hi); err != nil {
 			return res, wrap("write "+l.Name+": versions", err)
 		}
 	}

@@ -5,3 +5,20 @@ var DeferAfter = &deferAfter
 
 // RollupsAfter lets the tests turn the rollup trigger off on small writes.
 var RollupsAfter = &rollupsAfter
+
+// RateSyncLoadBytes lets the tests read the rate facts in the background.
+var RateSyncLoadBytes = &rateSyncLoadBytes
+
+// RateFactsVersion is the version of l's rate facts in memory (-1: none).
+func RateFactsVersion(s *Store, layer string) int64 {
+	c := s.rates.cache(layer)
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if c.t == nil {
+		return -1
+	}
+	return c.t.version
+}
+
+// RateFactsLoads is how many times l's rate facts were read whole.
+func RateFactsLoads(s *Store, layer string) int64 { return s.rates.cache(layer).loads.Load() }

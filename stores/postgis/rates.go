@@ -49,12 +49,25 @@ SELECT GROUPING(grp) = 1, coalesce(grp, ''), count(*), count(*) FILTER (WHERE di
        percentile_disc(ARRAY[0.5, 0.5000000001]) WITHIN GROUP (ORDER BY res_iv)
 FROM x GROUP BY GROUPING SETS ((grp), ())`
 
-// RateTallies tallies the three rates in one grouped query (see
-// layers.RateTallier): only a row per group leaves the database.
+// RateTallies tallies the three rates (see layers.RateTallier) from the
+// rate facts this process keeps (ratefacts.go), or, while they are being
+// read or with the rollups off, in one grouped query: only a row per group
+// leaves the database.
 func (s *Store) RateTallies(ctx context.Context, l *layers.Layer, q layers.RateQuery) (groups []layers.RateTally, total layers.RateTally, err error) {
 	if err := layers.CheckRateQuery(l, q, time.Microsecond); err != nil {
 		return nil, total, err
 	}
+	if !s.noRollups.Load() {
+		groups, total, ok, err := s.tallyFromFacts(ctx, l, q)
+		if err != nil || ok {
+			return groups, total, err
+		}
+	}
+	return s.tallyInSQL(ctx, l, q)
+}
+
+// tallyInSQL tallies q in one grouped query (rateTallySQL).
+func (s *Store) tallyInSQL(ctx context.Context, l *layers.Layer, q layers.RateQuery) (groups []layers.RateTally, total layers.RateTally, err error) {
 	lq := q.Rows()
 	w, err := buildWhere(l, lq, false)
 	if err != nil {

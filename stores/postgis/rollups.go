@@ -14,7 +14,8 @@ import (
 )
 
 // SetRollups turns reading the rollups on (the default) or off: off, every
-// count scans the raw rows, as before the rollups (for benchmarks and the
+// count scans the raw rows, as before the rollups, and the rates are
+// tallied in SQL, not from the facts in memory (for benchmarks and the
 // consistency tests; the triggers keep the rollups current either way).
 func (s *Store) SetRollups(on bool) { s.noRollups.Store(!on) }
 

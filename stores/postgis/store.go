@@ -26,8 +26,10 @@ type Store struct {
 	waits    *acquireCounter
 	closed   chan struct{} // closed by Close: the version listener ends
 	replicas *replicaSet   // the read replicas (nil: read from the primary)
-	// noRollups: counts scan the raw rows (see SetRollups).
+	// noRollups: counts scan the raw rows, rates are tallied in SQL (see
+	// SetRollups).
 	noRollups atomic.Bool
+	rates     rateFacts // the incidents' rate facts in memory (ratefacts.go)
 }
 
 // DefaultMaxConns is the pool size when the URL sets no pool_max_conns:

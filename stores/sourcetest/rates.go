@@ -199,6 +199,13 @@ func checkRates(t *testing.T, src layers.Source, rt layers.RateTallier, l *layer
 		}
 	}
 	nows = append(nows, start.Add(3*24*time.Hour+5*time.Hour), start.Add(8*24*time.Hour+time.Hour+time.Millisecond/2), start.Add(60*24*time.Hour))
+	// A store that keeps aggregates of its own (the PostGIS store's rate
+	// facts in memory) is checked with them and without (its SQL tally).
+	sw, _ := layers.As[rollupSwitch](src)
+	modes := []string{"rollups"}
+	if sw != nil {
+		modes = append(modes, "raw")
+	}
 	for wname, win := range windows {
 		for _, by := range []string{"community", "patch", "unit", "category"} {
 			for ci, cats := range [][]string{nil, {"停电", "供暖"}} {
@@ -210,20 +217,28 @@ func checkRates(t *testing.T, src layers.Source, rt layers.RateTallier, l *layer
 					q.GroupBy, q.Time, q.Categories, q.Now, q.EmptyGroup = by, win, cats, now, "(无)"
 					name := fmt.Sprintf("%s: %s, by %s, categories %v, now %s", when, wname, by, cats, now.Format(time.RFC3339Nano))
 					want, wantTotal := rawRates(t, src, l, q)
-					tg, tt, err := rt.RateTallies(ctx(t), l, q)
-					if err != nil {
-						t.Fatalf("%s: %v", name, err)
-					}
-					var tallies []rates.Tally
-					for _, g := range tg {
-						tallies = append(tallies, tallyOf(g))
-					}
-					got, gotTotal := rates.FromTallies(tallies, tallyOf(tt), rates.DefaultWeights())
-					if a, b := js(got), js(want); a != b {
-						t.Fatalf("%s: groups\nstore:   %s\nCompute: %s", name, a, b)
-					}
-					if a, b := js(gotTotal), js(wantTotal); a != b {
-						t.Fatalf("%s: total\nstore:   %s\nCompute: %s", name, a, b)
+					for _, mode := range modes {
+						if sw != nil {
+							sw.SetRollups(mode == "rollups")
+						}
+						tg, tt, err := rt.RateTallies(ctx(t), l, q)
+						if sw != nil {
+							sw.SetRollups(true)
+						}
+						if err != nil {
+							t.Fatalf("%s (%s): %v", name, mode, err)
+						}
+						var tallies []rates.Tally
+						for _, g := range tg {
+							tallies = append(tallies, tallyOf(g))
+						}
+						got, gotTotal := rates.FromTallies(tallies, tallyOf(tt), rates.DefaultWeights())
+						if a, b := js(got), js(want); a != b {
+							t.Fatalf("%s (%s): groups\nstore:   %s\nCompute: %s", name, mode, a, b)
+						}
+						if a, b := js(gotTotal), js(wantTotal); a != b {
+							t.Fatalf("%s (%s): total\nstore:   %s\nCompute: %s", name, mode, a, b)
+						}
 					}
 				}
 			}
