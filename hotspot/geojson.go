@@ -1,7 +1,8 @@
 package hotspot
 
 import (
-	"encoding/json"
+	"bytes"
+	"compress/gzip"
 	"fmt"
 	"strconv"
 	"time"
@@ -67,15 +68,35 @@ func seriesText(s []int64) string {
 
 // GeoJSON returns the FeatureCollection encoded, made once per analysis:
 // every caller of a cached analysis gets the same bytes without drawing
-// its hexagons and encoding them again. Do not modify them.
+// its hexagons and encoding them again. Do not modify them. The bytes are
+// FeatureCollection's, written directly (geojson_encode.go).
 func (a *Analysis) GeoJSON() ([]byte, error) {
 	a.jsonOnce.Do(func() {
-		a.json, a.jsonErr = json.Marshal(a.FeatureCollection())
+		a.json, a.jsonErr = a.encodeGeoJSON()
 		if a.jsonErr != nil {
 			a.jsonErr = fmt.Errorf("hotspot: encode: %w", a.jsonErr)
 		}
 	})
 	return a.json, a.jsonErr
+}
+
+// GeoJSONGzip returns GeoJSON's bytes gzip-compressed (at the fastest
+// level: 2.5 MB of hexagons shrink about eightfold in a few milliseconds),
+// made once per analysis for the clients that accept gzip. Do not modify
+// them.
+func (a *Analysis) GeoJSONGzip() ([]byte, error) {
+	body, err := a.GeoJSON()
+	if err != nil {
+		return nil, err
+	}
+	a.gzipOnce.Do(func() {
+		var buf bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed) // a valid level
+		zw.Write(body)                                     //nolint:errcheck // a bytes.Buffer does not fail
+		zw.Close()                                         //nolint:errcheck // idem
+		a.gzip = buf.Bytes()
+	})
+	return a.gzip, nil
 }
 
 // FeatureCollection returns the analysis as GeoJSON: one hexagon per study
@@ -91,7 +112,13 @@ func (a *Analysis) FeatureCollection() *geojson.FeatureCollection {
 		f.Properties = c.properties(false)
 		fc.Features = append(fc.Features, f)
 	}
-	fc.ExtraMembers = geojson.Properties{
+	fc.ExtraMembers = a.members()
+	return fc
+}
+
+// members are the collection's foreign members.
+func (a *Analysis) members() geojson.Properties {
+	m := geojson.Properties{
 		"name":  "hotspots",
 		"res":   a.Params.Res,
 		"k":     a.Params.K,
@@ -99,21 +126,21 @@ func (a *Analysis) FeatureCollection() *geojson.FeatureCollection {
 		"cells": len(a.Cells),
 	}
 	if a.TotalSuppressed {
-		fc.ExtraMembers["total"] = nil
+		m["total"] = nil
 	} else {
-		fc.ExtraMembers["total"] = a.Total
+		m["total"] = a.Total
 	}
 	if a.MinCount > 0 {
-		fc.ExtraMembers["min_count"] = a.MinCount
-		fc.ExtraMembers["months"] = monthStrings(a.Months)
-		fc.ExtraMembers["partial"] = a.TotalPartial
+		m["min_count"] = a.MinCount
+		m["months"] = monthStrings(a.Months)
+		m["partial"] = a.TotalPartial
 	}
 	if len(a.Steps) > 0 {
 		steps := make([][2]string, len(a.Steps))
 		for i, s := range a.Steps {
 			steps[i] = [2]string{s.Start.Format(time.RFC3339Nano), s.End.Format(time.RFC3339Nano)}
 		}
-		fc.ExtraMembers["steps"] = steps
+		m["steps"] = steps
 	}
-	return fc
+	return m
 }

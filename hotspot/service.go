@@ -116,6 +116,8 @@ type Analysis struct {
 	jsonOnce    sync.Once
 	json        []byte // FeatureCollection encoded, for GeoJSON answers
 	jsonErr     error
+	gzipOnce    sync.Once
+	gzip        []byte // json gzip-compressed
 }
 
 // CellResult is one study cell.

@@ -13,7 +13,7 @@ import (
 // hotspots answers GET /hotspots: one hexagon per cell of the street's area
 // (and per cell with incidents outside it) at the asked resolution, with
 // its count, Gi* z-score, p-value and class, and the trend fields when
-// steps are asked.
+// steps are asked; gzip-compressed for a client that accepts it.
 func (s *Server) hotspots(c echo.Context) error {
 	p, err := s.hotspotParams(c)
 	if err != nil {
@@ -23,11 +23,21 @@ func (s *Server) hotspots(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	s.hotspotCacheControl(c)
+	h := c.Response().Header()
+	h.Add("Vary", "Accept-Encoding")
+	if acceptsGzip(c.Request().Header.Get("Accept-Encoding")) {
+		body, err := a.GeoJSONGzip()
+		if err != nil {
+			return err
+		}
+		h.Set("Content-Encoding", "gzip")
+		return c.Blob(http.StatusOK, "application/geo+json", body)
+	}
 	body, err := a.GeoJSON()
 	if err != nil {
 		return err
 	}
-	s.hotspotCacheControl(c)
 	return c.Blob(http.StatusOK, "application/geo+json", body)
 }
 
