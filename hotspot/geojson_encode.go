@@ -41,14 +41,8 @@ func (a *Analysis) encodeGeoJSON() ([]byte, error) {
 		b = append(b, '}')
 	}
 	b = append(b, ']')
-	m := a.members()
-	for _, k := range slices.Sorted(maps.Keys(m)) {
-		b = append(b, ',')
-		b = appendString(b, k)
-		b = append(b, ':')
-		if b, err = appendValue(b, m[k]); err != nil {
-			return nil, err
-		}
+	if b, err = appendMembers(b, a.members(), true); err != nil {
+		return nil, err
 	}
 	return append(b, '}'), nil
 }
@@ -113,10 +107,19 @@ func appendPolygon(b []byte, p orb.Polygon) []byte {
 
 // appendObject writes m with its keys in order, as encoding/json does.
 func appendObject(b []byte, m map[string]any) ([]byte, error) {
-	b = append(b, '{')
+	b, err := appendMembers(append(b, '{'), m, false)
+	if err != nil {
+		return nil, err
+	}
+	return append(b, '}'), nil
+}
+
+// appendMembers writes m's "key":value pairs in key order, comma
+// separated; lead puts a comma before the first.
+func appendMembers(b []byte, m map[string]any, lead bool) ([]byte, error) {
 	var err error
 	for i, k := range slices.Sorted(maps.Keys(m)) {
-		if i > 0 {
+		if i > 0 || lead {
 			b = append(b, ',')
 		}
 		b = appendString(b, k)
@@ -125,7 +128,7 @@ func appendObject(b []byte, m map[string]any) ([]byte, error) {
 			return nil, err
 		}
 	}
-	return append(b, '}'), nil
+	return b, nil
 }
 
 // appendValue writes the values properties hold directly, anything else

@@ -1,6 +1,10 @@
 package rates
 
-import "time"
+import (
+	"time"
+
+	"minqing/layers"
+)
 
 // Tally is one group's counts tallied elsewhere (a store's grouped query,
 // layers.RateTallier) with the middle durations of its medians: the middle
@@ -33,4 +37,21 @@ func (t Tally) finish(w Weights) Row {
 		g.resHour = append(g.resHour, d.Hours())
 	}
 	return g.finish(w)
+}
+
+// FromStoreTallies finishes a store's tallies (layers.RateTallier) as
+// FromTallies does.
+func FromStoreTallies(groups []layers.RateTally, total layers.RateTally, w Weights) ([]Row, Row) {
+	tallies := make([]Tally, len(groups))
+	for i, g := range groups {
+		tallies[i] = storeTally(g)
+	}
+	return FromTallies(tallies, storeTally(total), w)
+}
+
+func storeTally(t layers.RateTally) Tally {
+	return Tally{Row: Row{Group: t.Group, Count: t.Count, Dispatched: t.Dispatched, ResponseBase: t.ResponseBase,
+		RespondedInTime: t.RespondedInTime, Resolved: t.Resolved, Visited: t.Visited, VisitResolved: t.VisitResolved,
+		Satisfied: t.Satisfied, VisitsMissing: t.VisitsMissing, OverdueResponse: t.OverdueResponse,
+		OverdueResolution: t.OverdueResolution}, ResponseMiddle: t.ResponseMiddle, ResolutionMiddle: t.ResolutionMiddle}
 }

@@ -41,11 +41,7 @@ func (s *Server) tallyRates(ctx context.Context, l *layers.Layer, field string, 
 	if err != nil {
 		return nil, total, false, err
 	}
-	tallies := make([]rates.Tally, len(tg))
-	for i, g := range tg {
-		tallies[i] = toRateTally(g)
-	}
-	groups, total = rates.FromTallies(tallies, toRateTally(tt), w)
+	groups, total = rates.FromStoreTallies(tg, tt, w)
 	return groups, total, true, nil
 }
 
@@ -63,11 +59,4 @@ func rateQuery(routing *intake.Routing, field string, window *layers.TimeRange, 
 		q.Deadlines[c] = deadline(routing.UrgencyOf(c, false))
 	}
 	return q
-}
-
-func toRateTally(t layers.RateTally) rates.Tally {
-	return rates.Tally{Row: rates.Row{Group: t.Group, Count: t.Count, Dispatched: t.Dispatched, ResponseBase: t.ResponseBase,
-		RespondedInTime: t.RespondedInTime, Resolved: t.Resolved, Visited: t.Visited, VisitResolved: t.VisitResolved,
-		Satisfied: t.Satisfied, VisitsMissing: t.VisitsMissing, OverdueResponse: t.OverdueResponse,
-		OverdueResolution: t.OverdueResolution}, ResponseMiddle: t.ResponseMiddle, ResolutionMiddle: t.ResolutionMiddle}
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"minqing/internal/pgtest"
+	"minqing/layers"
 )
 
 // TestBackendKilledIs503: when the database terminates the server's pooled
@@ -31,10 +32,24 @@ func TestBackendKilledIs503(t *testing.T) {
 	if rec := get(t, s, path, ""); rec.Code != http.StatusOK {
 		t.Fatalf("before: %d %s", rec.Code, rec.Body)
 	}
-	// Terminate every other backend of the database (the pool's idle
-	// connection) and wait until they are gone. The store's version
-	// listener reconnects at once, so only the backends that started
-	// before the kill are waited for.
+	killBackends(ctx, t, admin)
+	rec := get(t, s, path, "")
+	var body struct{ Code, Message string }
+	decode(t, rec, &body)
+	if rec.Code != http.StatusServiceUnavailable || body.Code == "" || body.Message == "" {
+		t.Errorf("on a killed connection: %d %s, want 503 JSON", rec.Code, rec.Body)
+	}
+	if rec := get(t, s, path, ""); rec.Code != http.StatusOK {
+		t.Errorf("the request after: %d %s, want the pool to have recovered", rec.Code, rec.Body)
+	}
+}
+
+// killBackends terminates every other backend of admin's database (the
+// pool's idle connections) and waits until they are gone. The store's
+// version listener reconnects at once, so only the backends that started
+// before the kill are waited for.
+func killBackends(ctx context.Context, t *testing.T, admin *pgx.Conn) {
+	t.Helper()
 	var killedAt time.Time
 	if err := admin.QueryRow(ctx, "SELECT clock_timestamp()").Scan(&killedAt); err != nil {
 		t.Fatal(err)
@@ -48,13 +63,46 @@ func TestBackendKilledIs503(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	rec := get(t, s, path, "")
-	var body struct{ Code, Message string }
-	decode(t, rec, &body)
-	if rec.Code != http.StatusServiceUnavailable || body.Code == "" || body.Message == "" {
-		t.Errorf("on a killed connection: %d %s, want 503 JSON", rec.Code, rec.Body)
+}
+
+// TestTokenAndRatesWhenTheStoreGoes: a token the server has not resolved
+// yet, and staff /rates (whose facts catch up with the store first), meet
+// a killed connection: each answers 503 as JSON, not 401 or a stale or
+// empty table, and the request after is served.
+func TestTokenAndRatesWhenTheStoreGoes(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	url := pgtest.New(t)
+	src := openPostGIS(t, url)
+	s := newTestServer(t, src)
+	admin, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if rec := get(t, s, path, ""); rec.Code != http.StatusOK {
-		t.Errorf("the request after: %d %s, want the pool to have recovered", rec.Code, rec.Body)
+	defer admin.Close(ctx)
+	staff := token(t, src, layers.Staff)
+	if rec := get(t, s, "/rates", staff); rec.Code != http.StatusOK { // the facts are read
+		t.Fatalf("before: %d %s", rec.Code, rec.Body)
+	}
+	fresh := token(t, src, layers.Staff) // not resolved by the server yet
+	for _, c := range []struct{ name, path, secret string }{
+		{"a token not resolved yet", "/ogc/collections/demolitions/items?limit=1", fresh},
+		{"rates after a write", "/rates", staff},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if _, err := admin.Exec(ctx, "UPDATE layer_versions SET version = version + 1 WHERE layer = 'incidents'"); err != nil {
+				t.Fatal(err)
+			}
+			killBackends(ctx, t, admin)
+			rec := get(t, s, c.path, c.secret)
+			var body struct{ Code, Message string }
+			decode(t, rec, &body)
+			if rec.Code != http.StatusServiceUnavailable || body.Code == "" || body.Message == "" {
+				t.Errorf("on a killed connection: %d %s, want 503 JSON", rec.Code, rec.Body)
+			}
+			if rec := get(t, s, c.path, c.secret); rec.Code != http.StatusOK {
+				t.Errorf("the request after: %d %s, want it served", rec.Code, rec.Body)
+			}
+		})
 	}
 }

@@ -228,11 +228,7 @@ func checkRates(t *testing.T, src layers.Source, rt layers.RateTallier, l *layer
 						if err != nil {
 							t.Fatalf("%s (%s): %v", name, mode, err)
 						}
-						var tallies []rates.Tally
-						for _, g := range tg {
-							tallies = append(tallies, tallyOf(g))
-						}
-						got, gotTotal := rates.FromTallies(tallies, tallyOf(tt), rates.DefaultWeights())
+						got, gotTotal := rates.FromStoreTallies(tg, tt, rates.DefaultWeights())
 						if a, b := js(got), js(want); a != b {
 							t.Fatalf("%s (%s): groups\nstore:   %s\nCompute: %s", name, mode, a, b)
 						}
@@ -288,13 +284,6 @@ func rawRates(t *testing.T, src layers.Source, l *layers.Layer, q layers.RateQue
 		t.Fatal(err)
 	}
 	return rates.Compute(incidents, q.Now, rates.DefaultWeights())
-}
-
-func tallyOf(g layers.RateTally) rates.Tally {
-	return rates.Tally{Row: rates.Row{Group: g.Group, Count: g.Count, Dispatched: g.Dispatched, ResponseBase: g.ResponseBase,
-		RespondedInTime: g.RespondedInTime, Resolved: g.Resolved, Visited: g.Visited, VisitResolved: g.VisitResolved,
-		Satisfied: g.Satisfied, VisitsMissing: g.VisitsMissing, OverdueResponse: g.OverdueResponse,
-		OverdueResolution: g.OverdueResolution}, ResponseMiddle: g.ResponseMiddle, ResolutionMiddle: g.ResolutionMiddle}
 }
 
 func js(v any) string {
