@@ -1,6 +1,7 @@
 package layers
 
 import (
+	"math/bits"
 	"slices"
 	"time"
 )
@@ -63,9 +64,11 @@ func (c *RateCounter) Group(g string) *RateGroup {
 func (c *RateCounter) AddTo(a *RateGroup, f *RateFacts) {
 	rdue, sdue := f.ResponseDue, f.ResolutionDue
 	if rdue == nil || sdue == nil {
-		d := c.Deadline(f.Category)
+		var d RateDeadline
 		if f.Deadline != nil {
 			d = *f.Deadline
+		} else {
+			d = c.Deadline(f.Category)
 		}
 		r, s := f.Received.Add(d.Response), f.Received.Add(d.Resolution)
 		rdue, sdue = &r, &s
@@ -173,7 +176,9 @@ func middle(d []time.Duration) []time.Duration {
 // linear time on average instead of a sort's n log n.
 func selectNth(d []time.Duration, k int) time.Duration {
 	lo, hi := 0, len(d) // d[lo:hi] holds position k
-	for hi-lo > 12 {
+	// Past 2·log2(n) rounds (an input that defeats the pivots) the rest is
+	// sorted: n log n at worst, as a sort.
+	for rounds := 2 * bits.Len(uint(len(d))); hi-lo > 12 && rounds > 0; rounds-- {
 		// the median of three spread values as the pivot
 		a, b, c := d[lo], d[lo+(hi-lo)/2], d[hi-1]
 		p := max(min(a, b), min(max(a, b), c))

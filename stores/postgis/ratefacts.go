@@ -269,7 +269,7 @@ type rateFacts struct {
 
 // rateCache is one layer's facts.
 type rateCache struct {
-	refresh sync.Mutex   // one refresh at a time; held to replace t
+	refresh chan struct{} // a token: one refresh at a time, held to replace t
 	mu      sync.RWMutex // t's rows: read by tallies, written by refreshes
 	t       *rateTable   // nil: not read yet (or being read again)
 	loading atomic.Bool  // a background read is under way
@@ -285,7 +285,7 @@ func (r *rateFacts) cache(layer string) *rateCache {
 	}
 	c := r.layers[layer]
 	if c == nil {
-		c = &rateCache{}
+		c = &rateCache{refresh: make(chan struct{}, 1)}
 		r.layers[layer] = c
 	}
 	return c
@@ -306,6 +306,9 @@ func (s *Store) tallyFromFacts(ctx context.Context, l *layers.Layer, q layers.Ra
 	}
 	c.mu.RLock()
 	defer c.mu.RUnlock()
+	if c.t == nil { // dropped by another request's refresh since
+		return nil, total, false, nil
+	}
 	groups, total, err = c.t.tally(ctx, q)
 	return groups, total, err == nil, err
 }
@@ -314,8 +317,12 @@ func (s *Store) tallyFromFacts(ctx context.Context, l *layers.Layer, q layers.Ra
 // again, or everything (in the request when the table is small, else in
 // the background). ok is false when c has no facts to tally from.
 func (s *Store) refreshFacts(ctx context.Context, c *rateCache, l *layers.Layer) (ok bool, err error) {
-	c.refresh.Lock()
-	defer c.refresh.Unlock()
+	select { // a request waiting for another's refresh can still give up
+	case c.refresh <- struct{}{}:
+	case <-ctx.Done():
+		return false, wrap("rates: facts", ctx.Err())
+	}
+	defer func() { <-c.refresh }()
 	if c.t == nil {
 		return s.loadFacts(ctx, c, l)
 	}
@@ -424,6 +431,10 @@ func (s *Store) readTouched(ctx context.Context, c *rateCache, l *layers.Layer) 
 		}
 	}
 	c.t.version = v
+	if len(c.t.slot) > rateFactsMax { // grown past the bound since read
+		c.t = nil
+		c.tooBig.Store(true)
+	}
 	return nil
 }
 
@@ -466,8 +477,8 @@ func (s *Store) loadFacts(ctx context.Context, c *rateCache, l *layers.Layer) (o
 			return // the next request tries again (or tallies in SQL: tooBig)
 		}
 		c.loads.Add(1)
-		c.refresh.Lock()
-		defer c.refresh.Unlock()
+		c.refresh <- struct{}{}
+		defer func() { <-c.refresh }()
 		c.mu.Lock()
 		defer c.mu.Unlock()
 		if c.t == nil || c.t.version < t.version {

@@ -3,7 +3,9 @@
 -- rows in memory (the incidents' rate facts, see ratefacts.go) reads again
 -- only those rows after a write, not the whole table:
 --   ids           the ids of the rows a statement inserted, updated (old
---                 and new ids) or deleted;
+--                 and new ids) or deleted — NULL past 50,000 rows (a reader
+--                 then reads everything, as it would rather than read so
+--                 many again: ratefacts.go's rateRereadMax);
 --   id_lo, id_hi  a bulk write's range of ids (log_layer_write's new
 --                 overload): every row it wrote has an id in it.
 -- A change logged with neither (by the five-argument log_layer_write of an
@@ -16,6 +18,7 @@ CREATE OR REPLACE FUNCTION log_layer_change() RETURNS trigger LANGUAGE plpgsql A
 DECLARE
     v bigint;
     b box2d;
+    n bigint;
     touched bigint[];
 BEGIN
     IF TG_OP = 'INSERT' AND current_setting('minqing.versions_deferred', true) = 'on' THEN
@@ -24,13 +27,24 @@ BEGIN
         -- for an instant, not for the whole import.
         RETURN NULL;
     END IF;
+    -- The ids are gathered only when there are few enough to read again.
     IF TG_OP = 'INSERT' THEN
-        SELECT ST_Extent(geom), array_agg(id) INTO b, touched FROM new_rows;
+        SELECT ST_Extent(geom), count(*) INTO b, n FROM new_rows;
+        IF n <= 50000 THEN
+            SELECT coalesce(array_agg(id), '{}') INTO touched FROM new_rows;
+        END IF;
     ELSIF TG_OP = 'DELETE' THEN
-        SELECT ST_Extent(geom), array_agg(id) INTO b, touched FROM old_rows;
+        SELECT ST_Extent(geom), count(*) INTO b, n FROM old_rows;
+        IF n <= 50000 THEN
+            SELECT coalesce(array_agg(id), '{}') INTO touched FROM old_rows;
+        END IF;
     ELSIF TG_OP = 'UPDATE' THEN
-        SELECT ST_Extent(g), array_agg(DISTINCT i) INTO b, touched
-        FROM (SELECT geom AS g, id AS i FROM old_rows UNION ALL SELECT geom, id FROM new_rows) x;
+        SELECT ST_Extent(g), count(*) INTO b, n
+        FROM (SELECT geom AS g FROM old_rows UNION ALL SELECT geom FROM new_rows) x;
+        IF n <= 100000 THEN -- old and new rows: 50,000 updated
+            SELECT coalesce(array_agg(DISTINCT i), '{}') INTO touched
+            FROM (SELECT id AS i FROM old_rows UNION ALL SELECT id FROM new_rows) x;
+        END IF;
     END IF;
     INSERT INTO layer_versions (layer, version) VALUES (TG_TABLE_NAME, 1)
     ON CONFLICT (layer) DO UPDATE SET version = layer_versions.version + 1
@@ -39,7 +53,7 @@ BEGIN
         -- An empty extent (no row touched) is logged with NULL bounds: a
         -- change that reaches no tile.
         INSERT INTO layer_changes (layer, from_version, to_version, minx, miny, maxx, maxy, ids)
-        VALUES (TG_TABLE_NAME, v - 1, v, ST_XMin(b), ST_YMin(b), ST_XMax(b), ST_YMax(b), coalesce(touched, '{}'));
+        VALUES (TG_TABLE_NAME, v - 1, v, ST_XMin(b), ST_YMin(b), ST_XMax(b), ST_YMax(b), touched);
         -- Keep the last 1000 changes of the layer; a reader further behind
         -- drops its tiles of the layer.
         IF v % 100 = 0 THEN
