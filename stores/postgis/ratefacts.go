@@ -270,11 +270,11 @@ type rateFacts struct {
 // rateCache is one layer's facts.
 type rateCache struct {
 	refresh chan struct{} // a token: one refresh at a time, held to replace t
-	mu      sync.RWMutex // t's rows: read by tallies, written by refreshes
-	t       *rateTable   // nil: not read yet (or being read again)
-	loading atomic.Bool  // a background read is under way
-	tooBig  atomic.Bool  // over rateFactsMax: tallied in SQL
-	loads   atomic.Int64 // whole reads done
+	mu      sync.RWMutex  // t's rows: read by tallies, written by refreshes
+	t       *rateTable    // nil: not read yet (or being read again)
+	loading atomic.Bool   // a background read is under way
+	tooBig  atomic.Bool   // over rateFactsMax: tallied in SQL
+	loads   atomic.Int64  // whole reads done
 }
 
 func (r *rateFacts) cache(layer string) *rateCache {
