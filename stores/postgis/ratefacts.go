@@ -30,7 +30,7 @@ import (
 // A table whose heap is over rateSyncLoadBytes is read whole in the
 // background; until it is there the rates are tallied in SQL, as before.
 const (
-	// rateFactsMax is the most incidents kept (about 100 bytes each);
+	// rateFactsMax is the most incidents kept (about 110 bytes each);
 	// over it the rates are tallied in SQL.
 	rateFactsMax = 4_000_000
 	// rateRereadMax is the most touched rows a refresh reads again; over
