@@ -281,6 +281,14 @@ func prepareRow(l *layers.Layer, f *layers.Feature, n int64) (*prepared, error) 
 
 // exec stores a prepared feature.
 func (w *writer) exec(ctx context.Context, p *prepared, res *layers.WriteResult) error {
+	// The row's statements run under a context that is never cancelled:
+	// go-sqlite3 runs a statement whose context can be, in a goroutine of
+	// its own (to interrupt it), which cost more than inserting the row.
+	// The write is checked for cancellation here, between rows.
+	if err := ctx.Err(); err != nil {
+		return wrap("write "+w.l.Name, err)
+	}
+	ctx = context.WithoutCancel(ctx)
 	f, n, blob, cells := p.f, p.n, p.blob, p.cells
 	var id any
 	existed := false
