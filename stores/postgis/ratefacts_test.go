@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net"
+	"sync"
 	"testing"
 	"time"
 
@@ -277,4 +279,67 @@ func TestRateFactsStoreGone(t *testing.T) {
 	if _, _, err := st.RateTallies(context.Background(), l, rateQueries()[0]); !errors.Is(err, layers.ErrUnavailable) {
 		t.Fatalf("rates with no server: err = %v, want ErrUnavailable", err)
 	}
+}
+
+// TestRateFactsUnderConcurrentWrites: tallies running while another
+// process writes — logged updates, and versions bumped by hand that make
+// the facts be read whole again under the tallies' feet — all answer
+// (from the facts or, while they are being read, in SQL), and the facts end
+// equal to the SQL tally.
+func TestRateFactsUnderConcurrentWrites(t *testing.T) {
+	ctx := context.Background()
+	url := pgtest.New(t)
+	cat := fengtai.Catalog()
+	st, err := postgis.Open(ctx, url, cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	l, err := cat.Get("incidents", layers.Admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Write(ctx, l, layers.WriteOptions{}, &sourcetest.Slice{Features: rateFeatures(500, 0)}); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	errs := make(chan error, 8)
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			qs := rateQueries()
+			for i := 0; ; i++ {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				if _, total, err := st.RateTallies(ctx, l, qs[(g+i)%len(qs)]); err != nil || total.Count < 0 {
+					errs <- fmt.Errorf("tally %d: %d incidents, %v", i, total.Count, err)
+					return
+				}
+			}
+		}()
+	}
+	for k := range 40 {
+		sql := fmt.Sprintf("UPDATE incidents SET status = 'closed', satisfied = %t WHERE id %% 9 = %d", k%2 == 0, k%9)
+		if k%5 == 4 {
+			sql = "UPDATE layer_versions SET version = version + 1 WHERE layer = 'incidents'"
+		}
+		if _, err := st.Pool().Exec(ctx, sql); err != nil {
+			t.Fatal(err)
+		}
+	}
+	close(done)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	sameRates(t, st, l, "after the concurrent writes")
 }
