@@ -19,8 +19,8 @@ import (
 // coordinates and properties appended to one buffer. json.Marshal of the
 // orb collection spent most of a large answer's time (10,000 cells at a
 // million incidents) re-reading the geometries orb had already encoded and
-// sorting each cell's property map. The properties are the same map
-// (CellResult.properties), written in key order; numbers as encoding/json
+// sorting each cell's property map. The properties are those of
+// CellResult.properties, written in key order; numbers as encoding/json
 // writes them; coordinates rounded to 7 decimals (1 cm), as the exports,
 // and kept per cell (outlineCache).
 func (a *Analysis) encodeGeoJSON() ([]byte, error) {
@@ -35,13 +35,13 @@ func (a *Analysis) encodeGeoJSON() ([]byte, error) {
 		b = append(b, `{"type":"Feature","geometry":{"type":"Polygon","coordinates":`...)
 		b = outlines.append(b, c.Cell)
 		b = append(b, `},"properties":`...)
-		if b, err = appendObject(b, c.properties(false)); err != nil {
+		if b, err = appendProperties(b, c); err != nil {
 			return nil, err
 		}
 		b = append(b, '}')
 	}
 	b = append(b, ']')
-	if b, err = appendMembers(b, a.members(), true); err != nil {
+	if b, err = appendMembers(b, a.members()); err != nil {
 		return nil, err
 	}
 	return append(b, '}'), nil
@@ -105,23 +105,82 @@ func appendPolygon(b []byte, p orb.Polygon) []byte {
 	return append(b, ']')
 }
 
-// appendObject writes m with its keys in order, as encoding/json does.
-func appendObject(b []byte, m map[string]any) ([]byte, error) {
-	b, err := appendMembers(append(b, '{'), m, false)
-	if err != nil {
+// appendProperties writes c.properties(false) as encoding/json writes the
+// map, keys in order, without making the map: a cell's withheld count, z
+// and p are null, a trend adds its label, tau and p, and its series (null
+// for a withheld step). TestGeoJSONIsTheFeatureCollection holds the two
+// to each other.
+func appendProperties(b []byte, c *CellResult) ([]byte, error) {
+	var err error
+	withheld := func(b []byte, v float64) ([]byte, error) {
+		if c.Suppressed {
+			return append(b, "null"...), nil
+		}
+		return appendFloat(b, v)
+	}
+	t := c.Trend
+	b = append(b, `{"class":`...)
+	b = appendString(b, string(c.Class))
+	b = append(b, `,"count":`...)
+	if c.Suppressed {
+		b = append(b, "null"...)
+	} else {
+		b = strconv.AppendInt(b, c.Count, 10)
+	}
+	b = append(b, `,"h3":`...)
+	b = appendString(b, hex.String(c.Cell))
+	b = append(b, `,"in_area":`...)
+	b = strconv.AppendBool(b, c.InArea)
+	if t != nil {
+		b = append(b, `,"label":`...)
+		b = appendString(b, t.Label)
+	}
+	b = append(b, `,"p":`...)
+	if b, err = withheld(b, c.P); err != nil {
+		return nil, err
+	}
+	if c.Partial {
+		b = append(b, `,"partial":true`...)
+	}
+	if t != nil && t.Series != nil {
+		b = append(b, `,"series":[`...)
+		for i, n := range t.Series {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			if n >= 0 {
+				b = strconv.AppendInt(b, n, 10)
+			} else {
+				b = append(b, "null"...)
+			}
+		}
+		b = append(b, ']')
+	}
+	b = append(b, `,"suppressed":`...)
+	b = strconv.AppendBool(b, c.Suppressed)
+	if t != nil {
+		b = append(b, `,"tau":`...)
+		if b, err = appendFloat(b, t.Tau); err != nil {
+			return nil, err
+		}
+		b = append(b, `,"trend_p":`...)
+		if b, err = appendFloat(b, t.P); err != nil {
+			return nil, err
+		}
+	}
+	b = append(b, `,"z":`...)
+	if b, err = withheld(b, c.Z); err != nil {
 		return nil, err
 	}
 	return append(b, '}'), nil
 }
 
-// appendMembers writes m's "key":value pairs in key order, comma
-// separated; lead puts a comma before the first.
-func appendMembers(b []byte, m map[string]any, lead bool) ([]byte, error) {
+// appendMembers writes m's "key":value pairs in key order, each after a
+// comma (they follow the features).
+func appendMembers(b []byte, m map[string]any) ([]byte, error) {
 	var err error
-	for i, k := range slices.Sorted(maps.Keys(m)) {
-		if i > 0 || lead {
-			b = append(b, ',')
-		}
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		b = append(b, ',')
 		b = appendString(b, k)
 		b = append(b, ':')
 		if b, err = appendValue(b, m[k]); err != nil {

@@ -60,7 +60,7 @@ func TestGeoJSONIsTheFeatureCollection(t *testing.T) {
 	}
 	withTrends := func(cs []CellResult) []CellResult {
 		out := append([]CellResult(nil), cs...)
-		out[0].Trend = &CellTrend{Tau: 0.8, P: 1.2e-7, Label: LabelIntensifying, Series: []int64{3, -1, 9}}
+		out[0].Trend = &CellTrend{Tau: 0.8, P: 1.2e-7, Label: LabelIntensifying, Series: []int64{3, -1, 0, 9}}
 		out[2].Trend = &CellTrend{Tau: math.Copysign(0, -1), P: 1, Label: "", Series: nil}
 		return out
 	}

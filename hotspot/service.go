@@ -262,7 +262,7 @@ func (s *Service) analyze(ctx context.Context, p Params, versions map[string]int
 	if err != nil {
 		return nil, err
 	}
-	g := graph(cells, p.K)
+	g := graphs.get(cells, p.K)
 
 	a := &Analysis{Params: p, Steps: steps, Cells: make([]CellResult, len(cells)),
 		Version: versions[IncidentsLayer], areaVersion: areaVersion(versions), public: pd}
