@@ -10,8 +10,7 @@ import (
 	"sync"
 	"unicode/utf8"
 
-	"github.com/paulmach/orb"
-
+	exportjson "minqing/export/geojson"
 	"minqing/geo/hex"
 )
 
@@ -32,9 +31,9 @@ func (a *Analysis) encodeGeoJSON() ([]byte, error) {
 			b = append(b, ',')
 		}
 		c := &a.Cells[i]
-		b = append(b, `{"type":"Feature","geometry":{"type":"Polygon","coordinates":`...)
+		b = append(b, `{"type":"Feature","geometry":`...)
 		b = outlines.append(b, c.Cell)
-		b = append(b, `},"properties":`...)
+		b = append(b, `,"properties":`...)
 		if b, err = appendProperties(b, c); err != nil {
 			return nil, err
 		}
@@ -50,7 +49,7 @@ func (a *Analysis) encodeGeoJSON() ([]byte, error) {
 // coordDecimals is the precision of the hexagons' coordinates.
 const coordDecimals = 7
 
-// outlineCache keeps the encoded coordinates of the cells' hexagons: a
+// outlineCache keeps the encoded geometries of the cells' hexagons: a
 // cell's outline never changes, and a street's study area is the same
 // cells analysis after analysis, so each is drawn (H3's cellToBoundary,
 // through cgo) and formatted once, not per analysis. Past maxOutlines
@@ -65,13 +64,13 @@ const maxOutlines = 1 << 18
 
 var outlines outlineCache
 
-// append appends the coordinates of cell's hexagon.
+// append appends the GeoJSON geometry of cell's hexagon.
 func (o *outlineCache) append(b []byte, cell hex.Cell) []byte {
 	o.mu.Lock()
 	enc, ok := o.m[cell]
 	o.mu.Unlock()
 	if !ok {
-		enc = appendPolygon(nil, hex.Boundary(cell))
+		enc = exportjson.AppendGeometry(nil, hex.Boundary(cell), coordDecimals)
 		o.mu.Lock()
 		if o.m == nil || len(o.m) >= maxOutlines {
 			o.m = make(map[hex.Cell][]byte)
@@ -80,29 +79,6 @@ func (o *outlineCache) append(b []byte, cell hex.Cell) []byte {
 		o.mu.Unlock()
 	}
 	return append(b, enc...)
-}
-
-func appendPolygon(b []byte, p orb.Polygon) []byte {
-	scale := math.Pow10(coordDecimals)
-	b = append(b, '[')
-	for i, r := range p {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = append(b, '[')
-		for j, pt := range r {
-			if j > 0 {
-				b = append(b, ',')
-			}
-			b = append(b, '[')
-			b = strconv.AppendFloat(b, math.Round(pt[0]*scale)/scale, 'f', -1, 64)
-			b = append(b, ',')
-			b = strconv.AppendFloat(b, math.Round(pt[1]*scale)/scale, 'f', -1, 64)
-			b = append(b, ']')
-		}
-		b = append(b, ']')
-	}
-	return append(b, ']')
 }
 
 // appendProperties writes c.properties(false) as encoding/json writes the

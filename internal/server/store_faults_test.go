@@ -19,28 +19,43 @@ import (
 func TestBackendKilledIs503(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	url := pgtest.New(t)
-	src := openPostGIS(t, url)
-	s := newTestServer(t, src)
-	admin, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Close(ctx)
+	_, s, admin := killableServer(ctx, t)
 
 	const path = "/ogc/collections/demolitions/items?limit=1"
 	if rec := get(t, s, path, ""); rec.Code != http.StatusOK {
 		t.Fatalf("before: %d %s", rec.Code, rec.Body)
 	}
+	unavailableThenServed(ctx, t, s, admin, path, "")
+}
+
+// killableServer is a server over a PostGIS store, and a connection of
+// its own to the same database to kill the server's from.
+func killableServer(ctx context.Context, t *testing.T) (layers.Source, *Server, *pgx.Conn) {
+	t.Helper()
+	url := pgtest.New(t)
+	src := openPostGIS(t, url)
+	admin, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { admin.Close(context.Background()) })
+	return src, newTestServer(t, src), admin
+}
+
+// unavailableThenServed kills the server's connections: the request that
+// finds them dead must answer 503 as JSON, and the next one be served (the
+// pool has recovered).
+func unavailableThenServed(ctx context.Context, t *testing.T, s *Server, admin *pgx.Conn, path, secret string) {
+	t.Helper()
 	killBackends(ctx, t, admin)
-	rec := get(t, s, path, "")
+	rec := get(t, s, path, secret)
 	var body struct{ Code, Message string }
 	decode(t, rec, &body)
 	if rec.Code != http.StatusServiceUnavailable || body.Code == "" || body.Message == "" {
 		t.Errorf("on a killed connection: %d %s, want 503 JSON", rec.Code, rec.Body)
 	}
-	if rec := get(t, s, path, ""); rec.Code != http.StatusOK {
-		t.Errorf("the request after: %d %s, want the pool to have recovered", rec.Code, rec.Body)
+	if rec := get(t, s, path, secret); rec.Code != http.StatusOK {
+		t.Errorf("the request after: %d %s, want it served", rec.Code, rec.Body)
 	}
 }
 
@@ -72,14 +87,7 @@ func killBackends(ctx context.Context, t *testing.T, admin *pgx.Conn) {
 func TestTokenAndRatesWhenTheStoreGoes(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	url := pgtest.New(t)
-	src := openPostGIS(t, url)
-	s := newTestServer(t, src)
-	admin, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Close(ctx)
+	src, s, admin := killableServer(ctx, t)
 	staff := token(t, src, layers.Staff)
 	if rec := get(t, s, "/rates", staff); rec.Code != http.StatusOK { // the facts are read
 		t.Fatalf("before: %d %s", rec.Code, rec.Body)
@@ -93,16 +101,7 @@ func TestTokenAndRatesWhenTheStoreGoes(t *testing.T) {
 			if _, err := admin.Exec(ctx, "UPDATE layer_versions SET version = version + 1 WHERE layer = 'incidents'"); err != nil {
 				t.Fatal(err)
 			}
-			killBackends(ctx, t, admin)
-			rec := get(t, s, c.path, c.secret)
-			var body struct{ Code, Message string }
-			decode(t, rec, &body)
-			if rec.Code != http.StatusServiceUnavailable || body.Code == "" || body.Message == "" {
-				t.Errorf("on a killed connection: %d %s, want 503 JSON", rec.Code, rec.Body)
-			}
-			if rec := get(t, s, c.path, c.secret); rec.Code != http.StatusOK {
-				t.Errorf("the request after: %d %s, want it served", rec.Code, rec.Body)
-			}
+			unavailableThenServed(ctx, t, s, admin, c.path, c.secret)
 		})
 	}
 }

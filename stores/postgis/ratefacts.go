@@ -327,7 +327,7 @@ func (s *Store) refreshFacts(ctx context.Context, c *rateCache, l *layers.Layer)
 		return s.loadFacts(ctx, c, l)
 	}
 	var v int64
-	if err := s.reader().QueryRow(ctx, "SELECT coalesce((SELECT version FROM layer_versions WHERE layer = $1), 0)", l.Name).Scan(&v); err != nil {
+	if err := s.reader().QueryRow(ctx, layerVersionSQL, l.Name).Scan(&v); err != nil {
 		return false, wrap("rates: version", err)
 	}
 	if v <= c.t.version { // unchanged, or a replica behind what was read before
@@ -343,18 +343,33 @@ func (s *Store) refreshFacts(ctx context.Context, c *rateCache, l *layers.Layer)
 	return err == nil, err
 }
 
+// layerVersionSQL reads a layer's version (0 before its first write).
+const layerVersionSQL = "SELECT coalesce((SELECT version FROM layer_versions WHERE layer = $1), 0)"
+
+// factsSnapshot opens a read-only repeatable-read transaction on a reader
+// and reads l's version in it: the facts read in it are those of that
+// version. The caller rolls it back.
+func (s *Store) factsSnapshot(ctx context.Context, l *layers.Layer) (pgx.Tx, int64, error) {
+	tx, err := s.reader().BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	if err != nil {
+		return nil, 0, wrap("rates: facts", err)
+	}
+	var v int64
+	if err := tx.QueryRow(ctx, layerVersionSQL, l.Name).Scan(&v); err != nil {
+		tx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // the read failed already
+		return nil, 0, wrap("rates: facts", err)
+	}
+	return tx, v, nil
+}
+
 // readTouched reads again the rows the changes since c's version touched,
 // in one snapshot with the version they bring c to.
 func (s *Store) readTouched(ctx context.Context, c *rateCache, l *layers.Layer) error {
-	tx, err := s.reader().BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	tx, v, err := s.factsSnapshot(ctx, l)
 	if err != nil {
-		return wrap("rates: facts", err)
+		return err
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx))
-	var v int64
-	if err := tx.QueryRow(ctx, "SELECT coalesce((SELECT version FROM layer_versions WHERE layer = $1), 0)", l.Name).Scan(&v); err != nil {
-		return wrap("rates: facts", err)
-	}
 	from := c.t.version
 	if v <= from {
 		return nil
@@ -491,15 +506,11 @@ func (s *Store) loadFacts(ctx context.Context, c *rateCache, l *layers.Layer) (o
 // readFacts reads every row's facts, in one snapshot with the layer's
 // version. It returns nil (and marks c too big) past rateFactsMax rows.
 func (s *Store) readFacts(ctx context.Context, l *layers.Layer) (*rateTable, error) {
-	tx, err := s.reader().BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	tx, v, err := s.factsSnapshot(ctx, l)
 	if err != nil {
-		return nil, wrap("rates: facts", err)
+		return nil, err
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx))
-	var v int64
-	if err := tx.QueryRow(ctx, "SELECT coalesce((SELECT version FROM layer_versions WHERE layer = $1), 0)", l.Name).Scan(&v); err != nil {
-		return nil, wrap("rates: facts", err)
-	}
 	rows, err := tx.Query(ctx, fmt.Sprintf(rateFactsSQL, ident(l.Name)))
 	if err != nil {
 		return nil, wrap("rates: facts", err)

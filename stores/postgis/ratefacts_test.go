@@ -185,38 +185,30 @@ func TestRateFactsFollowWrites(t *testing.T) {
 
 	// Triggers off (as a restore would run): the rows change, nothing is
 	// logged, then the version is bumped by hand.
-	tx, err := other.Pool().Begin(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, sql := range []string{"SET LOCAL session_replication_role = replica",
-		"UPDATE incidents SET status = 'received', responded_at = NULL WHERE id % 2 = 0",
-		"UPDATE layer_versions SET version = version + 1 WHERE layer = 'incidents'"} {
-		if _, err := tx.Exec(ctx, sql); err != nil {
-			t.Fatalf("%s: %v", sql, err)
+	unlogged := func(sqls ...string) { // in one transaction, the triggers off
+		t.Helper()
+		tx, err := other.Pool().Begin(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tx.Rollback(ctx) //nolint:errcheck // a no-op after Commit
+		for _, sql := range append([]string{"SET LOCAL session_replication_role = replica"}, sqls...) {
+			if _, err := tx.Exec(ctx, sql); err != nil {
+				t.Fatalf("%s: %v", sql, err)
+			}
+		}
+		if err := tx.Commit(ctx); err != nil {
+			t.Fatal(err)
 		}
 	}
-	if err := tx.Commit(ctx); err != nil {
-		t.Fatal(err)
-	}
+	unlogged("UPDATE incidents SET status = 'received', responded_at = NULL WHERE id % 2 = 0",
+		"UPDATE layer_versions SET version = version + 1 WHERE layer = 'incidents'")
 	sameRates(t, st, l, "after an unlogged change")
 	loads(2, "after an unlogged change")
 	// A version logged without its rows (an older server's bulk write, or
 	// a statement touching more rows than the trigger lists).
-	tx, err = other.Pool().Begin(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, sql := range []string{"SET LOCAL session_replication_role = replica",
-		"UPDATE incidents SET satisfied = NOT coalesce(satisfied, false) WHERE id % 3 = 1",
-		"SELECT log_layer_write('incidents', 116.27, 39.84, 116.31, 39.87)"} {
-		if _, err := tx.Exec(ctx, sql); err != nil {
-			t.Fatalf("%s: %v", sql, err)
-		}
-	}
-	if err := tx.Commit(ctx); err != nil {
-		t.Fatal(err)
-	}
+	unlogged("UPDATE incidents SET satisfied = NOT coalesce(satisfied, false) WHERE id % 3 = 1",
+		"SELECT log_layer_write('incidents', 116.27, 39.84, 116.31, 39.87)")
 	sameRates(t, st, l, "after a change logged without its rows")
 	loads(3, "after a change logged without its rows")
 	exec("TRUNCATE incidents CASCADE")
@@ -288,17 +280,8 @@ func TestRateFactsStoreGone(t *testing.T) {
 // equal to the SQL tally.
 func TestRateFactsUnderConcurrentWrites(t *testing.T) {
 	ctx := context.Background()
-	url := pgtest.New(t)
-	cat := fengtai.Catalog()
-	st, err := postgis.Open(ctx, url, cat)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if _, err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	l, err := cat.Get("incidents", layers.Admin)
+	st := open(t).(*postgis.Store)
+	l, err := fengtai.Catalog().Get("incidents", layers.Admin)
 	if err != nil {
 		t.Fatal(err)
 	}
