@@ -95,6 +95,19 @@ func RollupUsable(l *Layer, res int, q Query, groupBy string) bool {
 	return true
 }
 
+// CheckRollup refuses, of a query RollupUsable accepts (no bbox, no
+// filter), what a store's translation of it would: its cell set and its
+// equalities (whose values a store's rollup statement checks as it binds
+// them). A store reading the rollups calls it instead of building the
+// conditions of the raw rows.
+func CheckRollup(l *Layer, q Query) error {
+	if err := CheckCells(l, q); err != nil {
+		return err
+	}
+	_, err := CheckEqual(l, q)
+	return err
+}
+
 // CountRes is the resolution a count with q reads the rollups at: that of
 // q.Cells, else hex.MinExactRes (each point is in exactly one cell of
 // either).

@@ -23,17 +23,22 @@ func (s *Store) CellCounts(ctx context.Context, l *layers.Layer, res int, q laye
 	if err != nil {
 		return nil, err
 	}
-	p, err := buildPlan(l, q, false)
-	if err != nil {
-		return nil, err
-	}
 	counts := map[cellGroup]int64{}
 	if s.useRollups(ctx, l, res, q, groupBy) {
+		if err := layers.CheckRollup(l, q); err != nil {
+			return nil, err
+		}
 		err = s.rollupCells(ctx, l, res, q, groupBy, counts)
-	} else if p.inGo() {
-		err = s.cellCountsGo(ctx, l, res, q, p, group, counts)
 	} else {
-		err = s.cellCountsSQL(ctx, l, res, p, group, counts)
+		var p *plan
+		if p, err = buildPlan(l, q, false); err != nil {
+			return nil, err
+		}
+		if p.inGo() {
+			err = s.cellCountsGo(ctx, l, res, q, p, group, counts)
+		} else {
+			err = s.cellCountsSQL(ctx, l, res, p, group, counts)
+		}
 	}
 	if err != nil {
 		return nil, err

@@ -134,12 +134,15 @@ func narrow(props map[string]any, cols []layers.Field) map[string]any {
 // Count returns how many features q selects, ignoring paging: in SQL, or by
 // running the Go half of the plan over the candidates.
 func (s *Store) Count(ctx context.Context, l *layers.Layer, q layers.Query) (int64, error) {
+	if s.useRollups(ctx, l, layers.CountRes(q), q, "") {
+		if err := layers.CheckRollup(l, q); err != nil {
+			return 0, err
+		}
+		return s.rollupCount(ctx, l, q)
+	}
 	p, err := buildPlan(l, q, false)
 	if err != nil {
 		return 0, err
-	}
-	if s.useRollups(ctx, l, layers.CountRes(q), q, "") {
-		return s.rollupCount(ctx, l, q)
 	}
 	if !p.inGo() {
 		var n int64

@@ -105,7 +105,7 @@ func (s *Store) useRollups(ctx context.Context, l *layers.Layer, res int, q laye
 }
 
 // rollupSQL builds the statement reading the rollups for a count at res
-// with q (layers.RollupUsable, checked by buildPlan), per cell and group
+// with q (layers.RollupUsable, checked by layers.CheckRollup), per cell and group
 // (cells true) or in total: whole periods from the rollups, the window's
 // ends from the raw rows.
 func rollupSQL(l *layers.Layer, q layers.Query, res int, groupBy string, cells bool) (string, []any, error) {

@@ -22,17 +22,20 @@ func (s *Store) CellCounts(ctx context.Context, l *layers.Layer, res int, q laye
 	if err != nil {
 		return nil, err
 	}
-	w, err := buildWhere(l, q, false)
-	if err != nil {
-		return nil, err
-	}
 	var out []layers.CellCount
 	if layers.RollupUsable(l, res, q, groupBy) && !s.noRollups.Load() {
+		if err := layers.CheckRollup(l, q); err != nil {
+			return nil, err
+		}
 		if out, err = s.rollupCells(ctx, l, res, q, groupBy); err != nil {
 			return nil, err
 		}
 		sortCells(out)
 		return out, nil
+	}
+	w, err := buildWhere(l, q, false)
+	if err != nil {
+		return nil, err
 	}
 	cell := ident(hex.ExactColumn(res))
 	group := "''"

@@ -96,12 +96,15 @@ func normalize(f layers.Field, v any) any {
 
 // Count returns how many features q selects, ignoring paging.
 func (s *Store) Count(ctx context.Context, l *layers.Layer, q layers.Query) (int64, error) {
+	if layers.RollupUsable(l, layers.CountRes(q), q, "") && !s.noRollups.Load() {
+		if err := layers.CheckRollup(l, q); err != nil {
+			return 0, err
+		}
+		return s.rollupCount(ctx, l, q)
+	}
 	w, err := buildWhere(l, q, false)
 	if err != nil {
 		return 0, err
-	}
-	if layers.RollupUsable(l, layers.CountRes(q), q, "") && !s.noRollups.Load() {
-		return s.rollupCount(ctx, l, q)
 	}
 	var n int64
 	err = s.reader().QueryRow(ctx, "SELECT count(*) FROM "+ident(l.Name)+" WHERE "+w.sql(), w.args...).Scan(&n)

@@ -23,7 +23,7 @@ func (s *Store) SetRollups(on bool) { s.noRollups.Store(!on) }
 // whole years, months and days of the window from incident_cell_totals (no
 // filter, no grouping) or incident_cell_categories, and the window's partial
 // days from the raw rows, summed in one statement. q must be
-// layers.RollupUsable and already checked by buildWhere.
+// layers.RollupUsable and checked (layers.CheckRollup).
 func (s *Store) rollupCells(ctx context.Context, l *layers.Layer, res int, q layers.Query, groupBy string) ([]layers.CellCount, error) {
 	sql, args, err := rollupSQL(l, q, res, groupBy, true)
 	if err != nil {
