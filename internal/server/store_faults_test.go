@@ -60,20 +60,22 @@ func unavailableThenServed(ctx context.Context, t *testing.T, s *Server, admin *
 }
 
 // killBackends terminates every other backend of admin's database (the
-// pool's idle connections) and waits until they are gone. The store's
-// version listener reconnects at once, so only the backends that started
-// before the kill are waited for.
+// pool's idle connections) until none that started before the kill is
+// left. The store's version listener reconnects at once, so only those
+// backends are waited for.
 func killBackends(ctx context.Context, t *testing.T, admin *pgx.Conn) {
 	t.Helper()
 	var killedAt time.Time
 	if err := admin.QueryRow(ctx, "SELECT clock_timestamp()").Scan(&killedAt); err != nil {
 		t.Fatal(err)
 	}
+	// A connection being opened at killedAt shows in pg_stat_activity only
+	// once it is up: each round terminates what is there again.
 	const others = "FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_start <= $1"
-	if _, err := admin.Exec(ctx, "SELECT pg_terminate_backend(pid) "+others, killedAt); err != nil {
-		t.Fatal(err)
-	}
 	for n := 1; n > 0; {
+		if _, err := admin.Exec(ctx, "SELECT pg_terminate_backend(pid) "+others, killedAt); err != nil {
+			t.Fatal(err)
+		}
 		if err := admin.QueryRow(ctx, "SELECT count(*) "+others, killedAt).Scan(&n); err != nil {
 			t.Fatal(err)
 		}
