@@ -1,12 +1,6 @@
 package layers
 
-import (
-	"fmt"
-
-	"github.com/paulmach/orb"
-
-	"minqing/geo/hex"
-)
+import "minqing/geo/hex"
 
 // StoresCells reports whether the stores keep H3 cells for l's features:
 // a point layer with an "h3" field (its resolution-15 cell) also has one
@@ -17,28 +11,6 @@ import (
 func StoresCells(l *Layer) bool {
 	_, ok := l.Field("h3")
 	return ok && l.Geometry == "Point"
-}
-
-// ExactCellValues returns the exact cells of a prepared feature of l (see
-// StoresCells), in resolution order, as column values; nil when l stores no
-// cells.
-func ExactCellValues(l *Layer, f *Feature) ([]any, error) {
-	if !StoresCells(l) {
-		return nil, nil
-	}
-	p, ok := f.Geometry.(orb.Point)
-	if !ok {
-		return nil, fmt.Errorf("h3 cells: geometry is not a point")
-	}
-	cells, err := hex.ExactCells(p)
-	if err != nil {
-		return nil, fmt.Errorf("h3 cells: %w", err)
-	}
-	out := make([]any, len(cells))
-	for i, c := range cells {
-		out[i] = c
-	}
-	return out, nil
 }
 
 // ExactColumns returns the names of the exact-cell columns of a layer that

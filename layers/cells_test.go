@@ -7,6 +7,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"minqing/deploy/fengtai"
+	"minqing/geo/hex"
 	"minqing/layers"
 )
 
@@ -77,18 +78,39 @@ func TestParseFilterCells(t *testing.T) {
 	}
 }
 
-func TestExactCellValues(t *testing.T) {
+func TestPrepareCellsAt(t *testing.T) {
 	inc := mustLayer(t, "incidents")
-	f := &layers.Feature{Geometry: orb.Point{116.2843, 39.8577}}
-	vals, err := layers.ExactCellValues(inc, f)
+	incident := func(g orb.Geometry) *layers.Feature {
+		return &layers.Feature{Geometry: g, Props: map[string]any{
+			"source": "12345", "category": "停电", "status": "received", "received_at": mustTime(t, "2026-03-05 14:03"),
+		}}
+	}
+	p := orb.Point{116.2843, 39.8577}
+	f := incident(p)
+	vals, err := layers.PrepareCellsAt(inc, f, 1)
 	if err != nil || len(vals) != len(layers.ExactColumns()) || layers.ExactColumns()[0] != "h3_5" {
 		t.Fatalf("values %v, %v; columns %v", vals, err, layers.ExactColumns())
 	}
-	if v, err := layers.ExactCellValues(mustLayer(t, "communities"), f); v != nil || err != nil {
+	want, _ := hex.ExactCells(p)
+	for i, v := range vals {
+		if v != want[i] {
+			t.Errorf("%s = %v, want %v", layers.ExactColumns()[i], v, want[i])
+		}
+	}
+	if store, _ := hex.FromPoint(p, hex.StoreRes); f.Props["h3"] != store {
+		t.Errorf("h3 = %v, want %v", f.Props["h3"], store)
+	}
+	com := &layers.Feature{Geometry: orb.Polygon{{{0, 0}, {1, 0}, {1, 1}, {0, 0}}}, Props: map[string]any{"code": "C1", "name": "x"}}
+	if v, err := layers.PrepareCellsAt(mustLayer(t, "communities"), com, 1); v != nil || err != nil {
 		t.Errorf("communities: %v, %v; want none", v, err)
 	}
-	if _, err := layers.ExactCellValues(inc, &layers.Feature{Geometry: orb.LineString{{0, 0}, {1, 1}}}); err == nil {
-		t.Error("a line: no error")
+	if _, err := layers.PrepareCellsAt(inc, incident(orb.LineString{{0, 0}, {1, 1}}), 3); err == nil || !strings.Contains(err.Error(), "feature 3") {
+		t.Errorf("a line: %v, want an error naming feature 3", err)
+	}
+	bad := incident(p)
+	delete(bad.Props, "category")
+	if v, err := layers.PrepareCellsAt(inc, bad, 2); v != nil || err == nil {
+		t.Errorf("no category: %v, %v; want an error and no cells", v, err)
 	}
 }
 

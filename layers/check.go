@@ -20,8 +20,12 @@ func (l *Layer) Check(f *Feature) error {
 	} else if !GeometryFits(l.Geometry, f.Geometry) {
 		errs = append(errs, fmt.Errorf("geometry is a %s, layer %s takes %s", f.Geometry.GeoJSONType(), l.Name, l.Geometry))
 	}
+	known := 0 // how many of f's keys are fields
 	for _, fd := range l.Fields {
 		v, ok := f.Props[fd.Name]
+		if ok {
+			known++
+		}
 		if !ok || v == nil {
 			if fd.Required {
 				errs = append(errs, fmt.Errorf("%s is required", fd.Name))
@@ -31,6 +35,9 @@ func (l *Layer) Check(f *Feature) error {
 		if err := checkType(fd, v); err != nil {
 			errs = append(errs, err)
 		}
+	}
+	if known == len(f.Props) { // every key is a field
+		return errors.Join(errs...)
 	}
 	for k := range f.Props {
 		if _, ok := l.Field(k); !ok {

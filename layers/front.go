@@ -17,13 +17,29 @@ import (
 // store calls it: a missing feature or one Prepare refuses is an
 // *InvalidError naming n.
 func PrepareAt(l *Layer, f *Feature, n int64) error {
+	_, err := PrepareCellsAt(l, f, n)
+	return err
+}
+
+// PrepareCellsAt is PrepareAt that also returns the feature's exact cells
+// as column values, in resolution order (ExactColumns), for a layer that
+// StoresCells: nil for any other layer.
+func PrepareCellsAt(l *Layer, f *Feature, n int64) ([]any, error) {
 	if f == nil {
-		return Invalid("", fmt.Sprintf("feature %d: no feature", n))
+		return nil, Invalid("", fmt.Sprintf("feature %d: no feature", n))
 	}
-	if err := Prepare(l, f); err != nil {
-		return Invalid("", fmt.Sprintf("feature %d: %v", n, err))
+	cells, ok, err := PrepareCells(l, f)
+	if err != nil {
+		return nil, Invalid("", fmt.Sprintf("feature %d: %v", n, err))
 	}
-	return nil
+	if !ok {
+		return nil, nil
+	}
+	out := make([]any, len(cells))
+	for i, c := range cells {
+		out[i] = c
+	}
+	return out, nil
 }
 
 // CheckCellCounts is the front of every Source.CellCounts: l must store H3

@@ -12,24 +12,42 @@ import (
 // the promoted geometry type and, for a layer with an h3 field, the feature's
 // H3 cell at hex.StoreRes. Both stores call it.
 func Prepare(l *Layer, f *Feature) error {
+	_, _, err := PrepareCells(l, f)
+	return err
+}
+
+// PrepareCells is Prepare that also returns, for a layer that StoresCells,
+// the feature's exact cells (hex.PointCells computes them in the same pass
+// as its h3 cell); ok is false for any other layer.
+func PrepareCells(l *Layer, f *Feature) (cells [hex.ExactCount]hex.Cell, ok bool, err error) {
 	if f.Props == nil {
 		f.Props = map[string]any{}
 	}
 	if f.Geometry != nil {
 		f.Geometry = Promote(l.Geometry, f.Geometry)
 	}
-	if _, ok := l.Field("h3"); ok {
-		p, isPoint := f.Geometry.(orb.Point)
-		if !isPoint {
-			return l.Check(f)
-		}
-		cell, err := hex.FromPoint(p, hex.StoreRes)
-		if err != nil {
-			return fmt.Errorf("h3 cell: %w", err)
-		}
-		f.Props["h3"] = cell
+	if _, has := l.Field("h3"); !has {
+		return cells, false, l.Check(f)
 	}
-	return l.Check(f)
+	p, isPoint := f.Geometry.(orb.Point)
+	if !isPoint {
+		if err := l.Check(f); err != nil {
+			return cells, false, err
+		}
+		if StoresCells(l) {
+			return cells, false, fmt.Errorf("h3 cells: geometry is not a point")
+		}
+		return cells, false, nil
+	}
+	store, exact, err := hex.PointCells(p)
+	if err != nil {
+		return cells, false, fmt.Errorf("h3 cell: %w", err)
+	}
+	f.Props["h3"] = store
+	if err := l.Check(f); err != nil {
+		return cells, false, err
+	}
+	return exact, StoresCells(l), nil
 }
 
 // CheckWrite is the front of every Source.Write: it validates what a write

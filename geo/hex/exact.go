@@ -24,14 +24,22 @@ const ExactCount = MaxExactRes - MinExactRes + 1
 // at every resolution from MinExactRes to MaxExactRes: element i is the cell
 // of resolution MinExactRes+i.
 func ExactCells(p orb.Point) ([ExactCount]Cell, error) {
-	var out [ExactCount]Cell
+	_, exact, err := PointCells(p)
+	return exact, err
+}
+
+// PointCells returns the cells containing p ([lon, lat] in WGS84 degrees)
+// that a point is stored with: its cell at StoreRes (what FromPoint gives)
+// and its ExactCells, computed in one pass.
+func PointCells(p orb.Point) (store Cell, exact [ExactCount]Cell, err error) {
 	if err := checkPoint(p); err != nil {
-		return out, fmt.Errorf("hex: exact cells of point: %w", err)
+		return 0, exact, fmt.Errorf("hex: cells of point: %w", err)
 	}
-	if bad := exactCells(p[1], p[0], &out); bad != 0 {
-		return out, fmt.Errorf("hex: no cell for point %v at resolution %d", p, bad)
+	store, bad := pointCells(p[1], p[0], &exact)
+	if bad != 0 {
+		return 0, exact, fmt.Errorf("hex: no cell for point %v at resolution %d", p, bad)
 	}
-	return out, nil
+	return store, exact, nil
 }
 
 // HasExact reports whether res is one of the resolutions whose cells are

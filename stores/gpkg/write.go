@@ -254,27 +254,25 @@ type prepared struct {
 	n     int64
 	blob  []byte
 	vals  []any // the fields' column values, in l.Fields order
-	cells []any // the exact cells (layers.ExactCellValues)
+	cells []any // the exact cells (layers.PrepareCellsAt)
 }
 
 // prepareRow checks f and encodes its columns: the part of a write that
 // needs no database, safe on several goroutines.
 func prepareRow(l *layers.Layer, f *layers.Feature, n int64) (*prepared, error) {
-	if err := layers.PrepareAt(l, f, n); err != nil {
+	cells, err := layers.PrepareCellsAt(l, f, n)
+	if err != nil {
 		return nil, err
 	}
 	blob, err := Encode(f.Geometry)
 	if err != nil {
 		return nil, layers.Invalid("", fmt.Sprintf("feature %d: geometry: %v", n, err))
 	}
-	p := &prepared{f: f, n: n, blob: blob, vals: make([]any, len(l.Fields))}
+	p := &prepared{f: f, n: n, blob: blob, vals: make([]any, len(l.Fields)), cells: cells}
 	for i, fd := range l.Fields {
 		if p.vals[i], err = bindValue(fd, f.Props[fd.Name]); err != nil {
 			return nil, layers.Invalid("", fmt.Sprintf("feature %d: %v", n, err))
 		}
-	}
-	if p.cells, err = layers.ExactCellValues(l, f); err != nil {
-		return nil, layers.Invalid("", fmt.Sprintf("feature %d: %v", n, err))
 	}
 	return p, nil
 }

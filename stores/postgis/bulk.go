@@ -120,13 +120,13 @@ func (p *bulkPlan) encode(b []byte, f *layers.Feature, n int64, roll *rollupRow)
 	if (f.ID > 0) != p.withIDs {
 		return b, layers.Invalid("", fmt.Sprintf("feature %d: either every feature has an id or none has", n))
 	}
-	if err := layers.Prepare(p.l, f); err != nil {
+	cells, _, err := layers.PrepareCells(p.l, f)
+	if err != nil {
 		return b, layers.Invalid("", fmt.Sprintf("feature %d: %v", n, err))
 	}
 	b = binary.BigEndian.AppendUint16(b, uint16(len(p.cols)))
 	b = withLen(b, 8)
 	b = binary.BigEndian.AppendUint64(b, uint64(f.ID))
-	var err error
 	for i, fd := range p.l.Fields {
 		v := f.Props[fd.Name]
 		if v == nil {
@@ -138,14 +138,6 @@ func (p *bulkPlan) encode(b []byte, f *layers.Feature, n int64, roll *rollupRow)
 		}
 	}
 	if p.cells {
-		pt, ok := f.Geometry.(orb.Point)
-		if !ok {
-			return b, layers.Invalid("", fmt.Sprintf("feature %d: h3 cells: geometry is not a point", n))
-		}
-		cells, err := hex.ExactCells(pt)
-		if err != nil {
-			return b, layers.Invalid("", fmt.Sprintf("feature %d: h3 cells: %v", n, err))
-		}
 		for _, c := range cells {
 			b = withLen(b, 8)
 			b = binary.BigEndian.AppendUint64(b, uint64(c))

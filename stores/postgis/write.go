@@ -342,7 +342,8 @@ func (c *copySource) Err() error             { return c.err }
 // stageValues checks one feature and turns it into a staging row. n is its
 // 1-based position in the input, used in error messages.
 func stageValues(l *layers.Layer, f *layers.Feature, n int64, withID bool) ([]any, error) {
-	if err := layers.PrepareAt(l, f, n); err != nil {
+	cells, err := layers.PrepareCellsAt(l, f, n)
+	if err != nil {
 		return nil, err
 	}
 	raw, err := wkb.Marshal(f.Geometry)
@@ -356,10 +357,6 @@ func stageValues(l *layers.Layer, f *layers.Feature, n int64, withID bool) ([]an
 	}
 	for _, fd := range l.Fields {
 		vals = append(vals, f.Props[fd.Name])
-	}
-	cells, err := layers.ExactCellValues(l, f)
-	if err != nil {
-		return nil, layers.Invalid("", fmt.Sprintf("feature %d: %v", n, err))
 	}
 	vals = append(vals, cells...)
 	if f.Contact != nil {
