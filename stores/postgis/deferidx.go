@@ -22,18 +22,30 @@ const rebuildMemory = "256MB"
 // deferredIndexes are the indexes and foreign keys a large write dropped
 // in its transaction, to build once at its end.
 type deferredIndexes struct {
+	table       string   // quoted
 	indexes     []string // CREATE INDEX statements
 	constraints []string // ALTER TABLE … ADD CONSTRAINT statements
+	triggers    []string // insert triggers disabled until the end
 }
 
-// deferIndexes drops the secondary (non-unique, not a constraint's) indexes
-// of l's table, and for incidents the contacts' foreign key, inside tx. It
-// takes the table's ACCESS EXCLUSIVE lock until commit — readers of the layer
-// wait for the write — so it gives up (nil, no error) when the lock does not
-// come within deferLockTimeout. Unique indexes stay, so duplicates are still
-// refused row by row.
+// deferIndexes drops the secondary (non-unique, not a constraint's, not
+// partial) indexes of l's table, and for incidents the contacts' foreign
+// key, inside tx. It takes the table's ACCESS EXCLUSIVE lock until commit —
+// readers of the layer wait for the write — so it gives up (nil, no error)
+// when the lock does not come within deferLockTimeout. Unique indexes stay,
+// so duplicates are still refused row by row. A partial index stays too:
+// the incidents' is of rows without cells, which a bulk write never has, so
+// keeping it costs a test per row where building it again read the table.
+//
+// It also disables the table's insert-only statement triggers of the
+// layer versions and the rollups for the rest of the write, each while the
+// write has it skip its inserts (minqing.versions_deferred and
+// rollups_deferred: the write logs its version and adds its rollups
+// itself). Skipping is not enough: a trigger with a transition table has
+// every row copied into it first. The lock keeps any other write from
+// running while they are off, and restore (or a rollback) turns them on.
 func deferIndexes(ctx context.Context, tx pgx.Tx, l *layers.Layer) (*deferredIndexes, error) {
-	d := &deferredIndexes{}
+	d := &deferredIndexes{table: ident(l.Name)}
 	var lockTimeout string
 	if err := tx.QueryRow(ctx, "SELECT current_setting('lock_timeout')").Scan(&lockTimeout); err != nil {
 		return nil, wrap("write "+l.Name+": defer indexes", err)
@@ -67,7 +79,7 @@ func (d *deferredIndexes) drop(ctx context.Context, tx pgx.Tx, l *layers.Layer, 
 	}
 	rows, err := tx.Query(ctx, `SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
 		FROM pg_index i
-		WHERE i.indrelid = to_regclass($1) AND NOT i.indisunique AND NOT i.indisprimary
+		WHERE i.indrelid = to_regclass($1) AND NOT i.indisunique AND NOT i.indisprimary AND i.indpred IS NULL
 		  AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
 		ORDER BY 1`, ident(l.Name))
 	if err != nil {
@@ -112,11 +124,30 @@ func (d *deferredIndexes) drop(ctx context.Context, tx pgx.Tx, l *layers.Layer, 
 			return err
 		}
 	}
+	// tgtype 4 is INSERT; 8, 16 and 32 are DELETE, UPDATE and TRUNCATE.
+	rows, err = tx.Query(ctx, `SELECT t.tgname FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid
+		WHERE t.tgrelid = to_regclass($1) AND t.tgenabled <> 'D' AND t.tgnewtable IS NOT NULL
+		  AND t.tgtype & 4 <> 0 AND t.tgtype & (8 | 16 | 32) = 0
+		  AND (p.proname = 'log_layer_change' AND current_setting('minqing.versions_deferred', true) = 'on'
+		    OR p.proname = 'incident_rollups_trigger' AND current_setting($2, true) = 'on')
+		ORDER BY 1`, ident(l.Name), rollupsDeferred)
+	if err != nil {
+		return err
+	}
+	if d.triggers, err = pgx.CollectRows(rows, pgx.RowTo[string]); err != nil {
+		return err
+	}
+	for _, t := range d.triggers {
+		if _, err := tx.Exec(ctx, "ALTER TABLE "+d.table+" DISABLE TRIGGER "+ident(t)); err != nil {
+			return err
+		}
+	}
 	_, err = tx.Exec(ctx, "SELECT set_config('lock_timeout', $1, true)", lockTimeout)
 	return err
 }
 
-// restore builds the dropped indexes and adds the foreign keys back.
+// restore builds the dropped indexes, adds the foreign keys back and turns
+// the triggers on again.
 func (d *deferredIndexes) restore(ctx context.Context, tx pgx.Tx) error {
 	var mem string
 	if err := tx.QueryRow(ctx, "SELECT current_setting('maintenance_work_mem')").Scan(&mem); err != nil {
@@ -127,6 +158,11 @@ func (d *deferredIndexes) restore(ctx context.Context, tx pgx.Tx) error {
 	}
 	for _, q := range append(d.indexes, d.constraints...) {
 		if _, err := tx.Exec(ctx, q); err != nil {
+			return err
+		}
+	}
+	for _, t := range d.triggers {
+		if _, err := tx.Exec(ctx, "ALTER TABLE "+d.table+" ENABLE TRIGGER "+ident(t)); err != nil {
 			return err
 		}
 	}
