@@ -11,9 +11,10 @@ import (
 
 // Tile renders one Mapbox Vector Tile of finished features in one round
 // trip: one ST_AsMVT sub-select per requested layer, concatenated (an MVT is
-// a sequence of layers). Each reads the stored Web Mercator geometry through
-// its GiST index (geom_3857 && ST_TileEnvelope(z, x, y, margin =>
-// buffer/extent)), clips it with ST_AsMVTGeom, writes the row id as feature
+// a sequence of layers). Each finds its features through the GiST index on
+// geom (the tile's envelope with margin buffer/extent, transformed to
+// EPSG:4326, as pg_tileserv does), clips the stored Web Mercator geometry
+// geom_3857 with ST_AsMVTGeom, writes the row id as feature
 // id and the properties req.Role may see (times as Unix epoch seconds, dates
 // as YYYY-MM-DD, as package tiles writes them), at most the layer query's
 // Limit. Zoom ranges, clustering and caching are package
@@ -101,7 +102,17 @@ func plainLayerSQL(w *where, l *layers.Layer, q layers.Query, extent, buffer int
 	// ST_AsMVTGeom rounds to whole units and keeps what rounds onto the
 	// buffer's edge.
 	margin := float64(buffer+1) / float64(extent)
-	conds := []string{"geom_3857 && ST_TileEnvelope($1, $2, $3, margin => " + w.arg(margin) + ")"}
+	m := w.arg(margin)
+	conds := []string{
+		// The GiST index on geom, through the envelope in EPSG:4326 — a
+		// box, as Web Mercator keeps longitude and latitude apart — grown
+		// by 1e-9° (0.1 mm) against rounding in the transform …
+		"geom && ST_Expand(ST_Transform(ST_TileEnvelope($1, $2, $3, margin => " + m + "), 4326), 1e-9)",
+		// … and the stored Web Mercator point tested against the envelope
+		// itself, so that a tile holds exactly the features it held when it
+		// was searched in Web Mercator.
+		"geom_3857 && ST_TileEnvelope($1, $2, $3, margin => " + m + ")",
+	}
 	more, err := tileWhere(w, l, q)
 	if err != nil {
 		return "", err

@@ -19,7 +19,7 @@ import (
 // TestTilePlanUsesTheIndex checks the plan of small tiles over 20,000 demo
 // incidents, with the planner's custom plan and with the generic plan a
 // prepared statement falls back to: the incidents are read through the
-// GiST index on geom_3857, never by a (parallel) sequential scan, which made
+// GiST index on geom, never by a (parallel) sequential scan, which made
 // small tiles several times slower in the trial.
 func TestTilePlanUsesTheIndex(t *testing.T) {
 	ctx := context.Background()
@@ -72,7 +72,7 @@ func TestTilePlanUsesTheIndex(t *testing.T) {
 					scans[n["Node Type"].(string)] = true
 				}
 			})
-			if scans["Seq Scan"] || len(scans) == 0 || !strings.Contains(plan, "incidents_geom_3857_idx") {
+			if scans["Seq Scan"] || len(scans) == 0 || !strings.Contains(plan, "incidents_geom_idx") {
 				t.Errorf("%s plan of a z%d tile reads incidents by %v, not the GiST index:\n%s", mode, z, scans, plan)
 			}
 		}
