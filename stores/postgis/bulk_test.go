@@ -23,7 +23,8 @@ func schemaOf(t *testing.T, st *postgis.Store) string {
 	var s string
 	err := st.Pool().QueryRow(context.Background(), `SELECT
 		(SELECT string_agg(indexdef, E'\n' ORDER BY indexname) FROM pg_indexes WHERE tablename = 'incidents') || E'\n' ||
-		(SELECT string_agg(conname || ' ' || pg_get_constraintdef(oid), E'\n' ORDER BY conname) FROM pg_constraint WHERE conrelid = 'incident_contacts'::regclass)`).Scan(&s)
+		(SELECT string_agg(conname || ' ' || pg_get_constraintdef(oid), E'\n' ORDER BY conname) FROM pg_constraint WHERE conrelid = 'incident_contacts'::regclass) || E'\n' ||
+		(SELECT string_agg(tgname || ' enabled ' || tgenabled::text, E'\n' ORDER BY tgname) FROM pg_trigger WHERE tgrelid = 'incidents'::regclass AND NOT tgisinternal)`).Scan(&s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,9 +56,10 @@ func count(t *testing.T, st *postgis.Store, q string) int64 {
 
 // TestBulkWriteDefersIndexes: a write larger than the table drops the
 // secondary indexes and the contacts' foreign key inside its transaction
-// and builds them again, so the schema after it is the schema before it —
-// whether it commits or a bad row rolls it back — and every row, id and
-// contact is there.
+// and builds them again, and turns its insert triggers off and on again,
+// so the schema after it is the schema before it (indexes, constraints,
+// triggers enabled) — whether it commits or a bad row rolls it back — and
+// every row, id, contact and rollup is there.
 func TestBulkWriteDefersIndexes(t *testing.T) {
 	old := *postgis.DeferAfter
 	*postgis.DeferAfter = 300
@@ -113,6 +115,20 @@ func TestBulkWriteDefersIndexes(t *testing.T) {
 			}
 			if n := count(t, st, "SELECT count(*) FROM incidents WHERE h3_5 IS NULL OR h3_11 IS NULL OR geom_3857 IS NULL"); n != 0 {
 				t.Errorf("%d incidents without their cells or projected point", n)
+			}
+			// The rollups count every row though the trigger was off.
+			if n := count(t, st, fmt.Sprintf("SELECT coalesce(sum(n), 0) FROM incident_cell_totals WHERE res = 9 AND grain = %d", layers.GrainMonth)); n != int64(tc.n) {
+				t.Errorf("the rollups count %d incidents, want %d", n, tc.n)
+			}
+			// And the triggers are back: a row written after counts.
+			if _, err := st.Write(ctx, l, layers.WriteOptions{}, &sourcetest.Slice{Features: []*layers.Feature{sourcetest.Incident(99999, orb.Point{116.28, 39.85}, "停电")}}); err != nil {
+				t.Fatal(err)
+			}
+			if n := count(t, st, fmt.Sprintf("SELECT coalesce(sum(n), 0) FROM incident_cell_totals WHERE res = 9 AND grain = %d", layers.GrainMonth)); n != int64(tc.n)+1 {
+				t.Errorf("after one more row the rollups count %d incidents, want %d", n, tc.n+1)
+			}
+			if _, err := st.Pool().Exec(ctx, "DELETE FROM incidents WHERE external_id = $1", sourcetest.Incident(99999, orb.Point{}, "").Props["external_id"]); err != nil {
+				t.Fatal(err)
 			}
 			// The ids are in input order: the i-th id is the i-th work order.
 			rows, err := st.Pool().Query(ctx, "SELECT id FROM incidents ORDER BY external_id")
