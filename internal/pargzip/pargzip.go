@@ -3,7 +3,6 @@ package pargzip
 import (
 	"bytes"
 	"compress/flate"
-	"compress/gzip"
 	"encoding/binary"
 	"hash/crc32"
 	"runtime"
@@ -15,33 +14,24 @@ import (
 const MinPiece = 128 << 10
 
 // Compress returns b gzip-compressed at level (a compress/flate level, such
-// as flate.BestSpeed), on up to GOMAXPROCS cores. An invalid level is an
-// error, as gzip.NewWriterLevel's.
+// as flate.BestSpeed), on up to GOMAXPROCS cores. An invalid level is
+// flate.NewWriter's error.
 func Compress(b []byte, level int) ([]byte, error) {
-	n := min(runtime.GOMAXPROCS(0), len(b)/MinPiece)
-	if n <= 1 {
-		var buf bytes.Buffer
-		zw, err := gzip.NewWriterLevel(&buf, level)
-		if err != nil {
+	n := max(1, min(runtime.GOMAXPROCS(0), len(b)/MinPiece))
+	pieces := make([]bytes.Buffer, n)
+	writers := make([]*flate.Writer, n)
+	for i := range writers {
+		var err error
+		if writers[i], err = flate.NewWriter(&pieces[i], level); err != nil {
 			return nil, err
 		}
-		zw.Write(b) //nolint:errcheck // a bytes.Buffer does not fail
-		if err := zw.Close(); err != nil {
-			return nil, err
-		}
-		return buf.Bytes(), nil
-	}
-	if _, err := flate.NewWriter(nil, level); err != nil {
-		return nil, err
 	}
 	size := (len(b) + n - 1) / n
-	pieces := make([]bytes.Buffer, n)
 	var wg sync.WaitGroup
-	for i := range n {
-		lo, hi := i*size, min((i+1)*size, len(b))
+	for i, fw := range writers {
+		lo, hi := min(i*size, len(b)), min((i+1)*size, len(b))
 		wg.Go(func() {
-			fw, _ := flate.NewWriter(&pieces[i], level) // the level was checked
-			fw.Write(b[lo:hi])                          //nolint:errcheck // a bytes.Buffer does not fail
+			fw.Write(b[lo:hi]) //nolint:errcheck // a bytes.Buffer does not fail
 			if i < n-1 {
 				fw.Flush() //nolint:errcheck // idem: a sync flush, the stream goes on
 			} else {

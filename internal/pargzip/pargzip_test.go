@@ -61,6 +61,16 @@ func TestCompressIsOneGzipMemberOfTheInput(t *testing.T) {
 			if r.Len() != 0 {
 				t.Fatalf("%d bytes after the member", r.Len())
 			}
+			// With one compressor it is compress/gzip's member, byte for byte.
+			if len(tc.in) < 2*MinPiece {
+				var buf bytes.Buffer
+				zw, _ := gzip.NewWriterLevel(&buf, tc.level)
+				zw.Write(tc.in) //nolint:errcheck // a bytes.Buffer does not fail
+				zw.Close()      //nolint:errcheck // idem
+				if !bytes.Equal(z, buf.Bytes()) {
+					t.Fatalf("one piece: %d bytes, compress/gzip writes %d others", len(z), buf.Len())
+				}
+			}
 		})
 	}
 }
