@@ -36,12 +36,11 @@ func (l *Layer) Check(f *Feature) error {
 			errs = append(errs, err)
 		}
 	}
-	if known == len(f.Props) { // every key is a field
-		return errors.Join(errs...)
-	}
-	for k := range f.Props {
-		if _, ok := l.Field(k); !ok {
-			errs = append(errs, fmt.Errorf("%s is not a field of %s", k, l.Name))
+	if known < len(f.Props) { // some key is not a field
+		for k := range f.Props {
+			if _, ok := l.Field(k); !ok {
+				errs = append(errs, fmt.Errorf("%s is not a field of %s", k, l.Name))
+			}
 		}
 	}
 	return errors.Join(errs...)

@@ -31,13 +31,8 @@ func PrepareCells(l *Layer, f *Feature) (cells [hex.ExactCount]hex.Cell, ok bool
 	}
 	p, isPoint := f.Geometry.(orb.Point)
 	if !isPoint {
-		if err := l.Check(f); err != nil {
-			return cells, false, err
-		}
-		if StoresCells(l) {
-			return cells, false, fmt.Errorf("h3 cells: geometry is not a point")
-		}
-		return cells, false, nil
+		// No cells: a point layer's Check refuses any other geometry.
+		return cells, false, l.Check(f)
 	}
 	store, exact, err := hex.PointCells(p)
 	if err != nil {

@@ -18,11 +18,13 @@ package hex
 // at r or above: H3 rotates a pentagon cell's digits by where its first
 // non-zero digit is. Where the coordinates differ (a point near a
 // hexagon's edge, about one in fifteen a level) or a pentagon cell's digits
-// down to r are all 0, the cell at r is walked in full. The arithmetic is H3's own _geoToHex2d (v4.1,
-// faceijk.c), step for step and with the same long double constants, and
-// the grid, step and index functions are H3's own from the library h3-go
-// links in, so every cell is bit for bit what h3.LatLngToCell returns
-// (TestExactCellsMatchLatLngToCell checks it).
+// down to r are all 0, the cell at r is walked in full.
+//
+// The arithmetic is H3's own _geoToHex2d (v4.1, faceijk.c), step for step
+// and with the same long double constants, and the grid, step and index
+// functions are H3's own from the library h3-go links in, so every cell is
+// bit for bit what h3.LatLngToCell returns (TestExactCellsMatchLatLngToCell
+// checks it).
 
 /*
 #include <math.h>
