@@ -2,12 +2,16 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/maptile"
 
+	"minqing/deploy/fengtai"
 	"minqing/internal/pgtest"
 	"minqing/layers"
 )
@@ -26,6 +30,23 @@ func TestBackendKilledIs503(t *testing.T) {
 		t.Fatalf("before: %d %s", rec.Code, rec.Body)
 	}
 	unavailableThenServed(ctx, t, s, admin, path, "")
+}
+
+// TestTileBackendKilledIs503: the same for a tile the store renders in SQL
+// (a community's polygon, searched through geom's index), asked first on a
+// killed connection so that no cache answers it.
+func TestTileBackendKilledIs503(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	src, s, admin := killableServer(ctx, t)
+	com, _ := fengtai.Catalog().Lookup("communities")
+	tl := maptile.At(orb.Point{116.2875, 39.8575}, 15)
+	square := orb.Polygon{{{116.2865, 39.8565}, {116.2885, 39.8565}, {116.2885, 39.8585}, {116.2865, 39.8585}, {116.2865, 39.8565}}}
+	fs := []*layers.Feature{{Geometry: square, Props: map[string]any{"code": "T1", "name": "测试社区"}}}
+	if _, err := src.Write(ctx, com, layers.WriteOptions{}, &sliceReader{fs: fs}); err != nil {
+		t.Fatal(err)
+	}
+	unavailableThenServed(ctx, t, s, admin, fmt.Sprintf("/tiles/communities/%d/%d/%d.mvt", tl.Z, tl.X, tl.Y), "")
 }
 
 // killableServer is a server over a PostGIS store, and a connection of
