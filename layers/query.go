@@ -21,6 +21,10 @@ type Query struct {
 	Properties []string
 	Limit      int   // 0: no limit
 	AfterID    int64 // keyset paging: only ids greater than this, ordered by id
+	// Unordered lets the store return the features in any order (without
+	// AfterID): with a Limit, any Limit of them, not the lowest ids. A
+	// store may ignore it.
+	Unordered bool
 }
 
 // TimeRange is a closed, half-open or open interval; nil ends are open.

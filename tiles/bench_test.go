@@ -12,27 +12,30 @@ import (
 	"minqing/tiles"
 )
 
-// BenchmarkEncodePoints encodes tiles of incidents with every public
-// property, as the embedded store serves them at z15–z17.
+// BenchmarkEncodePoints encodes tiles of incidents with every property a
+// public caller and a staff member sees, as the stores serve them at
+// z15–z17.
 func BenchmarkEncodePoints(b *testing.B) {
 	inc := layer(b, "incidents")
-	fields := inc.VisibleFields(layers.Public)
-	for _, n := range []int{100, 1000, 10000} {
-		feats := incidents(n)
-		// All points in one z14 tile around the street's centre.
-		tl := maptile.At(orb.Point{116.2875, 39.8575}, 13)
-		b.Run(fmt.Sprint(n), func(b *testing.B) {
-			b.ReportAllocs()
-			var size int
-			for b.Loop() {
-				body, err := tiles.Encode(tl, []tiles.Layer{{Name: "incidents", Fields: fields, Features: feats}}, tiles.Options{})
-				if err != nil {
-					b.Fatal(err)
+	for _, role := range []layers.Role{layers.Public, layers.Staff} {
+		fields := inc.VisibleFields(role)
+		for _, n := range []int{100, 1000, 10000} {
+			feats := incidents(n)
+			// All points in one z14 tile around the street's centre.
+			tl := maptile.At(orb.Point{116.2875, 39.8575}, 13)
+			b.Run(fmt.Sprintf("%s/%d", role, n), func(b *testing.B) {
+				b.ReportAllocs()
+				var size int
+				for b.Loop() {
+					body, err := tiles.Encode(tl, []tiles.Layer{{Name: "incidents", Fields: fields, Features: feats}}, tiles.Options{})
+					if err != nil {
+						b.Fatal(err)
+					}
+					size = len(body)
 				}
-				size = len(body)
-			}
-			b.ReportMetric(float64(size), "bytes/tile")
-		})
+				b.ReportMetric(float64(size), "bytes/tile")
+			})
+		}
 	}
 }
 

@@ -1,6 +1,7 @@
 package tiles
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -191,7 +192,7 @@ func storeTile(ctx context.Context, src FeatureSource, tl *tiler, req layers.Til
 	for _, l := range ls {
 		q := req.Query[l.Name]
 		q.Role = req.Role
-		feats, _, err := read(ctx, src, l, tl, q, l.MaxTileFeatures)
+		feats, _, err := read(ctx, src, l, tl, q, l.MaxTileFeatures, false)
 		if err != nil {
 			return nil, err
 		}
@@ -242,11 +243,14 @@ func pointBudget(l *layers.Layer) int {
 // points reads the points of l in the tile, or reports that there are more
 // than the budget.
 func points(ctx context.Context, src FeatureSource, l *layers.Layer, tl *tiler, q layers.Query) ([]*layers.Feature, bool, error) {
-	feats, full, err := read(ctx, src, l, tl, q, pointBudget(l)+1)
+	truncates := l.MaxTileFeatures > 0 && l.MaxTileFeatures <= PointBudget
+	// Where more than the budget make clusters, which points are read
+	// first does not matter: the store may take any budget+1 of them.
+	feats, full, err := read(ctx, src, l, tl, q, pointBudget(l)+1, !truncates)
 	if err != nil {
 		return nil, false, err
 	}
-	if full && l.MaxTileFeatures > 0 && l.MaxTileFeatures <= PointBudget {
+	if full && truncates {
 		// The layer's own cap is the smaller: it truncates, as it always has.
 		return feats[:l.MaxTileFeatures], false, nil
 	}
@@ -255,13 +259,26 @@ func points(ctx context.Context, src FeatureSource, l *layers.Layer, tl *tiler, 
 
 // read reads l's features in the tile and its buffer, in tile units, lowest
 // ids first, until limit features that show in the tile (0: no limit); full
-// reports that the limit was reached.
-func read(ctx context.Context, src FeatureSource, l *layers.Layer, tl *tiler, q layers.Query, limit int) ([]*layers.Feature, bool, error) {
+// reports that the limit was reached. With anyOrder (and a limit), the
+// features of a full read are any limit of them, not the lowest ids: the
+// store is asked for a few more than limit, in any order, and stops there
+// instead of reading and sorting every feature in the tile. A read that is not
+// full holds every feature either way, sorted by id here.
+func read(ctx context.Context, src FeatureSource, l *layers.Layer, tl *tiler, q layers.Query, limit int, anyOrder bool) ([]*layers.Feature, bool, error) {
 	w := Window(tl.tile, tl.margin())
 	q.BBox = &w
-	q.Limit, q.AfterID = 0, 0
+	q.Limit, q.AfterID, q.Unordered = 0, 0, false
+	bounded := q
+	if anyOrder && limit > 0 {
+		// A few more than limit: the search box is a unit wider than the
+		// tile and its buffer (margin), and what lies in that unit is read
+		// but does not show.
+		bounded.Limit, bounded.Unordered = limit+limit/16+16, true
+	}
 	var feats []*layers.Feature
-	err := src.Features(ctx, l, q, func(f *layers.Feature) error {
+	got := 0
+	err := src.Features(ctx, l, bounded, func(f *layers.Feature) error {
+		got++
 		if f.Geometry = tl.geometry(f.Geometry); f.Geometry == nil {
 			return nil
 		}
@@ -274,6 +291,15 @@ func read(ctx context.Context, src FeatureSource, l *layers.Layer, tl *tiler, q 
 	full := errors.Is(err, errFull)
 	if err != nil && !full {
 		return nil, false, fmt.Errorf("tiles: %s %d/%d/%d: %w", l.Name, tl.tile.Z, tl.tile.X, tl.tile.Y, err)
+	}
+	if bounded.Unordered {
+		if !full && got == bounded.Limit {
+			// The store stopped at its limit, but more of what it gave
+			// clips to nothing: whether limit features would show is
+			// unknown, so every feature is read, in order.
+			return read(ctx, src, l, tl, q, limit, false)
+		}
+		slices.SortFunc(feats, func(a, b *layers.Feature) int { return cmp.Compare(a.ID, b.ID) })
 	}
 	return feats, full, nil
 }

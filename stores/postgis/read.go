@@ -32,28 +32,36 @@ func (s *Store) Features(ctx context.Context, l *layers.Layer, q layers.Query, f
 		return err
 	}
 	cols := q.Columns(l)
-	sql := "SELECT " + selectList(cols) + " FROM " + ident(l.Name) + " WHERE " + w.sql() + " ORDER BY id"
+	sql := "SELECT " + selectList(cols) + " FROM " + ident(l.Name) + " WHERE " + w.sql()
+	if !q.Unordered || q.AfterID > 0 {
+		// Unordered (a tile's points, which become clusters past a
+		// budget): the scan stops at the limit instead of reading and
+		// sorting every row that matches.
+		sql += " ORDER BY id"
+	}
 	if q.Limit > 0 {
 		// A literal, not a parameter: with a parameter, the generic plan
 		// of a cached statement may guess the limit and prefer a full scan
 		// and sort for every page of a stream.
 		sql += " LIMIT " + strconv.Itoa(q.Limit)
 	}
-	rows, err := s.reader().Query(ctx, sql, w.args...)
-	if err != nil {
-		return wrap("features "+l.Name, err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		f, err := scanFeature(rows, cols)
-		if err != nil {
-			return wrap("features "+l.Name, err)
+	var stopped error // fn's, returned as it is
+	err = s.read(ctx, q.Limit > 0 && q.Limit <= smallRead, sql, w.args, func(rows pgx.Rows) error {
+		for rows.Next() {
+			f, err := scanFeature(rows, cols)
+			if err != nil {
+				return err
+			}
+			if stopped = fn(f); stopped != nil {
+				return stopped
+			}
 		}
-		if err := fn(f); err != nil {
-			return err
-		}
+		return rows.Err()
+	})
+	if stopped != nil {
+		return stopped
 	}
-	return wrap("features "+l.Name, rows.Err())
+	return wrap("features "+l.Name, err)
 }
 
 // scanFeature reads one row of selectList(cols).

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/jackc/pgx/v5"
+
 	"minqing/layers"
 	"minqing/query/cql2"
 )
@@ -28,7 +30,16 @@ func (s *Store) Tile(ctx context.Context, req layers.TileRequest) ([]byte, error
 		return nil, nil
 	}
 	var mvt []byte
-	if err := s.reader().QueryRow(ctx, sql, args...).Scan(&mvt); err != nil {
+	// One tile's rows, under each layer's cap: a small read.
+	err = s.read(ctx, true, sql, args, func(rows pgx.Rows) error {
+		if rows.Next() {
+			if err := rows.Scan(&mvt); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	})
+	if err != nil {
 		return nil, wrap(fmt.Sprintf("tile %d/%d/%d", req.Z, req.X, req.Y), err)
 	}
 	return mvt, nil
