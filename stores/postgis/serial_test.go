@@ -10,9 +10,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/paulmach/orb"
 
-	"minqing/deploy/fengtai"
 	"minqing/deploy/fengtai/demo"
-	"minqing/internal/pgtest"
 	"minqing/layers"
 )
 
@@ -23,15 +21,7 @@ import (
 // points asked in any order are a limit of the matching ones.
 func TestSmallReadsRunWithoutParallelWorkers(t *testing.T) {
 	ctx := context.Background()
-	cat := fengtai.Catalog()
-	st, err := Open(ctx, pgtest.New(t), cat)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if _, err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	st, cat := migratedStore(t)
 	setting := func(small bool) string {
 		t.Helper()
 		var v string
@@ -67,7 +57,7 @@ func TestSmallReadsRunWithoutParallelWorkers(t *testing.T) {
 
 	// A small read that fails: the error is the statement's, and the next
 	// reads (on whatever connection) are served with their own settings.
-	err = st.read(ctx, true, "SELECT 1/0", nil, func(rows pgx.Rows) error {
+	err := st.read(ctx, true, "SELECT 1/0", nil, func(rows pgx.Rows) error {
 		for rows.Next() {
 		}
 		return rows.Err()

@@ -10,9 +10,7 @@ import (
 	"github.com/paulmach/orb/encoding/mvt"
 	"github.com/paulmach/orb/maptile"
 
-	"minqing/deploy/fengtai"
 	"minqing/geo/hex"
-	"minqing/internal/pgtest"
 	"minqing/layers"
 	"minqing/tiles"
 )
@@ -29,15 +27,7 @@ func TestTileBudgetAtAMillionIncidents(t *testing.T) {
 		t.Skip("inserts a million rows")
 	}
 	ctx := context.Background()
-	cat := fengtai.Catalog()
-	st, err := Open(ctx, pgtest.New(t), cat)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if _, err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	st, cat := migratedStore(t)
 	const places, each = 50_000, 20
 	r := rand.New(rand.NewPCG(14, 2))
 	lon, lat := make([]float64, places), make([]float64, places)
@@ -62,7 +52,7 @@ func TestTileBudgetAtAMillionIncidents(t *testing.T) {
 			cells[k+1][i] = c
 		}
 	}
-	_, err = st.pool.Exec(ctx, `INSERT INTO incidents (external_id, source, category, subcategory, description, address,
+	_, err := st.pool.Exec(ctx, `INSERT INTO incidents (external_id, source, category, subcategory, description, address,
 			community, patch, status, received_at, satisfied, unit, level, h3, h3_5, h3_6, h3_7, h3_8, h3_9, h3_10, h3_11, geom)
 		SELECT 'T-' || p.i || '-' || g, '12345', (ARRAY['停车管理','供暖','噪音扰民','环境卫生','道路维修'])[1 + (p.i + g) % 5], '小区内',
 			'居民反映楼下长期有车辆占用消防通道，影响出行，希望尽快处理。', '丰台区某小区' || (p.i % 300) || '号楼',

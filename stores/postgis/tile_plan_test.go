@@ -10,9 +10,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
 
-	"minqing/deploy/fengtai"
 	"minqing/deploy/fengtai/demo"
-	"minqing/internal/pgtest"
 	"minqing/layers"
 )
 
@@ -23,15 +21,7 @@ import (
 // small tiles several times slower in the trial.
 func TestTilePlanUsesTheIndex(t *testing.T) {
 	ctx := context.Background()
-	cat := fengtai.Catalog()
-	st, err := Open(ctx, pgtest.New(t), cat)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if _, err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	st, cat := migratedStore(t)
 	asOf := time.Date(2026, 3, 1, 0, 0, 0, 0, layers.Shanghai)
 	if _, err := demo.Load(ctx, st, cat, demo.Options{Incidents: 20000, AsOf: asOf}, nil); err != nil {
 		t.Fatal(err)
