@@ -24,9 +24,10 @@ import (
 // The bulk write path (insert and replace): features are checked and
 // encoded in PostgreSQL's binary COPY format by parallel workers while the
 // reader keeps reading, and copied straight into the layer's table — no
-// staging table, no INSERT … SELECT, no sort, no RETURNING. Ids come from
-// the layer's sequence in blocks fetched before each COPY, so the callers'
-// contacts are copied too. When an import is at least as large as the table
+// staging table, no INSERT … SELECT, no sort in SQL, no RETURNING (a
+// layer with cells is copied in runs ordered by place: runs.go). Ids come
+// from the layer's sequence in blocks fetched before each COPY, in the
+// order the rows are copied, so the callers' contacts are copied too. When an import is at least as large as the table
 // was, the table's secondary indexes (and the contacts' foreign key) are
 // dropped inside the transaction and built once at the end: a rollback
 // restores them with everything else. Likewise, past the first thousand
@@ -112,8 +113,8 @@ func planBulk(ctx context.Context, tx pgx.Tx, l *layers.Layer, withIDs bool) (*b
 
 // encode checks f (n: its 1-based position in the input) and appends its
 // row; the id is f's own or a zero to be patched when the row is copied.
-// With p.rollups it fills roll.
-func (p *bulkPlan) encode(b []byte, f *layers.Feature, n int64, roll *rollupRow) ([]byte, error) {
+// With p.rollups it fills roll; with p.cells, key (the row's res-11 cell).
+func (p *bulkPlan) encode(b []byte, f *layers.Feature, n int64, roll *rollupRow, key *uint64) ([]byte, error) {
 	if f == nil {
 		return b, layers.Invalid("", fmt.Sprintf("feature %d: no feature", n))
 	}
@@ -138,6 +139,7 @@ func (p *bulkPlan) encode(b []byte, f *layers.Feature, n int64, roll *rollupRow)
 		}
 	}
 	if p.cells {
+		*key = uint64(cells[len(cells)-1])
 		for _, c := range cells {
 			b = withLen(b, 8)
 			b = binary.BigEndian.AppendUint64(b, uint64(c))
@@ -168,15 +170,19 @@ type batch struct {
 	ends     []int             // end offset of each row in rows
 	contacts []*layers.Contact // per row: the caller, or nil
 	rollups  []rollupRow       // per row (p.rollups)
+	keys     []uint64          // per row: its res-11 cell, to order a run by (p.cells)
+	pos      []int64           // per row: its input position, in a run (else first+i)
 	bound    orb.Bound
 	err      error // after the rows: the reader's error or a feature's
 	done     chan struct{}
 }
 
 // pipeline reads features on one goroutine and encodes them on others,
-// handing batches back in input order.
+// handing batches back in input order — or, for a layer with cells, in
+// runs each ordered by place (runs.go).
 type pipeline struct {
 	order chan *batch
+	out   <-chan *batch // order, or its runs
 	stop  chan struct{}
 	wg    sync.WaitGroup
 }
@@ -184,6 +190,10 @@ type pipeline struct {
 func startPipeline(p *bulkPlan, r layers.FeatureReader) *pipeline {
 	workers := max(1, runtime.GOMAXPROCS(0))
 	pl := &pipeline{order: make(chan *batch, 4*workers), stop: make(chan struct{})}
+	pl.out = pl.order
+	if p.cells {
+		pl.out = runs(pl.order, pl.stop, &pl.wg)
+	}
 	jobs := make(chan *batch, 4*workers)
 	for range workers {
 		pl.wg.Add(1)
@@ -239,7 +249,7 @@ func startPipeline(p *bulkPlan, r layers.FeatureReader) *pipeline {
 // called again once close returns.
 func (pl *pipeline) close() {
 	close(pl.stop)
-	for b := range pl.order { // unblock the reader goroutine
+	for b := range pl.out { // unblock the reader goroutine (and the runs')
 		_ = b
 	}
 	pl.wg.Wait()
@@ -257,10 +267,14 @@ func (p *bulkPlan) encodeBatch(b *batch) {
 		if p.rollups {
 			roll = &b.rollups[i]
 		}
-		rows, err := p.encode(b.rows, f, b.first+int64(i), roll)
+		var key uint64
+		rows, err := p.encode(b.rows, f, b.first+int64(i), roll, &key)
 		if err != nil { // b.rows still ends after the last good row
 			b.err = err
 			break
+		}
+		if p.cells {
+			b.keys = append(b.keys, key)
 		}
 		b.rows = rows
 		b.ends = append(b.ends, len(rows))
@@ -293,11 +307,12 @@ type copier struct {
 	ids      []int64 // the current block's ids (not withIDs)
 	left     int     // rows still allowed in the current block
 	pending  []byte
-	started  bool // the current COPY's signature is out
-	ended    bool // the current COPY's trailer is out
-	firstIDs []int64
-	lo, hi   int64  // the range of the ids copied (when n > 0)
-	contacts []byte // the current block's contacts, as binary COPY rows
+	started  bool    // the current COPY's signature is out
+	ended    bool    // the current COPY's trailer is out
+	firstIDs []int64 // by input position, up to maxResultIDs
+	lines    []int64 // the input position of each row of the current COPY
+	lo, hi   int64   // the range of the ids copied (when n > 0)
+	contacts []byte  // the current block's contacts, as binary COPY rows
 	ncontact int64
 	progress func(int64)
 	// delta adds up the rollups of the rows copied while the rollup
@@ -316,7 +331,7 @@ func (c *copier) peek() bool {
 			c.err = c.cur.err
 			return false
 		}
-		b, ok := <-c.pl.order
+		b, ok := <-c.pl.out
 		if !ok {
 			c.eof = true
 			return false
@@ -339,6 +354,7 @@ func (c *copier) begin(size int, ids []int64) {
 	c.left, c.ids, c.started, c.ended = size, ids, false, false
 	c.contacts = c.contacts[:0]
 	c.ncontact = 0
+	c.lines = c.lines[:0]
 }
 
 // Read fills p with as many rows as fit: pgx sends what one Read returns
@@ -389,7 +405,12 @@ func (c *copier) next() {
 	if c.withIDs {
 		id = int64(binary.BigEndian.Uint64(row[idOffset:]))
 	} else {
-		id = c.ids[len(c.ids)-c.left]
+		if c.cur.pos != nil {
+			// A run, copied whole: its ids follow its rows' input order.
+			id = c.ids[c.cur.pos[c.pos]-c.cur.first]
+		} else {
+			id = c.ids[len(c.ids)-c.left]
+		}
 		binary.BigEndian.PutUint64(row[idOffset:], uint64(id))
 	}
 	if ct := c.cur.contacts[c.pos]; ct != nil {
@@ -404,8 +425,16 @@ func (c *copier) next() {
 		r := &c.cur.rollups[c.pos]
 		c.delta.Add(r.received, r.category, r.source, r.cells[:], 1)
 	}
-	if len(c.firstIDs) < maxResultIDs {
-		c.firstIDs = append(c.firstIDs, id)
+	pos := c.cur.first + int64(c.pos)
+	if c.cur.pos != nil {
+		pos = c.cur.pos[c.pos]
+	}
+	c.lines = append(c.lines, pos)
+	if pos <= maxResultIDs {
+		for int64(len(c.firstIDs)) < pos {
+			c.firstIDs = append(c.firstIDs, 0)
+		}
+		c.firstIDs[pos-1] = id
 	}
 	if c.n == 0 || id < c.lo {
 		c.lo = id
@@ -474,6 +503,10 @@ func (s *Store) bulkWrite(ctx context.Context, tx pgx.Tx, p *bulkPlan, r layers.
 				c.delta = layers.NewRollupDelta(beijingDay)
 			}
 		}
+		if c.cur.pos != nil {
+			// A run (runs.go) is copied by one COPY, whatever its size.
+			size = len(c.cur.ends) - c.pos
+		}
 		var ids []int64
 		if !p.withIDs {
 			rows, err := tx.Query(ctx, "SELECT nextval($1::oid) FROM generate_series(1, $2)", seqOID, size)
@@ -484,13 +517,12 @@ func (s *Store) bulkWrite(ctx context.Context, tx pgx.Tx, p *bulkPlan, r layers.
 				return res, wrap("write "+l.Name+": ids", err)
 			}
 		}
-		before := c.n
 		c.begin(size, ids)
 		if _, err := conn.CopyFrom(ctx, c, copySQL); err != nil {
 			if c.err != nil {
 				return res, c.err
 			}
-			return res, copyError(l, before, err)
+			return res, copyError(l, c.lines, err)
 		}
 		if c.err != nil {
 			return res, c.err
@@ -559,17 +591,17 @@ func (r *byteReader) Read(p []byte) (int, error) {
 var copyLine = regexp.MustCompile(`COPY [^,]+, line (\d+)`)
 
 // copyError names the feature a constraint rejected (a duplicate key or
-// id) as bad input; other errors are the store's. before is how many rows
-// earlier COPYs of the write took.
-func copyError(l *layers.Layer, before int64, err error) error {
+// id) as bad input; other errors are the store's. lines are the input
+// positions of the COPY's rows.
+func copyError(l *layers.Layer, lines []int64, err error) error {
 	var pe *pgconn.PgError
 	if !errors.As(err, &pe) || pe.Code != "23505" {
 		return wrap("write "+l.Name, err)
 	}
 	what := "feature"
 	if m := copyLine.FindStringSubmatch(pe.Where); m != nil {
-		if line, perr := strconv.ParseInt(m[1], 10, 64); perr == nil {
-			what = fmt.Sprintf("feature %d", before+line)
+		if line, perr := strconv.ParseInt(m[1], 10, 64); perr == nil && line >= 1 && line <= int64(len(lines)) {
+			what = fmt.Sprintf("feature %d", lines[line-1])
 		}
 	}
 	detail := strings.TrimSuffix(strings.TrimPrefix(pe.Detail, "Key "), ".")

@@ -3,6 +3,10 @@ package postgis
 // DeferAfter lets the tests defer indexes on small writes.
 var DeferAfter = &deferAfter
 
+// RunRows is how many rows of a layer with cells a bulk write orders by
+// place at a time.
+const RunRows = runRows
+
 // RollupsAfter lets the tests turn the rollup trigger off on small writes.
 var RollupsAfter = &rollupsAfter
 
