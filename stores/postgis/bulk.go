@@ -26,13 +26,14 @@ import (
 // reader keeps reading, and copied straight into the layer's table — no
 // staging table, no INSERT … SELECT, no sort in SQL, no RETURNING (a
 // layer with cells is copied in runs ordered by place: runs.go). Ids come
-// from the layer's sequence in blocks fetched before each COPY, in the
-// order the rows are copied, so the callers' contacts are copied too. When an import is at least as large as the table
-// was, the table's secondary indexes (and the contacts' foreign key) are
-// dropped inside the transaction and built once at the end: a rollback
-// restores them with everything else. Likewise, past the first thousand
-// incidents, the rollup trigger is turned off and the rollups of the rest
-// are added up in Go and applied in one upsert at the end.
+// from the layer's sequence in blocks fetched before each COPY and follow
+// the input order, so the callers' contacts are copied too. When an import
+// is at least as large as the table was, the table's secondary indexes
+// (and the contacts' foreign key) are dropped inside the transaction and
+// built once at the end: a rollback restores them with everything else.
+// Likewise, past the first thousand incidents, the rollup trigger is
+// turned off and the rollups of the rest are added up in Go and applied in
+// one upsert at the end.
 
 const (
 	// bulkBatch is how many features a worker encodes at a time.
@@ -41,6 +42,8 @@ const (
 	// grow ×4 (1, 4, 16, … 65,536) so that a one-row intake takes exactly
 	// one id, the rows of a write get consecutive ids up to the last block,
 	// and a large import runs few COPY statements (about 24 for 1M rows).
+	// A layer with cells is copied in runs instead (runs.go), which grow
+	// the same way up to runRows, one COPY each (about 68 for 1M rows).
 	firstBlock = 1
 	maxBlock   = 65536
 )
