@@ -3,7 +3,7 @@
 # PostGIS database on this machine (scripts/pg.sh makes a throwaway cluster),
 # then the database size and the latencies a deployment lives with: a cold
 # public incident tile (z14, z15) and a cold staff one, a public hot spot
-# analysis (/hotspots?res=9) and the 接诉即办 rates (/rates, staff), each
+# analysis (/hotspots?res=9, plain and gzipped) and the 接诉即办 rates (/rates, staff), each
 # three ways in the same run: after a write that may have changed every
 # month (the month marks' epoch moved: every closed month's published table
 # is counted again), after one incident taken in through the API (the
@@ -84,10 +84,12 @@ base="http://127.0.0.1:$port"
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 bump() { sql -c "UPDATE layer_versions SET version = version + 1 WHERE layer = 'incidents'" >/dev/null; }
-# ms URL [token]: one request's total time in milliseconds (fails on 4xx/5xx).
+# ms URL [token]: one request's total time in milliseconds (fails on 4xx/5xx);
+# with GZIP=1 the request asks for gzip, as browsers do.
 ms() {
   local auth=()
   [ -n "${2:-}" ] && auth=(-H "Authorization: Bearer $2")
+  [ "${GZIP:-}" = 1 ] && auth+=(-H "Accept-Encoding: gzip")
   curl -sS -f -o /dev/null "${auth[@]}" -w '%{time_total}\n' "$1" | awk '{printf "%.1f\n", $1*1000}'
 }
 # intake: one incident taken in now, through the API, at the first street's
@@ -106,7 +108,12 @@ every() {
 cold() { for _ in $(seq 1 "$RUNS"); do intake; ms "$@"; done | median; }
 coldAll() { for _ in $(seq 1 "$RUNS"); do every; ms "$@"; done | median; }
 warm() { ms "$@" >/dev/null; for _ in $(seq 1 "$RUNS"); do ms "$@"; done | median; }
-bytes() { local auth=(); [ -n "${2:-}" ] && auth=(-H "Authorization: Bearer $2"); curl -sS -o /dev/null "${auth[@]}" -w '%{size_download}' "$1"; }
+bytes() {
+  local auth=()
+  [ -n "${2:-}" ] && auth=(-H "Authorization: Bearer $2")
+  [ "${GZIP:-}" = 1 ] && auth+=(-H "Accept-Encoding: gzip")
+  curl -sS -o /dev/null "${auth[@]}" -w '%{size_download}' "$1"
+}
 
 # The first street's centre tiles (丰台街道, 116.287,39.857).
 z14="$base/tiles/incidents/14/13484/6211.mvt"
@@ -126,6 +133,7 @@ both "public incidents tile z14" "$z14"
 both "public incidents tile z15" "$z15"
 both "staff incidents tile z15" "$z15" "$staff"
 both "public /hotspots?res=9" "$hot"
+GZIP=1 both "public /hotspots?res=9, gzip" "$hot"
 if curl -sf -o /dev/null -H "Authorization: Bearer $staff" "$rates"; then
   both "staff /rates" "$rates" "$staff"
 else
