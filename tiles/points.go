@@ -96,7 +96,9 @@ func (t *valueTable) start(i int) int {
 }
 
 // property returns the index of property value v of field f as a tile
-// holds it (Value); ok is false for a nil value, which is left out.
+// holds it (Value); ok is false for a nil value, which is left out. The
+// values a tile holds as they are, and times as seconds, are looked up
+// without going through Value; cells and dates are converted by it.
 func (t *valueTable) property(f layers.Field, v any) (idx uint32, ok bool, err error) {
 	switch x := v.(type) {
 	case nil:
@@ -104,15 +106,13 @@ func (t *valueTable) property(f layers.Field, v any) (idx uint32, ok bool, err e
 	case string:
 		return t.str(x), true, nil
 	case int64:
-		if f.Type == layers.Cell {
-			return t.str(layers.FormatCell(x)), true, nil
+		if f.Type != layers.Cell {
+			return lookup(&t.ints, x, t), true, nil
 		}
-		return lookup(&t.ints, x, t), true, nil
 	case time.Time:
-		if f.Type == layers.Date {
-			return t.str(x.In(layers.Shanghai).Format(time.DateOnly)), true, nil
+		if f.Type != layers.Date {
+			return lookup(&t.ints, x.Unix(), t), true, nil
 		}
-		return lookup(&t.ints, x.Unix(), t), true, nil
 	case bool:
 		i := 0
 		if x {

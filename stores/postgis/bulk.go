@@ -399,11 +399,7 @@ func (c *copier) Read(p []byte) (int, error) {
 
 // next queues the next row of cur.
 func (c *copier) next() {
-	start := 0
-	if c.pos > 0 {
-		start = c.cur.ends[c.pos-1]
-	}
-	row := c.cur.rows[start:c.cur.ends[c.pos]]
+	row := c.cur.rows[c.cur.start(c.pos):c.cur.ends[c.pos]]
 	var id int64
 	if c.withIDs {
 		id = int64(binary.BigEndian.Uint64(row[idOffset:]))
