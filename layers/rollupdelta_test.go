@@ -18,6 +18,11 @@ func TestRollupDelta(t *testing.T) {
 		return v
 	}
 	cells := []int64{5, 6, 7, 8, 9, 10, 11}
+	// One incident's rows: a day, month and year per resolution with days,
+	// a month and year per other; a month and year per resolution with
+	// categories.
+	days := layers.RollupDaysMaxRes - 4
+	one, oneCats := days*3+(len(cells)-days)*2, (layers.RollupDimsMaxRes-4)*2
 	type add struct {
 		at       string
 		cat, src string
@@ -31,12 +36,12 @@ func TestRollupDelta(t *testing.T) {
 		dayTotal map[string]int64
 		cats     int
 	}{
-		{"one incident: days at 5–9, months and years at 5–11; categories by month and year at 5–9",
-			[]add{{"2026-03-05T10:00:00+08:00", "停电", "12345", cells, 1}}, 5*3 + 2*2, map[string]int64{"2026-03-05": 1}, 5 * 2},
+		{"one incident: days at 5–RollupDaysMaxRes, months and years at 5–11; categories by month and year at 5–RollupDimsMaxRes",
+			[]add{{"2026-03-05T10:00:00+08:00", "停电", "12345", cells, 1}}, one, map[string]int64{"2026-03-05": 1}, oneCats},
 		{"16:30 UTC is the next Beijing day",
-			[]add{{"2026-03-05T16:30:00Z", "停电", "12345", cells, 1}}, 5*3 + 2*2, map[string]int64{"2026-03-06": 1}, 5 * 2},
+			[]add{{"2026-03-05T16:30:00Z", "停电", "12345", cells, 1}}, one, map[string]int64{"2026-03-06": 1}, oneCats},
 		{"two in one day and cell add up",
-			[]add{{"2026-03-05T10:00:00+08:00", "停电", "12345", cells, 1}, {"2026-03-05T11:00:00+08:00", "停水", "12345", cells, 1}}, 5*3 + 2*2, map[string]int64{"2026-03-05": 2}, 5 * 2 * 2},
+			[]add{{"2026-03-05T10:00:00+08:00", "停电", "12345", cells, 1}, {"2026-03-05T11:00:00+08:00", "停水", "12345", cells, 1}}, one, map[string]int64{"2026-03-05": 2}, oneCats * 2},
 		{"an add and a take-away net to nothing",
 			[]add{{"2026-03-05T10:00:00+08:00", "停电", "12345", cells, 1}, {"2026-03-05T10:00:00+08:00", "停电", "12345", cells, -1}}, 0, map[string]int64{}, 0},
 		{"cells not filled are left out",

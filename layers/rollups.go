@@ -7,7 +7,8 @@ import (
 )
 
 // Rollups: both stores keep counts of the incidents per stored H3 cell
-// (resolutions 5–11), Beijing day, month and year, and category and source,
+// (resolutions 5–11), Beijing day (up to RollupDaysMaxRes), month and year,
+// and category and source (up to RollupDimsMaxRes),
 // maintained on every write (see README "Hot spots"). A count over a time
 // window reads whole years, months and days from them and only the raw rows
 // of the window's partial first and last days.
@@ -35,10 +36,13 @@ var RollupDims = map[string]bool{"category": true, "source": true}
 
 // RollupDaysMaxRes is the finest resolution with daily totals, and
 // RollupDimsMaxRes the finest with counts by RollupDims (which have no
-// days): finer keys would hold about one row per incident.
+// days): resolution 10 holds the clusters of a z15 tile, the first zoom
+// of points, so a tile of today, a week or a category is counted from the
+// rollups (migration 00011 in PostGIS, 00009 in the GeoPackage); keys at
+// resolution 11 would hold about one row per incident.
 const (
-	RollupDaysMaxRes = 9
-	RollupDimsMaxRes = 9
+	RollupDaysMaxRes = 10
+	RollupDimsMaxRes = 10
 )
 
 // RollupDays reports whether the rollups that answer a count at res with

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"minqing/geo/hex"
@@ -22,11 +23,14 @@ type execer interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-// The grouped application of incident_rollup_delta (migration 00004): the
-// same keys as the PostGIS triggers, resolutions joined from a constant
-// table as SQLite has no LATERAL.
-const (
-	rollupPer = `WITH r (res) AS (VALUES (5), (6), (7), (8), (9), (10), (11)),
+// The grouped application of incident_rollup_delta (migrations 00004 and
+// 00009): the same keys as the PostGIS triggers, days up to
+// layers.RollupDaysMaxRes and categories up to layers.RollupDimsMaxRes,
+// resolutions joined from a constant table as SQLite has no LATERAL.
+var (
+	daysMaxRes = strconv.Itoa(layers.RollupDaysMaxRes)
+	dimsMaxRes = strconv.Itoa(layers.RollupDimsMaxRes)
+	rollupPer  = `WITH r (res) AS (VALUES (5), (6), (7), (8), (9), (10), (11)),
 per AS (
     SELECT d.sign, date(d.received_at, '+8 hours') AS day, d.category, d.source, r.res,
            CASE r.res WHEN 5 THEN d.h3_5 WHEN 6 THEN d.h3_6 WHEN 7 THEN d.h3_7 WHEN 8 THEN d.h3_8
@@ -37,18 +41,18 @@ g (grain) AS (VALUES (1), (2), (3))
 `
 	rollupFlushTotals = rollupPer + `,
 tot AS (
-    SELECT res, CASE WHEN res <= 9 THEN day ELSE substr(day, 1, 8) || '01' END AS day, cell, sum(sign) AS n
+    SELECT res, CASE WHEN res <= ` + daysMaxRes + ` THEN day ELSE substr(day, 1, 8) || '01' END AS day, cell, sum(sign) AS n
     FROM per WHERE cell IS NOT NULL GROUP BY 1, 2, 3 HAVING sum(sign) <> 0
 )
 INSERT INTO incident_cell_totals (res, grain, period, cell, n)
 SELECT res, grain, CASE grain WHEN 1 THEN day WHEN 2 THEN substr(day, 1, 8) || '01' ELSE substr(day, 1, 5) || '01-01' END, cell, sum(n)
-FROM tot, g WHERE grain > 1 OR res <= 9
+FROM tot, g WHERE grain > 1 OR res <= ` + daysMaxRes + `
 GROUP BY 1, 2, 3, 4 HAVING sum(n) <> 0
 ON CONFLICT (res, grain, period, cell) DO UPDATE SET n = n + excluded.n`
 	rollupFlushCategories = rollupPer + `,
 cat AS (
     SELECT res, substr(day, 1, 8) || '01' AS month, cell, category, source, sum(sign) AS n
-    FROM per WHERE cell IS NOT NULL AND res <= 9 GROUP BY 1, 2, 3, 4, 5 HAVING sum(sign) <> 0
+    FROM per WHERE cell IS NOT NULL AND res <= ` + dimsMaxRes + ` GROUP BY 1, 2, 3, 4, 5 HAVING sum(sign) <> 0
 )
 INSERT INTO incident_cell_categories (res, grain, period, cell, category, source, n)
 SELECT res, grain, CASE grain WHEN 2 THEN month ELSE substr(month, 1, 5) || '01-01' END, cell, category, source, sum(n)
