@@ -5,6 +5,7 @@ import (
 	"context"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/mvt"
@@ -176,37 +177,52 @@ func TestCountsFirstNeverReadsTheDensePoints(t *testing.T) {
 	inc := layer(t, "incidents")
 	mem := &memSource{feats: map[string][]*layers.Feature{"incidents": fs}}
 	counting := &countingSource{memSource: mem}
-	skipped, clustered := 0, 0
+	var tally denseTally
 	for _, z := range []int{15, 16} {
 		for _, tl := range streetTiles(z) {
-			req := layers.TileRequest{Layers: []*layers.Layer{inc}, Z: z, X: int(tl.X), Y: int(tl.Y), Role: layers.Staff}
-			want, err := tiles.Render(context.Background(), mem, req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			before := counting.pointReads
-			got, err := tiles.Render(context.Background(), counting, req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("z%d %d/%d: the counting source's tile differs", z, tl.X, tl.Y)
-			}
-			ls, _ := mvt.Unmarshal(got)
-			isClusters := len(ls) == 1 && len(ls[0].Features) > 0 && len(ls[0].Features[0].Properties) == 1
-			if isClusters {
-				clustered++
-				if counting.pointReads == before {
-					skipped++
-				}
-			}
+			tally.render(t, mem, counting, layers.TileRequest{Layers: []*layers.Layer{inc}, Z: z, X: int(tl.X), Y: int(tl.Y), Role: layers.Staff})
 		}
 	}
-	if clustered == 0 || skipped == 0 {
-		t.Errorf("%d tiles over budget, %d of them without reading points: nothing tested", clustered, skipped)
-	}
+	tally.check(t)
 	if counting.cellReads == 0 {
 		t.Error("the counting source was never asked for counts")
+	}
+}
+
+// denseTally counts the tiles render found over the budget, and those of
+// them served without reading a point.
+type denseTally struct{ clustered, skipped int }
+
+// render renders req from mem and from counting, which must give the same
+// bytes, and tallies the tile.
+func (d *denseTally) render(t *testing.T, mem *memSource, counting *countingSource, req layers.TileRequest) {
+	t.Helper()
+	want, err := tiles.Render(context.Background(), mem, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := counting.pointReads
+	got, err := tiles.Render(context.Background(), counting, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("z%d %d/%d: the counting source's tile differs", req.Z, req.X, req.Y)
+	}
+	ls, _ := mvt.Unmarshal(got)
+	if len(ls) == 1 && len(ls[0].Features) > 0 && len(ls[0].Features[0].Properties) == 1 {
+		d.clustered++
+		if counting.pointReads == before {
+			d.skipped++
+		}
+	}
+}
+
+// check fails unless some tiles were over the budget and served so.
+func (d *denseTally) check(t *testing.T) {
+	t.Helper()
+	if d.clustered == 0 || d.skipped == 0 {
+		t.Errorf("%d tiles over budget, %d of them without reading points: nothing tested", d.clustered, d.skipped)
 	}
 }
 
@@ -239,5 +255,127 @@ func TestLowZoomClustersFromCounts(t *testing.T) {
 	}
 	if counting.cellReads == 0 || counting.pointReads != 0 {
 		t.Errorf("%d count reads, %d point reads: want counts only", counting.cellReads, counting.pointReads)
+	}
+}
+
+// TestFilteredTilesCountFromRollups renders the street's z15 tiles over
+// dense incidents with a window of whole Beijing days and with a category,
+// from a source that counts per cell and one that does not: the tiles are
+// the same, the counting source is never asked a count that the rollups
+// (days and categories up to layers.RollupDaysMaxRes and RollupDimsMaxRes)
+// would leave to the raw rows, and some tiles over the budget are found so
+// without reading their points.
+func TestFilteredTilesCountFromRollups(t *testing.T) {
+	// 30,000 incidents in a sixteenth of the street, one every 30 s over
+	// ten and a half days from 1 June 2025 08:00.
+	fs := incidents(30_000)
+	base := time.Date(2025, 6, 1, 8, 0, 0, 0, layers.Shanghai)
+	for i, f := range fs {
+		p := f.Geometry.(orb.Point)
+		f.Geometry = orb.Point{116.2875 + (p[0]-116.2875)/4, 39.8575 + (p[1]-39.8575)/4}
+		f.Props["received_at"] = base.Add(time.Duration(i) * 30 * time.Second)
+	}
+	from := time.Date(2025, 6, 2, 0, 0, 0, 0, layers.Shanghai)
+	until := from.AddDate(0, 0, 7).Add(-time.Microsecond)
+	inc := layer(t, "incidents")
+	mem := &memSource{feats: map[string][]*layers.Feature{"incidents": fs}}
+	for _, tc := range []struct {
+		name string
+		q    layers.Query
+	}{
+		{"seven whole days", layers.Query{Time: &layers.TimeRange{Start: &from, End: &until}}},
+		{"a category", layers.Query{Equal: map[string][]any{"category": {"漏水"}}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			counting := &countingSource{memSource: mem}
+			var tally denseTally
+			for _, tl := range streetTiles(15) {
+				tally.render(t, mem, counting, layers.TileRequest{Layers: []*layers.Layer{inc}, Z: 15, X: int(tl.X), Y: int(tl.Y), Role: layers.Staff,
+					Query: map[string]layers.Query{"incidents": tc.q}})
+			}
+			if counting.rawRows != 0 {
+				t.Errorf("the counts asked would read %d raw rows", counting.rawRows)
+			}
+			tally.check(t)
+		})
+	}
+}
+
+// TestClustersFirst: up to tiles.ClustersFirstMaxZoom, a tile whose
+// cluster cells hold more points than the budget is those clusters, read
+// from the counts alone, even where the tile itself holds fewer (here 4,000
+// points in the tile and 600 just beyond its buffer, in cells centred in
+// it); deeper, or where the counts would not come from the rollups whole (a
+// category at z17), the tile is decided by its points. Each source gives
+// the same bytes: one without counts, one with, and the point index (which
+// skips the counts where its buckets hold few points).
+func TestClustersFirst(t *testing.T) {
+	inc := layer(t, "incidents")
+	for _, tc := range []struct {
+		name     string
+		z        int
+		q        layers.Query
+		points   int // of the 4,600
+		clusters bool
+	}{
+		{"z17: counted first", 17, layers.Query{}, 4600, true},
+		{"z17: few points", 17, layers.Query{}, 300, false},
+		{"z18: points", tiles.ClustersFirstMaxZoom + 1, layers.Query{}, 4600, false},
+		{"z17 with a category: points", 17, layers.Query{Equal: map[string][]any{"category": {"漏水"}}}, 4600, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tile := maptile.At(orb.Point{116.2875, 39.8575}, maptile.Zoom(tc.z))
+			b := tile.Bound()
+			unit := (b.Max[0] - b.Min[0]) / 4096
+			var fs []*layers.Feature
+			for i := range 4000 {
+				x := b.Min[0] + (b.Max[0]-b.Min[0])*(0.05+0.9*float64(i%97)/97)
+				y := b.Min[1] + (b.Max[1]-b.Min[1])*(0.05+0.9*float64(i/97%89)/89)
+				fs = append(fs, point(int64(i+1), x, y))
+			}
+			for i := range 600 {
+				y := b.Min[1] + (b.Max[1]-b.Min[1])*float64(i+1)/601
+				fs = append(fs, point(int64(4001+i), b.Max[0]+(tiles.DefaultBuffer+0.8)*unit, y))
+			}
+			fs = fs[:tc.points]
+			mem := &memSource{feats: map[string][]*layers.Feature{"incidents": fs}}
+			counting := &countingSource{memSource: mem}
+			req := layers.TileRequest{Layers: []*layers.Layer{inc}, Z: tc.z, X: int(tile.X), Y: int(tile.Y), Role: layers.Staff,
+				Query: map[string]layers.Query{"incidents": tc.q}}
+			want, err := tiles.Render(context.Background(), mem, req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := tiles.Render(context.Background(), counting, req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("the counting source's tile (%d bytes) differs (%d bytes)", len(got), len(want))
+			}
+			vs := &versionedSource{mem: mem, version: 1}
+			view := loadedIndex(t, vs, inc).At(vs, map[string]int64{"incidents": 1})
+			indexed, err := tiles.Render(context.Background(), view, req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(indexed, want) {
+				t.Errorf("the point index's tile (%d bytes) differs (%d bytes)", len(indexed), len(want))
+			}
+			ls, _ := mvt.Unmarshal(got)
+			if len(ls) != 1 || len(ls[0].Features) == 0 {
+				t.Fatalf("%d layers: want one with features", len(ls))
+			}
+			isClusters := ls[0].Features[0].Properties["count"] != nil
+			if isClusters != tc.clusters {
+				t.Errorf("clusters: %v (%d features), want %v", isClusters, len(ls[0].Features), tc.clusters)
+			}
+			if want := min(tc.points, 4000); !isClusters && len(ls[0].Features) != want {
+				t.Errorf("%d points, want the %d in the tile", len(ls[0].Features), want)
+			}
+			if tc.clusters && counting.pointReads != 0 {
+				t.Errorf("%d point reads: want the counts alone", counting.pointReads)
+			}
+		})
 	}
 }

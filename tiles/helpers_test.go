@@ -98,6 +98,9 @@ func (m *memSource) cellCounts(ctx context.Context, l *layers.Layer, res int, q 
 type countingSource struct {
 	*memSource
 	pointReads, cellReads int // Features with a bbox; CellCounts
+	// rawRows is how many rows the counts asked would have read from the
+	// raw rows rather than the rollups (layers.RollupUsable, RollupWindow).
+	rawRows int
 }
 
 func (c *countingSource) Features(ctx context.Context, l *layers.Layer, q layers.Query, fn func(*layers.Feature) error) error {
@@ -109,7 +112,34 @@ func (c *countingSource) Features(ctx context.Context, l *layers.Layer, q layers
 
 func (c *countingSource) CellCounts(ctx context.Context, l *layers.Layer, res int, q layers.Query, groupBy string) ([]layers.CellCount, error) {
 	c.cellReads++
+	c.rawRows += c.memSource.rawRows(l, res, q, groupBy)
 	return c.memSource.cellCounts(ctx, l, res, q)
+}
+
+// rawRows is how many of m's features a store would count from the raw rows
+// for a count at res with q: all that q selects where the rollups cannot
+// answer it, else those in the ends of its window that the rollups do not
+// hold (layers.RollupWindow).
+func (m *memSource) rawRows(l *layers.Layer, res int, q layers.Query, groupBy string) int {
+	usable := layers.RollupUsable(l, res, q, groupBy)
+	_, edges := layers.RollupWindow(q.Time, layers.RollupDays(res, q, groupBy))
+	inEdge := func(t time.Time) bool {
+		for _, e := range edges {
+			if (e.From == nil || !t.Before(*e.From)) && (e.Before == nil || t.Before(*e.Before)) && (e.Until == nil || !t.After(*e.Until)) {
+				return true
+			}
+		}
+		return false
+	}
+	n := 0
+	q.Properties = []string{l.TimeField}
+	_ = m.Features(context.Background(), l, q, func(f *layers.Feature) error {
+		if t, _ := f.Props[l.TimeField].(time.Time); !usable || inEdge(t) {
+			n++
+		}
+		return nil
+	})
+	return n
 }
 
 // incidents returns n incidents spread over the street's area, with their

@@ -241,6 +241,27 @@ func (p *prepared) candidates(b orb.Bound, byID bool) []int32 {
 	return pos
 }
 
+// atMost reports whether box b holds at most n of p's features, counted
+// by the indexZoom tiles it touches (an upper bound, without looking at a
+// feature); false when it touches more than maxBuckets.
+func (p *prepared) atMost(b orb.Bound, n int) bool {
+	lo, hi := maptile.At(orb.Point{b.Min[0], b.Max[1]}, indexZoom), maptile.At(orb.Point{b.Max[0], b.Min[1]}, indexZoom)
+	if int(hi.X-lo.X+1)*int(hi.Y-lo.Y+1) > maxBuckets {
+		return false
+	}
+	total := 0
+	for x := lo.X; x <= hi.X; x++ {
+		for y := lo.Y; y <= hi.Y; y++ {
+			if r, ok := p.runs[maptile.New(x, y, indexZoom)]; ok {
+				if total += int(r[1] - r[0]); total > n {
+					return false
+				}
+			}
+		}
+	}
+	return true
+}
+
 // inWindow reports whether feature i passes time window tr as pass does
 // (in it when the layer has no time field; out when the feature has no
 // time).

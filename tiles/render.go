@@ -100,14 +100,23 @@ func Render(ctx context.Context, src FeatureSource, req layers.TileRequest) ([]b
 
 // aggregable is the MVT layer of an Aggregable layer l: its points, or its
 // clusters below ClusterBelowZoom and where the points are over budget.
-// Where a store counts cells from its rollups (no point index holds l), a
-// tile that shows points is counted first, by the finest stored cells
-// wholly inside it: when they already hold more points than the budget,
-// the points are never read.
+// Where the tile's clusters are cheap to count ([ClustersFirst]), they are
+// counted first: when they hold more points than the budget, the tile is
+// those clusters and its points are never read. Elsewhere, where a store
+// counts cells from its rollups (no point index holds l), the finest stored
+// cells wholly inside the tile are counted first (overByCounts), to the
+// same end.
 func aggregable(ctx context.Context, src FeatureSource, l *layers.Layer, tl *tiler, q layers.Query) ([]byte, error) {
+	var feats []*layers.Feature // the tile's clusters, once counted
 	if !Clustered(l, int(tl.tile.Z)) {
-		over, err := overByCounts(ctx, src, l, tl.tile, q)
-		if err != nil {
+		over := false
+		var err error
+		if ClustersFirst(l, int(tl.tile.Z), q) && !fewAround(src, l, tl.tile, q) {
+			if feats, err = clusters(ctx, src, l, tl.tile, q); err != nil {
+				return nil, err
+			}
+			over = clusteredCount(feats) > int64(pointBudget(l))
+		} else if over, err = overByCounts(ctx, src, l, tl.tile, q); err != nil {
 			return nil, err
 		}
 		if !over {
@@ -118,11 +127,67 @@ func aggregable(ctx context.Context, src FeatureSource, l *layers.Layer, tl *til
 			}
 		}
 	}
-	feats, err := clusters(ctx, src, l, tl.tile, q)
-	if err != nil {
-		return nil, err
+	if feats == nil {
+		var err error
+		if feats, err = clusters(ctx, src, l, tl.tile, q); err != nil {
+			return nil, err
+		}
 	}
 	return tl.marshal([]Layer{{Name: l.Name, Fields: []layers.Field{CountField()}, Features: capped(tl.project(feats), l.MaxTileFeatures)}})
+}
+
+// ClustersFirstMaxZoom is the deepest zoom at which [ClustersFirst] may
+// decide a tile by its clusters: the last at which a cluster cell
+// ([ClusterRes], resolution 11 from z16 on) is at most about a quarter of
+// the tile across. Deeper, a cell's centre would decide for tiles the cell
+// mostly lies outside of, and the points under a dense cell could never be
+// reached by zooming in.
+const ClustersFirstMaxZoom = 17
+
+// ClustersFirst reports whether a tile of Aggregable layer l at zoom z
+// (from its ClusterBelowZoom on) with q is decided by its clusters: it is
+// served as clusters when the points in the [ClusterRes] cells whose
+// centre lies in it are more than [PointBudget], whatever the tile itself
+// holds (the cells at its edges lie partly outside it, and points of
+// cells centred outside lie in it: the count is close to the tile's, not
+// exact). That holds at zooms up to
+// ClustersFirstMaxZoom where those counts come from a store's rollups
+// whole: no CQL2 filter, and a time window or an equality (a category)
+// only at resolutions with days and categories (layers.RollupDaysMaxRes,
+// RollupDimsMaxRes: z15); nor for a layer whose own smaller cap truncates
+// its points instead. Every source applies it alike (the point index and a
+// source without counts count the same cells from the points), so a tile
+// is the same from each.
+func ClustersFirst(l *layers.Layer, z int, q layers.Query) bool {
+	if z > ClustersFirstMaxZoom || q.Filter != nil || (l.MaxTileFeatures > 0 && l.MaxTileFeatures <= PointBudget) {
+		return false
+	}
+	if q.Time == nil && len(q.Equal) == 0 {
+		return true
+	}
+	coarse := layers.RollupDaysMaxRes
+	if len(q.Equal) > 0 {
+		coarse = min(coarse, layers.RollupDimsMaxRes)
+	}
+	return ClusterRes(z) <= coarse
+}
+
+// fewAround reports whether the point index holding l knows, without
+// looking at a point, that the box the clusters of tile t are counted over
+// holds at most the budget: then so do its clusters, and they need not be
+// counted (most tiles of a layer small enough to be indexed).
+func fewAround(src FeatureSource, l *layers.Layer, t maptile.Tile, q layers.Query) bool {
+	set := preparedSet(src, l, q)
+	return set != nil && set.prep.atMost(Window(t, ClusterMargin(t, ClusterRes(int(t.Z)))), pointBudget(l))
+}
+
+// clusteredCount is how many points clusters stand for.
+func clusteredCount(feats []*layers.Feature) int64 {
+	var n int64
+	for _, f := range feats {
+		n += f.Props["count"].(int64)
+	}
+	return n
 }
 
 // overByCounts reports whether the store's counts of l by its finest

@@ -54,9 +54,12 @@ func (u *unorderedSource) Features(ctx context.Context, l *layers.Layer, q layer
 // in id order — under the budget, over it (clusters), and when what the
 // store gave first lies in the unit beyond the buffer that the search box
 // holds but the tile does not (the tile then reads every point, in order).
+// The tile is deeper than tiles.ClustersFirstMaxZoom, so that its points
+// are read before anything is counted.
 func TestRenderPointsInAnyOrder(t *testing.T) {
 	inc := layer(t, "incidents")
-	tile := maptile.At(orb.Point{116.2875, 39.8575}, 17)
+	z := tiles.ClustersFirstMaxZoom + 1
+	tile := maptile.At(orb.Point{116.2875, 39.8575}, maptile.Zoom(z))
 	b := tile.Bound()
 	unit := (b.Max[0] - b.Min[0]) / 4096
 	// inside returns n points spread over the tile, ids from first.
@@ -93,7 +96,7 @@ func TestRenderPointsInAnyOrder(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			feats := map[string][]*layers.Feature{"incidents": tc.feats}
-			req := layers.TileRequest{Layers: []*layers.Layer{inc}, Z: 17, X: int(tile.X), Y: int(tile.Y)}
+			req := layers.TileRequest{Layers: []*layers.Layer{inc}, Z: z, X: int(tile.X), Y: int(tile.Y)}
 			want, err := tiles.Render(context.Background(), &memSource{feats: feats}, req)
 			if err != nil {
 				t.Fatal(err)
