@@ -19,6 +19,10 @@
 #   INCIDENTS="20000" DURATION=5s ZOOMS="15 16 17" bench/tiles.sh
 #   MINQING_BIN=/path/to/other/minqing bench/tiles.sh   another build (e.g. main, for before/after)
 #   REUSE=1 bench/tiles.sh                 keep the databases a previous run loaded (bench_tiles_N)
+#   FILTERS="datetime=2026-02-23/2026-03-01 category=漏水" bench/tiles.sh
+#                                          also, per filter and zoom, every tile once from the cold
+#                                          server, one client: mean and slowest ms (the web map's
+#                                          windows and categories; the demo's days end today)
 #
 # For each data set it loads the demo into a throwaway PostGIS database
 # (scripts/pg.sh) and lists every tile of the street's area (lon
@@ -139,6 +143,24 @@ ratio = lambda a, b: f"{a / b:>8.2f}" if b else "       ∞"  # the baseline fin
 print(f"{z:>4} {n:>6} {c:>9.0f} {b:>9.1f} {ratio(c, b)}× {w:>9.0f} {s:>9.0f} {ratio(w, s)} {int(total) / n:>10.0f} {int(mx):>10} {int(btotal) / n:>10.0f} {int(bmax):>10}")
 PY
     tail -1 "$report" >&2
+  done
+  for f in ${FILTERS:-}; do
+    for z in $ZOOMS; do
+      python3 - "$cold" "$token" "$f" "$work/z$z-$n.txt" "$z" >>"$report" <<'PY'
+import sys, time, urllib.parse, urllib.request
+addr, token, f, lst, z = sys.argv[1:]
+qs = urllib.parse.quote(f, safe="=&/,")
+ms = []
+for path in open(lst).read().split():
+    req = urllib.request.Request(f"http://{addr}{path}?{qs}", headers={"Authorization": f"Bearer {token}"})
+    t0 = time.perf_counter()
+    with urllib.request.urlopen(req) as r:
+        r.read()
+    ms.append((time.perf_counter() - t0) * 1000)
+print(f"  {f} z{z}: {len(ms)} tiles, one client, cold: mean {sum(ms) / len(ms):.1f} ms, slowest {max(ms):.0f} ms")
+PY
+      tail -1 "$report" >&2
+    done
   done
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
