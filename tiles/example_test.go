@@ -60,3 +60,22 @@ func ExampleCache() {
 	// before the write: true
 	// after the write: false
 }
+
+// Which incident tiles are decided by their clusters before any point is
+// read: the whole history up to z17, a week or a category only at z15
+// (whose res-10 clusters the rollups count by day and category).
+func ExampleClustersFirst() {
+	inc, _ := fengtai.Catalog().Lookup("incidents")
+	from := time.Date(2026, 2, 23, 0, 0, 0, 0, layers.Shanghai)
+	week := layers.Query{Time: &layers.TimeRange{Start: &from}}
+	category := layers.Query{Equal: map[string][]any{"category": {"漏水"}}}
+	for _, z := range []int{15, 16, 17, 18} {
+		fmt.Printf("z%d: all %v, a week %v, a category %v\n", z,
+			tiles.ClustersFirst(inc, z, layers.Query{}), tiles.ClustersFirst(inc, z, week), tiles.ClustersFirst(inc, z, category))
+	}
+	// Output:
+	// z15: all true, a week true, a category true
+	// z16: all true, a week false, a category false
+	// z17: all true, a week false, a category false
+	// z18: all false, a week false, a category false
+}

@@ -148,16 +148,16 @@ const ClustersFirstMaxZoom = 17
 // (from its ClusterBelowZoom on) with q is decided by its clusters: it is
 // served as clusters when the points in the [ClusterRes] cells whose
 // centre lies in it are more than [PointBudget], whatever the tile itself
-// holds (the cells at its edges lie partly outside it, and points of
-// cells centred outside lie in it: the count is close to the tile's, not
-// exact). That holds at zooms up to
-// ClustersFirstMaxZoom where those counts come from a store's rollups
-// whole: no CQL2 filter, and a time window or an equality (a category)
-// only at resolutions with days and categories (layers.RollupDaysMaxRes,
-// RollupDimsMaxRes: z15); nor for a layer whose own smaller cap truncates
-// its points instead. Every source applies it alike (the point index and a
-// source without counts count the same cells from the points), so a tile
-// is the same from each.
+// holds (the cells at its edges lie partly outside it, and points of cells
+// centred outside lie in it: the count is close to the tile's, not exact).
+//
+// That holds at zooms up to ClustersFirstMaxZoom where a store reads those
+// counts from its rollups alone: no CQL2 filter, and a time window or an
+// equality (a category) only where the clusters' resolution has days and
+// categories (layers.RollupDaysMaxRes, RollupDimsMaxRes: z15); and not for
+// a layer whose own smaller cap truncates its points instead. Every source
+// applies it alike (the point index and a source without counts count the
+// same cells from the points), so a tile is the same from each.
 func ClustersFirst(l *layers.Layer, z int, q layers.Query) bool {
 	if z > ClustersFirstMaxZoom || q.Filter != nil || (l.MaxTileFeatures > 0 && l.MaxTileFeatures <= PointBudget) {
 		return false
