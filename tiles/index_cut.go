@@ -212,22 +212,17 @@ func (p *prepared) order(feats []*layers.Feature) {
 // that box b touches (every feature when it touches more than maxBuckets),
 // in id order when byID, else as they lie.
 func (p *prepared) candidates(b orb.Bound, byID bool) []int32 {
-	lo, hi := maptile.At(orb.Point{b.Min[0], b.Max[1]}, indexZoom), maptile.At(orb.Point{b.Max[0], b.Min[1]}, indexZoom)
-	if int(hi.X-lo.X+1)*int(hi.Y-lo.Y+1) > maxBuckets {
+	var pos []int32
+	if !p.runsIn(b, func(r [2]int32) bool {
+		for i := r[0]; i < r[1]; i++ {
+			pos = append(pos, i)
+		}
+		return true
+	}) {
 		if byID {
 			return p.inv
 		}
 		return allPositions(len(p.perm))
-	}
-	var pos []int32
-	for x := lo.X; x <= hi.X; x++ {
-		for y := lo.Y; y <= hi.Y; y++ {
-			if r, ok := p.runs[maptile.New(x, y, indexZoom)]; ok {
-				for i := r[0]; i < r[1]; i++ {
-					pos = append(pos, i)
-				}
-			}
-		}
 	}
 	if byID {
 		for k, i := range pos {
@@ -245,17 +240,26 @@ func (p *prepared) candidates(b orb.Bound, byID bool) []int32 {
 // by the indexZoom tiles it touches (an upper bound, without looking at a
 // feature); false when it touches more than maxBuckets.
 func (p *prepared) atMost(b orb.Bound, n int) bool {
+	total := 0
+	return p.runsIn(b, func(r [2]int32) bool {
+		total += int(r[1] - r[0])
+		return total <= n
+	})
+}
+
+// runsIn calls fn with the places [start, end) of each indexZoom tile that
+// box b touches and that holds features, until fn returns false. It
+// reports whether every such tile was given to fn: false when fn stopped,
+// or, without calling fn, when b touches more than maxBuckets.
+func (p *prepared) runsIn(b orb.Bound, fn func(r [2]int32) bool) bool {
 	lo, hi := maptile.At(orb.Point{b.Min[0], b.Max[1]}, indexZoom), maptile.At(orb.Point{b.Max[0], b.Min[1]}, indexZoom)
 	if int(hi.X-lo.X+1)*int(hi.Y-lo.Y+1) > maxBuckets {
 		return false
 	}
-	total := 0
 	for x := lo.X; x <= hi.X; x++ {
 		for y := lo.Y; y <= hi.Y; y++ {
-			if r, ok := p.runs[maptile.New(x, y, indexZoom)]; ok {
-				if total += int(r[1] - r[0]); total > n {
-					return false
-				}
+			if r, ok := p.runs[maptile.New(x, y, indexZoom)]; ok && !fn(r) {
+				return false
 			}
 		}
 	}

@@ -108,9 +108,9 @@ func Render(ctx context.Context, src FeatureSource, req layers.TileRequest) ([]b
 // same end.
 func aggregable(ctx context.Context, src FeatureSource, l *layers.Layer, tl *tiler, q layers.Query) ([]byte, error) {
 	var feats []*layers.Feature // the tile's clusters, once counted
+	var err error
 	if !Clustered(l, int(tl.tile.Z)) {
 		over := false
-		var err error
 		if ClustersFirst(l, int(tl.tile.Z), q) && !fewAround(src, l, tl.tile, q) {
 			if feats, err = clusters(ctx, src, l, tl.tile, q); err != nil {
 				return nil, err
@@ -128,7 +128,6 @@ func aggregable(ctx context.Context, src FeatureSource, l *layers.Layer, tl *til
 		}
 	}
 	if feats == nil {
-		var err error
 		if feats, err = clusters(ctx, src, l, tl.tile, q); err != nil {
 			return nil, err
 		}

@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/mattn/go-sqlite3"
-	"github.com/paulmach/orb"
 	"github.com/pressly/goose/v3"
 
 	"minqing/deploy/fengtai"
@@ -75,27 +74,5 @@ func TestMigrationFillsRes10Rollups(t *testing.T) {
 const otherClient = "sqlite3_other_client"
 
 func init() {
-	sql.Register(otherClient, &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
-		coord := func(pick func(orb.Bound) float64) func([]byte) (any, error) {
-			return func(blob []byte) (any, error) {
-				b, ok, err := gpkg.Envelope(blob)
-				if err != nil || !ok {
-					return nil, err
-				}
-				return pick(b), nil
-			}
-		}
-		for name, f := range map[string]any{
-			"ST_MinX":    coord(func(b orb.Bound) float64 { return b.Min[0] }),
-			"ST_MaxX":    coord(func(b orb.Bound) float64 { return b.Max[0] }),
-			"ST_MinY":    coord(func(b orb.Bound) float64 { return b.Min[1] }),
-			"ST_MaxY":    coord(func(b orb.Bound) float64 { return b.Max[1] }),
-			"ST_IsEmpty": func(blob []byte) bool { _, ok, _ := gpkg.Envelope(blob); return !ok },
-		} {
-			if err := c.RegisterFunc(name, f, true); err != nil {
-				return err
-			}
-		}
-		return nil
-	}})
+	sql.Register(otherClient, &sqlite3.SQLiteDriver{ConnectHook: gpkg.RegisterFuncs})
 }
