@@ -14,6 +14,7 @@ import (
 	"minqing/deploy/fengtai"
 	"minqing/internal/pgtest"
 	"minqing/layers"
+	"minqing/stores/sourcetest"
 )
 
 // TestBackendKilledIs503: when the database terminates the server's pooled
@@ -47,6 +48,31 @@ func TestTileBackendKilledIs503(t *testing.T) {
 		t.Fatal(err)
 	}
 	unavailableThenServed(ctx, t, s, admin, fmt.Sprintf("/tiles/communities/%d/%d/%d.mvt", tl.Z, tl.X, tl.Y), "")
+}
+
+// TestIncidentTileBackendKilledIs503: the same for a staff incidents tile
+// at z16, which is decided by its clusters first (tiles.ClustersFirst):
+// its first statement, the count of its cells, meets the killed
+// connection.
+func TestIncidentTileBackendKilledIs503(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	src, s, admin := killableServer(ctx, t)
+	inc, _ := fengtai.Catalog().Get("incidents", layers.Admin)
+	c := orb.Point{116.2875, 39.8575}
+	fs := make([]*layers.Feature, 300)
+	for i := range fs {
+		fs[i] = sourcetest.Incident(i, orb.Point{c[0] + float64(i%20)*0.0001, c[1] + float64(i/20)*0.0001}, "停电")
+	}
+	if _, err := src.Write(ctx, inc, layers.WriteOptions{}, &sliceReader{fs: fs}); err != nil {
+		t.Fatal(err)
+	}
+	staff := token(t, src, layers.Staff)
+	if rec := get(t, s, "/ogc/collections/demolitions/items?limit=1", staff); rec.Code != http.StatusOK { // the token is resolved
+		t.Fatalf("before: %d %s", rec.Code, rec.Body)
+	}
+	tl := maptile.At(c, 16)
+	unavailableThenServed(ctx, t, s, admin, fmt.Sprintf("/tiles/incidents/%d/%d/%d.mvt", tl.Z, tl.X, tl.Y), staff)
 }
 
 // killableServer is a server over a PostGIS store, and a connection of
