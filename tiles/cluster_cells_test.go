@@ -304,39 +304,40 @@ func TestFilteredTilesCountFromRollups(t *testing.T) {
 
 // TestClustersFirst: up to tiles.ClustersFirstMaxZoom, a tile whose
 // cluster cells hold more points than the budget is those clusters, read
-// from the counts alone, even where the tile itself holds fewer (here 4,000
-// points in the tile and 600 just beyond its buffer, in cells centred in
-// it); deeper, or where the counts would not come from the rollups whole (a
+// from the counts alone, even where the tile itself holds fewer (here 96
+// points fewer than the budget in the tile and 600 just beyond its buffer,
+// in cells centred in it); deeper, or where the counts would not come from the rollups whole (a
 // category at z17), the tile is decided by its points. Each source gives
 // the same bytes: one without counts, one with, and the point index (which
 // skips the counts where its buckets hold few points).
 func TestClustersFirst(t *testing.T) {
 	inc := layer(t, "incidents")
+	in := tiles.PointBudget - 96 // points in the tile, then 600 beyond it
 	for _, tc := range []struct {
 		name     string
 		z        int
 		q        layers.Query
-		points   int // of the 4,600
+		points   int // of the in+600
 		clusters bool
 	}{
-		{"z17: counted first", 17, layers.Query{}, 4600, true},
+		{"z17: counted first", 17, layers.Query{}, in + 600, true},
 		{"z17: few points", 17, layers.Query{}, 300, false},
-		{"z18: points", tiles.ClustersFirstMaxZoom + 1, layers.Query{}, 4600, false},
-		{"z17 with a category: points", 17, layers.Query{Equal: map[string][]any{"category": {"漏水"}}}, 4600, false},
+		{"z18: points", tiles.ClustersFirstMaxZoom + 1, layers.Query{}, in + 600, false},
+		{"z17 with a category: points", 17, layers.Query{Equal: map[string][]any{"category": {"漏水"}}}, in + 600, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tile := maptile.At(orb.Point{116.2875, 39.8575}, maptile.Zoom(tc.z))
 			b := tile.Bound()
 			unit := (b.Max[0] - b.Min[0]) / 4096
 			var fs []*layers.Feature
-			for i := range 4000 {
+			for i := range in {
 				x := b.Min[0] + (b.Max[0]-b.Min[0])*(0.05+0.9*float64(i%97)/97)
 				y := b.Min[1] + (b.Max[1]-b.Min[1])*(0.05+0.9*float64(i/97%89)/89)
 				fs = append(fs, point(int64(i+1), x, y))
 			}
 			for i := range 600 {
 				y := b.Min[1] + (b.Max[1]-b.Min[1])*float64(i+1)/601
-				fs = append(fs, point(int64(4001+i), b.Max[0]+(tiles.DefaultBuffer+0.8)*unit, y))
+				fs = append(fs, point(int64(in+1+i), b.Max[0]+(tiles.DefaultBuffer+0.8)*unit, y))
 			}
 			fs = fs[:tc.points]
 			mem := &memSource{feats: map[string][]*layers.Feature{"incidents": fs}}
@@ -362,7 +363,7 @@ func TestClustersFirst(t *testing.T) {
 			if isClusters != tc.clusters {
 				t.Errorf("clusters: %v (%d features), want %v", isClusters, len(ls[0].Features), tc.clusters)
 			}
-			if want := min(tc.points, 4000); !isClusters && len(ls[0].Features) != want {
+			if want := min(tc.points, in); !isClusters && len(ls[0].Features) != want {
 				t.Errorf("%d points, want the %d in the tile", len(ls[0].Features), want)
 			}
 			if tc.clusters && tally.skipped != 1 {

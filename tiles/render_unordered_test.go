@@ -82,16 +82,17 @@ func TestRenderPointsInAnyOrder(t *testing.T) {
 		}
 		return out
 	}
+	under := tiles.PointBudget - 96 // in the tile, with those beyond it more than the budget
 	tests := []struct {
 		name     string
 		feats    []*layers.Feature
 		points   int  // features in the tile, 0: clusters
 		fellBack bool // read again in order
 	}{
-		{"under the budget", inside(1, 3000), 3000, false},
-		{"over the budget", inside(1, 6000), 0, false},
-		{"the first given do not show", append(inside(1, 4000), ring(4001, 600)...), 4000, true},
-		{"a few given do not show", append(inside(1, 4000), ring(4001, 20)...), 4000, false},
+		{"under the budget", inside(1, under-900), under - 900, false},
+		{"over the budget", inside(1, 2*tiles.PointBudget), 0, false},
+		{"the first given do not show", append(inside(1, under), ring(under+1, 600)...), under, true},
+		{"a few given do not show", append(inside(1, under), ring(under+1, 20)...), under, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
