@@ -3,6 +3,7 @@ package tiles_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -287,18 +288,20 @@ func TestFilteredTilesCountFromRollups(t *testing.T) {
 		{"seven whole days", layers.Query{Time: &layers.TimeRange{Start: &from, End: &until}}},
 		{"a category", layers.Query{Equal: map[string][]any{"category": {"漏水"}}}},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			counting := &countingSource{memSource: mem}
-			var tally denseTally
-			for _, tl := range streetTiles(15) {
-				tally.render(t, mem, counting, layers.TileRequest{Layers: []*layers.Layer{inc}, Z: 15, X: int(tl.X), Y: int(tl.Y), Role: layers.Staff,
-					Query: map[string]layers.Query{"incidents": tc.q}})
-			}
-			if counting.rawRows != 0 {
-				t.Errorf("the counts asked would read %d raw rows", counting.rawRows)
-			}
-			tally.check(t)
-		})
+		for _, z := range []int{15, 16} {
+			t.Run(fmt.Sprintf("%s z%d", tc.name, z), func(t *testing.T) {
+				counting := &countingSource{memSource: mem}
+				var tally denseTally
+				for _, tl := range streetTiles(z) {
+					tally.render(t, mem, counting, layers.TileRequest{Layers: []*layers.Layer{inc}, Z: z, X: int(tl.X), Y: int(tl.Y), Role: layers.Staff,
+						Query: map[string]layers.Query{"incidents": tc.q}})
+				}
+				if counting.rawRows != 0 {
+					t.Errorf("the counts asked would read %d raw rows", counting.rawRows)
+				}
+				tally.check(t)
+			})
+		}
 	}
 }
 
@@ -306,8 +309,9 @@ func TestFilteredTilesCountFromRollups(t *testing.T) {
 // cluster cells hold more points than the budget is those clusters, read
 // from the counts alone, even where the tile itself holds fewer (here 96
 // points fewer than the budget in the tile and 600 just beyond its buffer,
-// in cells centred in it); deeper, or where the counts would not come from the rollups whole (a
-// category at z17), the tile is decided by its points. Each source gives
+// in cells centred in it), and so at z16 under a category, whose clusters
+// are then resolution 10; deeper, or where the counts would not come from
+// the rollups whole (a category at z17), the tile is decided by its points. Each source gives
 // the same bytes: one without counts, one with, and the point index (which
 // skips the counts where its buckets hold few points).
 func TestClustersFirst(t *testing.T) {
@@ -324,6 +328,7 @@ func TestClustersFirst(t *testing.T) {
 		{"z17: few points", 17, layers.Query{}, 300, false},
 		{"z18: points", tiles.ClustersFirstMaxZoom + 1, layers.Query{}, in + 600, false},
 		{"z17 with a category: points", 17, layers.Query{Equal: map[string][]any{"category": {"漏水"}}}, in + 600, false},
+		{"z16 with a category: counted first, at res 10", 16, layers.Query{Equal: map[string][]any{"category": {"漏水"}}}, in + 600, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tile := maptile.At(orb.Point{116.2875, 39.8575}, maptile.Zoom(tc.z))

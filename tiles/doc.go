@@ -17,7 +17,9 @@
 //     its ClusterBelowZoom, and at any zoom where a tile would hold more
 //     than PointBudget points or MaxTileBytes, as one point per H3 cell of
 //     [ClusterRes] (the cell each point lies in, counted by the store's
-//     CellCounts), at the cell's centre, with a "count" property and the
+//     CellCounts; under a time window or a category, [ClusterResOf] keeps
+//     z16 at the resolution the rollups count those by), at the cell's
+//     centre, with a "count" property and the
 //     cell index as feature id. Each cell appears in exactly one tile: the
 //     one holding its centre. Up to [ClustersFirstMaxZoom], where the
 //     counts come from the stores' rollups whole ([ClustersFirst]), a tile

@@ -70,12 +70,13 @@ func ExampleClustersFirst() {
 	week := layers.Query{Time: &layers.TimeRange{Start: &from}}
 	category := layers.Query{Equal: map[string][]any{"category": {"漏水"}}}
 	for _, z := range []int{15, 16, 17, 18} {
-		fmt.Printf("z%d: all %v, a week %v, a category %v\n", z,
-			tiles.ClustersFirst(inc, z, layers.Query{}), tiles.ClustersFirst(inc, z, week), tiles.ClustersFirst(inc, z, category))
+		fmt.Printf("z%d: all %v (res %d), a week %v (res %d), a category %v\n", z,
+			tiles.ClustersFirst(inc, z, layers.Query{}), tiles.ClusterResOf(z, layers.Query{}),
+			tiles.ClustersFirst(inc, z, week), tiles.ClusterResOf(z, week), tiles.ClustersFirst(inc, z, category))
 	}
 	// Output:
-	// z15: all true, a week true, a category true
-	// z16: all true, a week false, a category false
-	// z17: all true, a week false, a category false
-	// z18: all false, a week false, a category false
+	// z15: all true (res 10), a week true (res 10), a category true
+	// z16: all true (res 11), a week true (res 10), a category true
+	// z17: all true (res 11), a week false (res 11), a category false
+	// z18: all false (res 11), a week false (res 11), a category false
 }

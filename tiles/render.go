@@ -138,37 +138,65 @@ func aggregable(ctx context.Context, src FeatureSource, l *layers.Layer, tl *til
 // ClustersFirstMaxZoom is the deepest zoom at which [ClustersFirst] may
 // decide a tile by its clusters: the last at which a cluster cell
 // ([ClusterRes], resolution 11 from z16 on) is at most about a quarter of
-// the tile across. Deeper, a cell's centre would decide for tiles the cell
+// the tile across (and six zooms past a cell's resolution, for coarser
+// clusters: [ClusterResOf]). Deeper, a cell's centre would decide for tiles the cell
 // mostly lies outside of, and the points under a dense cell could never be
 // reached by zooming in.
 const ClustersFirstMaxZoom = 17
 
 // ClustersFirst reports whether a tile of Aggregable layer l at zoom z
 // (from its ClusterBelowZoom on) with q is decided by its clusters: it is
-// served as clusters when the points in the [ClusterRes] cells whose
+// served as clusters when the points in the [ClusterResOf] cells whose
 // centre lies in it are more than [PointBudget], whatever the tile itself
 // holds (the cells at its edges lie partly outside it, and points of cells
 // centred outside lie in it: the count is close to the tile's, not exact).
 //
-// That holds at zooms up to ClustersFirstMaxZoom where a store reads those
-// counts from its rollups alone: no CQL2 filter, and a time window or an
-// equality (a category) only where the clusters' resolution has days and
-// categories (layers.RollupDaysMaxRes, RollupDimsMaxRes: z15); and not for
-// a layer whose own smaller cap truncates its points instead. Every source
-// applies it alike (the point index and a source without counts count the
-// same cells from the points), so a tile is the same from each.
+// That holds where a store reads those counts from its rollups alone and
+// the cells are at most about a quarter of the tile across (z17 at
+// resolution 11, z16 at 10: ClustersFirstMaxZoom): no CQL2 filter, and a
+// time window or an equality (a category) only where the clusters'
+// resolution has days and categories (layers.RollupDaysMaxRes,
+// RollupDimsMaxRes: z15, and z16 clustered at 10); and not for a layer
+// whose own smaller cap truncates its points instead. Every source applies
+// it alike (the point index and a source without counts count the same
+// cells from the points), so a tile is the same from each.
 func ClustersFirst(l *layers.Layer, z int, q layers.Query) bool {
-	if z > ClustersFirstMaxZoom || q.Filter != nil || (l.MaxTileFeatures > 0 && l.MaxTileFeatures <= PointBudget) {
+	if q.Filter != nil || (l.MaxTileFeatures > 0 && l.MaxTileFeatures <= PointBudget) {
 		return false
 	}
-	if q.Time == nil && len(q.Equal) == 0 {
-		return true
+	res := ClusterResOf(z, q)
+	return z-res <= ClustersFirstMaxZoom-hex.MaxExactRes && res <= rollupRes(q)
+}
+
+// ClusterResOf is the resolution of the clusters of a tile at zoom z with
+// q: [ClusterRes], except under a time window or an equality (a category)
+// at a zoom whose ClusterRes is finer than the rollups keep days and
+// categories at (layers.RollupDaysMaxRes, RollupDimsMaxRes): there the
+// clusters are that coarser resolution, as long as its cells stay at most
+// about a quarter of the tile across (z16: resolution 10 instead of 11).
+// Such a tile is then counted from the rollups whole, not from the raw
+// rows of its window. A CQL2 filter, which the rollups never answer, keeps
+// ClusterRes.
+func ClusterResOf(z int, q layers.Query) int {
+	res, coarse := ClusterRes(z), rollupRes(q)
+	if q.Filter == nil && res > coarse && z-coarse <= ClustersFirstMaxZoom-hex.MaxExactRes {
+		return coarse
 	}
-	coarse := layers.RollupDaysMaxRes
+	return res
+}
+
+// rollupRes is the finest resolution at which the rollups count what q
+// selects (CQL2 aside): hex.MaxExactRes, or the finest with days under a
+// time window, with categories under an equality.
+func rollupRes(q layers.Query) int {
+	res := hex.MaxExactRes
+	if q.Time != nil {
+		res = min(res, layers.RollupDaysMaxRes)
+	}
 	if len(q.Equal) > 0 {
-		coarse = min(coarse, layers.RollupDimsMaxRes)
+		res = min(res, layers.RollupDimsMaxRes)
 	}
-	return ClusterRes(z) <= coarse
+	return res
 }
 
 // fewAround reports whether the point index holding l knows, without
@@ -177,7 +205,7 @@ func ClustersFirst(l *layers.Layer, z int, q layers.Query) bool {
 // counted (most tiles of a layer small enough to be indexed).
 func fewAround(src FeatureSource, l *layers.Layer, t maptile.Tile, q layers.Query) bool {
 	set := preparedSet(src, l, q)
-	return set != nil && set.prep.atMost(Window(t, ClusterMargin(t, ClusterRes(int(t.Z)))), pointBudget(l))
+	return set != nil && set.prep.atMost(Window(t, ClusterMargin(t, ClusterResOf(int(t.Z), q))), pointBudget(l))
 }
 
 // clusteredCount is how many points clusters stand for.
@@ -385,7 +413,7 @@ func CountField() layers.Field {
 	return layers.Field{Name: "count", Type: layers.Int, TitleZH: "数量", TitleEN: "Count", Access: layers.Public}
 }
 
-// clusters returns one feature (in WGS 84) per H3 cell at ClusterRes(z)
+// clusters returns one feature (in WGS 84) per H3 cell at ClusterResOf(z, q)
 // holding points of l that q selects, whose centre lies in tile t, at that
 // centre, with the cell as id and its count, ordered by cell. The counts
 // (cellCounts: the point index's, the store's or computed here) are of
@@ -393,7 +421,7 @@ func CountField() layers.Field {
 // (a CellSet, which its rollups answer without reading a point), the index
 // and Features read over the tile grown by ClusterMargin.
 func clusters(ctx context.Context, src FeatureSource, l *layers.Layer, t maptile.Tile, q layers.Query) ([]*layers.Feature, error) {
-	res := ClusterRes(int(t.Z))
+	res := ClusterResOf(int(t.Z), q)
 	w := Window(t, ClusterMargin(t, res))
 	q.Limit, q.AfterID, q.Cells = 0, 0, nil
 	q.BBox = &w

@@ -6,6 +6,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"minqing/geo/hex"
 	"minqing/layers"
 )
 
@@ -103,8 +104,10 @@ func vectorLayer(l *layers.Layer, role layers.Role) VectorLayer {
 			"of resolution zoom−5 (9 at z14, at most 11), at the cell's centre, "+
 			"with the cell index as feature id and one property, count; from zoom %d on, one feature "+
 			"per %s with the fields listed (count is then absent), unless the tile would hold more than %d "+
-			"of them or %d KB, when it is clusters too: zoom in for the points",
-			l.ClusterBelowZoom, l.ClusterBelowZoom, strings.ToLower(l.Geometry), PointBudget, MaxTileBytes>>10)
+			"of them or %d KB, when it is clusters too (of resolution %d at most up to zoom %d under a "+
+			"time window or a category): zoom in for the points",
+			l.ClusterBelowZoom, l.ClusterBelowZoom, strings.ToLower(l.Geometry), PointBudget, MaxTileBytes>>10,
+			min(layers.RollupDaysMaxRes, layers.RollupDimsMaxRes), min(layers.RollupDaysMaxRes, layers.RollupDimsMaxRes)+ClustersFirstMaxZoom-hex.MaxExactRes)
 	}
 	if l.MaxTileFeatures > 0 {
 		v.Description += fmt.Sprintf(". At most %d features per tile", l.MaxTileFeatures)
