@@ -174,7 +174,8 @@ func (s *Server) Handler() http.Handler { return s.echo }
 
 // Run listens on cfg.Addr until ctx is done, then shuts down gracefully:
 // it stops accepting, lets in-flight requests finish for up to
-// Config.ShutdownGrace, then closes what is left. ready, if not nil, receives
+// Config.ShutdownGrace, then closes what is left. Once listening, it counts
+// the published months in the background (warmPublic). ready, if not nil, receives
 // the bound address once listening. Closing the store is the caller's.
 func (s *Server) Run(ctx context.Context, ready func(addr string)) error {
 	ln, err := net.Listen("tcp", s.cfg.Addr)
@@ -200,7 +201,15 @@ func (s *Server) Run(ctx context.Context, ready func(addr string)) error {
 		defer close(flushDone)
 		s.outages.run(stopFlush)
 	}()
+	warmCtx, stopWarm := context.WithCancel(ctx)
+	warmDone := make(chan struct{})
+	go func() {
+		defer close(warmDone)
+		s.warmPublic(warmCtx)
+	}()
 	defer func() {
+		stopWarm() // the store is closed after Run: nothing may use it then
+		<-warmDone
 		close(stopFlush)
 		<-flushDone
 	}()
