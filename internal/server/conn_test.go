@@ -190,7 +190,9 @@ func TestConcurrencyLimit(t *testing.T) {
 func TestGracefulShutdown(t *testing.T) {
 	src := storetest.GPKG(t)
 	ogcSeed(t, src, 10)
-	fs := &faultySource{Source: src, gate: make(chan struct{}), entered: make(chan struct{}, 1)}
+	// Only the request's reads are held: the server's own at start
+	// (warmPublic) must not stand in for it.
+	fs := &faultySource{Source: src, gate: make(chan struct{}), entered: make(chan struct{}, 1), gateOnly: "incidents"}
 	s := newTestServer(t, fs)
 	s.cfg.Addr = "127.0.0.1:0"
 	ctx, cancel := context.WithCancel(context.Background())

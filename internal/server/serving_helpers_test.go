@@ -28,8 +28,11 @@ type faultySource struct {
 	err     error
 	gate    chan struct{}
 	entered chan struct{}
-	repeat  int
-	pool    [3]int64 // PoolStats, when poolStats is set
+	// gateOnly, when set, is the one layer whose Features entered and gate
+	// hold (the server's own reads at start, warmPublic, pass).
+	gateOnly string
+	repeat   int
+	pool     [3]int64 // PoolStats, when poolStats is set
 }
 
 func (f *faultySource) Ping(ctx context.Context) error {
@@ -40,10 +43,11 @@ func (f *faultySource) Ping(ctx context.Context) error {
 }
 
 func (f *faultySource) Features(ctx context.Context, l *layers.Layer, q layers.Query, fn func(*layers.Feature) error) error {
-	if f.entered != nil {
+	held := f.gateOnly == "" || f.gateOnly == l.Name
+	if f.entered != nil && held {
 		f.entered <- struct{}{}
 	}
-	if f.gate != nil {
+	if f.gate != nil && held {
 		select {
 		case <-f.gate:
 		case <-ctx.Done():
