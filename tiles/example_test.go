@@ -69,14 +69,16 @@ func ExampleClustersFirst() {
 	from := time.Date(2026, 2, 23, 0, 0, 0, 0, layers.Shanghai)
 	week := layers.Query{Time: &layers.TimeRange{Start: &from}}
 	category := layers.Query{Equal: map[string][]any{"category": {"漏水"}}}
+	status := layers.Query{Equal: map[string][]any{"status": {"办理中"}}} // not in the rollups
 	for _, z := range []int{15, 16, 17, 18} {
-		fmt.Printf("z%d: all %v (res %d), a week %v (res %d), a category %v\n", z,
+		fmt.Printf("z%d: all %v (res %d), a week %v (res %d), a category %v, a status %v (res %d)\n", z,
 			tiles.ClustersFirst(inc, z, layers.Query{}), tiles.ClusterResOf(z, layers.Query{}),
-			tiles.ClustersFirst(inc, z, week), tiles.ClusterResOf(z, week), tiles.ClustersFirst(inc, z, category))
+			tiles.ClustersFirst(inc, z, week), tiles.ClusterResOf(z, week), tiles.ClustersFirst(inc, z, category),
+			tiles.ClustersFirst(inc, z, status), tiles.ClusterResOf(z, status))
 	}
 	// Output:
-	// z15: all true (res 10), a week true (res 10), a category true
-	// z16: all true (res 11), a week true (res 10), a category true
-	// z17: all true (res 11), a week false (res 11), a category false
-	// z18: all false (res 11), a week false (res 11), a category false
+	// z15: all true (res 10), a week true (res 10), a category true, a status false (res 10)
+	// z16: all true (res 11), a week true (res 10), a category true, a status false (res 11)
+	// z17: all true (res 11), a week false (res 11), a category false, a status false (res 11)
+	// z18: all false (res 11), a week false (res 11), a category false, a status false (res 11)
 }

@@ -156,8 +156,9 @@ const ClustersFirstMaxZoom = 17
 // resolution 11, z16 at 10: ClustersFirstMaxZoom): no CQL2 filter, and a
 // time window or an equality (a category) only where the clusters'
 // resolution has days and categories (layers.RollupDaysMaxRes,
-// RollupDimsMaxRes: z15, and z16 clustered at 10); and not for a layer
-// whose own smaller cap truncates its points instead. Every source applies
+// RollupDimsMaxRes: z15, and z16 clustered at 10), never under an
+// equality of another field (a status); and not for a layer whose own
+// smaller cap truncates its points instead. Every source applies
 // it alike (the point index and a source without counts count the same
 // cells from the points), so a tile is the same from each.
 func ClustersFirst(l *layers.Layer, z int, q layers.Query) bool {
@@ -187,13 +188,18 @@ func ClusterResOf(z int, q layers.Query) int {
 
 // rollupRes is the finest resolution at which the rollups count what q
 // selects (CQL2 aside): hex.MaxExactRes, or the finest with days under a
-// time window, with categories under an equality.
+// time window, with categories under an equality of their dimensions
+// (layers.RollupDims); 0 under an equality of any other field (a status),
+// which the rollups do not count at all.
 func rollupRes(q layers.Query) int {
 	res := hex.MaxExactRes
 	if q.Time != nil {
 		res = min(res, layers.RollupDaysMaxRes)
 	}
-	if len(q.Equal) > 0 {
+	for k := range q.Equal {
+		if !layers.RollupDims[k] {
+			return 0
+		}
 		res = min(res, layers.RollupDimsMaxRes)
 	}
 	return res
