@@ -311,9 +311,10 @@ func TestFilteredTilesCountFromRollups(t *testing.T) {
 // points fewer than the budget in the tile and 600 just beyond its buffer,
 // in cells centred in it), and so at z16 under a category, whose clusters
 // are then resolution 10; deeper, or where the counts would not come from
-// the rollups whole (a category at z17), the tile is decided by its points. Each source gives
-// the same bytes: one without counts, one with, and the point index (which
-// skips the counts where its buckets hold few points).
+// the rollups whole (a category at z17), the tile is decided by its
+// points. Each source gives the same bytes: one without counts, one with,
+// and the point index (which skips the counts where its buckets hold few
+// points).
 func TestClustersFirst(t *testing.T) {
 	inc := layer(t, "incidents")
 	in := tiles.PointBudget - 96 // points in the tile, then 600 beyond it

@@ -19,12 +19,12 @@
 //     [ClusterRes] (the cell each point lies in, counted by the store's
 //     CellCounts; under a time window or a category, [ClusterResOf] keeps
 //     z16 at the resolution the rollups count those by), at the cell's
-//     centre, with a "count" property and the
-//     cell index as feature id. Each cell appears in exactly one tile: the
-//     one holding its centre. Up to [ClustersFirstMaxZoom], where the
-//     counts come from the stores' rollups whole ([ClustersFirst]), a tile
-//     is decided by its clusters: when they count more than PointBudget it
-//     is they, and its points are never read.
+//     centre, with a "count" property and the cell index as feature id.
+//     Each cell appears in exactly one tile: the one holding its centre. Up
+//     to [ClustersFirstMaxZoom], where the counts come from the stores'
+//     rollups whole ([ClustersFirst]), a tile is decided by its clusters:
+//     when they count more than PointBudget it is they, and its points are
+//     never read.
 //   - [PointIndex]: such point layers (up to [IndexMaxFeatures]) kept in
 //     memory at their layer version, so a tile of their points needs no
 //     store round trip and is never cut from a stale copy.

@@ -139,9 +139,9 @@ func aggregable(ctx context.Context, src FeatureSource, l *layers.Layer, tl *til
 // decide a tile by its clusters: the last at which a cluster cell
 // ([ClusterRes], resolution 11 from z16 on) is at most about a quarter of
 // the tile across (and six zooms past a cell's resolution, for coarser
-// clusters: [ClusterResOf]). Deeper, a cell's centre would decide for tiles the cell
-// mostly lies outside of, and the points under a dense cell could never be
-// reached by zooming in.
+// clusters: [ClusterResOf]). Deeper, a cell's centre would decide for
+// tiles the cell mostly lies outside of, and the points under a dense cell
+// could never be reached by zooming in.
 const ClustersFirstMaxZoom = 17
 
 // ClustersFirst reports whether a tile of Aggregable layer l at zoom z
@@ -158,9 +158,9 @@ const ClustersFirstMaxZoom = 17
 // resolution has days and categories (layers.RollupDaysMaxRes,
 // RollupDimsMaxRes: z15, and z16 clustered at 10), never under an
 // equality of another field (a status); and not for a layer whose own
-// smaller cap truncates its points instead. Every source applies
-// it alike (the point index and a source without counts count the same
-// cells from the points), so a tile is the same from each.
+// smaller cap truncates its points instead. Every source applies it alike
+// (the point index and a source without counts count the same cells from
+// the points), so a tile is the same from each.
 func ClustersFirst(l *layers.Layer, z int, q layers.Query) bool {
 	if q.Filter != nil || (l.MaxTileFeatures > 0 && l.MaxTileFeatures <= PointBudget) {
 		return false

@@ -175,8 +175,9 @@ func (s *Server) Handler() http.Handler { return s.echo }
 // Run listens on cfg.Addr until ctx is done, then shuts down gracefully:
 // it stops accepting, lets in-flight requests finish for up to
 // Config.ShutdownGrace, then closes what is left. Once listening, it counts
-// the published months in the background (warmPublic). ready, if not nil, receives
-// the bound address once listening. Closing the store is the caller's.
+// the published months in the background (warmPublic). ready, if not nil,
+// receives the bound address once listening. Closing the store is the
+// caller's.
 func (s *Server) Run(ctx context.Context, ready func(addr string)) error {
 	ln, err := net.Listen("tcp", s.cfg.Addr)
 	if err != nil {
