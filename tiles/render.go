@@ -144,6 +144,12 @@ func aggregable(ctx context.Context, src FeatureSource, l *layers.Layer, tl *til
 // could never be reached by zooming in.
 const ClustersFirstMaxZoom = 17
 
+// quarterTileZooms is how many zooms past its resolution a cluster cell
+// stays at most about a quarter of the tile across: ClustersFirstMaxZoom
+// for the finest stored cells, and as far past a coarser resolution
+// ([ClusterResOf]).
+const quarterTileZooms = ClustersFirstMaxZoom - hex.MaxExactRes
+
 // ClustersFirst reports whether a tile of Aggregable layer l at zoom z
 // (from its ClusterBelowZoom on) with q is decided by its clusters: it is
 // served as clusters when the points in the [ClusterResOf] cells whose
@@ -166,7 +172,7 @@ func ClustersFirst(l *layers.Layer, z int, q layers.Query) bool {
 		return false
 	}
 	res := ClusterResOf(z, q)
-	return z-res <= ClustersFirstMaxZoom-hex.MaxExactRes && res <= rollupRes(q)
+	return z-res <= quarterTileZooms && res <= rollupRes(q)
 }
 
 // ClusterResOf is the resolution of the clusters of a tile at zoom z with
@@ -180,7 +186,7 @@ func ClustersFirst(l *layers.Layer, z int, q layers.Query) bool {
 // ClusterRes.
 func ClusterResOf(z int, q layers.Query) int {
 	res, coarse := ClusterRes(z), rollupRes(q)
-	if q.Filter == nil && res > coarse && z-coarse <= ClustersFirstMaxZoom-hex.MaxExactRes {
+	if q.Filter == nil && res > coarse && z-coarse <= quarterTileZooms {
 		return coarse
 	}
 	return res

@@ -6,7 +6,6 @@ import (
 
 	"github.com/paulmach/orb"
 
-	"minqing/geo/hex"
 	"minqing/layers"
 )
 
@@ -100,6 +99,7 @@ func vectorLayer(l *layers.Layer, role layers.Role) VectorLayer {
 	}
 	if Clustered(l, l.ClusterBelowZoom-1) {
 		v.Fields["count"] = "Number"
+		coarse := min(layers.RollupDaysMaxRes, layers.RollupDimsMaxRes) // ClusterResOf under a filter
 		v.Description += fmt.Sprintf(". Below zoom %d each feature is a cluster: one point per H3 cell "+
 			"of resolution zoom−5 (9 at z14, at most 11), at the cell's centre, "+
 			"with the cell index as feature id and one property, count; from zoom %d on, one feature "+
@@ -107,7 +107,7 @@ func vectorLayer(l *layers.Layer, role layers.Role) VectorLayer {
 			"of them or %d KB, when it is clusters too (of resolution %d at most up to zoom %d under a "+
 			"time window or a category): zoom in for the points",
 			l.ClusterBelowZoom, l.ClusterBelowZoom, strings.ToLower(l.Geometry), PointBudget, MaxTileBytes>>10,
-			min(layers.RollupDaysMaxRes, layers.RollupDimsMaxRes), min(layers.RollupDaysMaxRes, layers.RollupDimsMaxRes)+ClustersFirstMaxZoom-hex.MaxExactRes)
+			coarse, coarse+quarterTileZooms)
 	}
 	if l.MaxTileFeatures > 0 {
 		v.Description += fmt.Sprintf(". At most %d features per tile", l.MaxTileFeatures)
