@@ -190,6 +190,30 @@ func RollupWindow(tr *TimeRange, days bool) (spans []RollupSpan, edges []RollupE
 	return spans, edges
 }
 
+// MonthsAround is the window of the whole Beijing months that tr's ends
+// fall in: from the first instant of its first month to the last stored
+// instant of its last (PostgreSQL keeps microseconds). An open end stays
+// open, and nil stays nil. It holds tr, and the rollups count it without a
+// raw row, whatever they are kept by (RollupWindow).
+func MonthsAround(tr *TimeRange) *TimeRange {
+	if tr == nil {
+		return nil
+	}
+	out := &TimeRange{}
+	if tr.Start != nil {
+		m := monthStart(midnight(*tr.Start))
+		out.Start = &m
+	}
+	if tr.End != nil {
+		m := monthStart(midnight(*tr.End)).AddDate(0, 1, 0).Add(-time.Microsecond)
+		if tr.End.After(m) { // within the month's last microsecond
+			m = *tr.End
+		}
+		out.End = &m
+	}
+	return out
+}
+
 // monthStart is the first day of t's month (t a Beijing midnight).
 func monthStart(t time.Time) time.Time {
 	return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, Shanghai)

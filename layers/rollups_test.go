@@ -58,6 +58,35 @@ func TestRollupWindow(t *testing.T) {
 			}
 		})
 	}
+	// The whole months around a window hold it, and the rollups count them
+	// without a raw row, even without days.
+	for _, tc := range []struct {
+		name string
+		tr   *TimeRange
+		want string
+	}{
+		{"30 days over two months", &TimeRange{Start: at(2026, 11, 2, 0), End: endOf(2026, 12, 2)}, "2:2026-11-01..2026-12-01"},
+		{"odd hours within a month", &TimeRange{Start: at(2026, 2, 3, 8), End: at(2026, 2, 5, 9)}, "2:2026-02-01..2026-02-01"},
+		{"over a new year", &TimeRange{Start: at(2025, 12, 31, 23), End: at(2026, 1, 1, 1)}, "2:2025-12-01..2026-01-01"},
+		{"the last nanosecond of a month", &TimeRange{Start: at(2026, 1, 1, 0), End: endOf(2026, 1, 31)}, "2:2026-01-01..2026-01-01"},
+	} {
+		t.Run("months around "+tc.name, func(t *testing.T) {
+			wide := MonthsAround(tc.tr)
+			if wide.Start.After(*tc.tr.Start) || wide.End.Before(*tc.tr.End) {
+				t.Errorf("%v–%v does not hold %v–%v", wide.Start, wide.End, tc.tr.Start, tc.tr.End)
+			}
+			if got := show(RollupWindow(wide, false)); got != tc.want {
+				t.Errorf("got  %s\nwant %s", got, tc.want)
+			}
+		})
+	}
+	if MonthsAround(nil) != nil {
+		t.Error("no window: want none")
+	}
+	if open := MonthsAround(&TimeRange{Start: at(2026, 3, 9, 0)}); open.End != nil || !open.Start.Equal(*at(2026, 3, 1, 0)) {
+		t.Errorf("open end: got %v–%v", open.Start, open.End)
+	}
+
 	// All time: years only, and the raw rows before 1900 and from 2200.
 	spans, edges := RollupWindow(nil, true)
 	if len(spans) != 1 || spans[0].Grain != GrainYear || spans[0].From != "1900-01-01" || spans[0].To != "2199-01-01" || len(edges) != 2 {

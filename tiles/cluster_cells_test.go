@@ -305,6 +305,65 @@ func TestFilteredTilesCountFromRollups(t *testing.T) {
 	}
 }
 
+// TestCategoryWindowBoundByMonths: under a time window and a category the
+// rollups keep the clusters' resolution by month alone, so a tile's exact
+// count reads the window's partial months from the raw rows. A tile whose
+// whole months around the window hold at most the budget is read as points
+// without that count (no raw row counted); a denser one is still counted
+// first and served as clusters. Either way each tile is the same bytes as
+// from a source without counts.
+func TestCategoryWindowBoundByMonths(t *testing.T) {
+	// As in TestFilteredTilesCountFromRollups: a sixteenth of the street,
+	// one incident every 30 s from 1 June 2025 08:00; a week of 漏水.
+	all := incidents(30_000)
+	base := time.Date(2025, 6, 1, 8, 0, 0, 0, layers.Shanghai)
+	for i, f := range all {
+		p := f.Geometry.(orb.Point)
+		f.Geometry = orb.Point{116.2875 + (p[0]-116.2875)/4, 39.8575 + (p[1]-39.8575)/4}
+		f.Props["received_at"] = base.Add(time.Duration(i) * 30 * time.Second)
+	}
+	from := time.Date(2025, 6, 2, 0, 0, 0, 0, layers.Shanghai)
+	until := from.AddDate(0, 0, 7).Add(-time.Microsecond)
+	q := layers.Query{Time: &layers.TimeRange{Start: &from, End: &until}, Equal: map[string][]any{"category": {"漏水"}}}
+	inc := layer(t, "incidents")
+	for _, tc := range []struct {
+		name  string
+		every int // keep every n-th incident
+		dense bool
+		zooms []int
+	}{
+		{"sparse: June holds fewer than the budget", 20, false, []int{15, 16}},
+		{"dense: counted and clustered", 1, true, []int{15}}, // a z16 tile holds less than the week's 6,720
+	} {
+		var fs []*layers.Feature
+		for i := 0; i < len(all); i += tc.every {
+			fs = append(fs, all[i])
+		}
+		mem := &memSource{feats: map[string][]*layers.Feature{"incidents": fs}}
+		for _, z := range tc.zooms {
+			t.Run(fmt.Sprintf("%s z%d", tc.name, z), func(t *testing.T) {
+				counting := &countingSource{memSource: mem}
+				var tally denseTally
+				for _, tl := range streetTiles(z) {
+					tally.render(t, mem, counting, layers.TileRequest{Layers: []*layers.Layer{inc}, Z: z, X: int(tl.X), Y: int(tl.Y), Role: layers.Staff,
+						Query: map[string]layers.Query{"incidents": q}})
+				}
+				if tc.dense {
+					tally.check(t)
+					if counting.rawRows == 0 {
+						t.Error("no raw row counted: the dense tiles were not counted exactly")
+					}
+					return
+				}
+				if counting.rawRows != 0 || tally.clustered != 0 || counting.pointReads == 0 {
+					t.Errorf("%d raw rows counted, %d tiles clustered, %d point reads: want the points read, counted from the months' rollups alone",
+						counting.rawRows, tally.clustered, counting.pointReads)
+				}
+			})
+		}
+	}
+}
+
 // TestClustersFirst: up to tiles.ClustersFirstMaxZoom, a tile whose
 // cluster cells hold more points than the budget is those clusters, read
 // from the counts alone, even where the tile itself holds fewer (here 96

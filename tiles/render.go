@@ -112,10 +112,16 @@ func aggregable(ctx context.Context, src FeatureSource, l *layers.Layer, tl *til
 	if !Clustered(l, int(tl.tile.Z)) {
 		over := false
 		if ClustersFirst(l, int(tl.tile.Z), q) && !fewAround(src, l, tl.tile, q) {
-			if feats, err = clusters(ctx, src, l, tl.tile, q); err != nil {
+			few, err := fewInMonths(ctx, src, l, tl.tile, q)
+			if err != nil {
 				return nil, err
 			}
-			over = clusteredCount(feats) > int64(pointBudget(l))
+			if !few {
+				if feats, err = clusters(ctx, src, l, tl.tile, q); err != nil {
+					return nil, err
+				}
+				over = clusteredCount(feats) > int64(pointBudget(l))
+			}
 		} else if over, err = overByCounts(ctx, src, l, tl.tile, q); err != nil {
 			return nil, err
 		}
@@ -218,6 +224,36 @@ func rollupRes(q layers.Query) int {
 func fewAround(src FeatureSource, l *layers.Layer, t maptile.Tile, q layers.Query) bool {
 	set := preparedSet(src, l, q)
 	return set != nil && set.prep.atMost(Window(t, ClusterMargin(t, ClusterResOf(int(t.Z), q))), pointBudget(l))
+}
+
+// fewInMonths reports whether the whole months around q's time window
+// (layers.MonthsAround) hold at most the budget in the cluster cells of
+// tile t, counted from the rollups alone: then so does the window, and the
+// tile is read as points without counting the window first. It asks only
+// where the window's own count would read raw rows — its partial months,
+// where the rollups keep the clusters' resolution by month alone (a
+// category under a window: layers.RollupDays) — and the store counts (no
+// point index holds l). A tile over that bound is counted as before: the
+// bound costs one read of the rollups, the count it spares reads every row
+// of the window's partial months in the tile's cells.
+func fewInMonths(ctx context.Context, src FeatureSource, l *layers.Layer, t maptile.Tile, q layers.Query) (bool, error) {
+	if _, ok := src.(CountSource); !ok || q.Time == nil || preparedSet(src, l, q) != nil {
+		return false, nil
+	}
+	res := ClusterResOf(int(t.Z), q)
+	if layers.RollupDays(res, q, "") {
+		return false, nil // the rollups count the window whole
+	}
+	wide := q
+	wide.Time = layers.MonthsAround(q.Time)
+	if _, edges := layers.RollupWindow(q.Time, false); len(edges) == 0 {
+		return false, nil // the window is whole months: its count is the bound
+	}
+	feats, err := clusters(ctx, src, l, t, wide)
+	if err != nil {
+		return false, err
+	}
+	return clusteredCount(feats) <= int64(pointBudget(l)), nil
 }
 
 // clusteredCount is how many points clusters stand for.
