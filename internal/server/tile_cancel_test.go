@@ -78,18 +78,30 @@ func hangUpAfter(t *testing.T, url string, started <-chan struct{}) {
 	<-done
 }
 
+// TestTileClientHangUpCancelsTheStore: whatever the store is asked first
+// for a tile — its points, its clusters' counts, or (under a time window and
+// a category) the counts of the whole months around the window — a client
+// that hangs up ends it.
 func TestTileClientHangUpCancelsTheStore(t *testing.T) {
-	src := &blockingSource{started: make(chan struct{}), canceled: make(chan error, 1)}
-	ts := httptest.NewServer(newTestServer(t, src).Handler())
-	defer ts.Close()
-	hangUpAfter(t, ts.URL+"/tiles/incidents/15/26968/12422.mvt", src.started)
-	select {
-	case err := <-src.canceled:
-		if !errors.Is(err, context.Canceled) {
-			t.Errorf("store context ended with %v, want context.Canceled", err)
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("the store's context was not canceled after the client hung up")
+	for _, path := range []string{
+		"/tiles/incidents/15/26968/12422.mvt",
+		"/tiles/incidents/15/26968/12422.mvt?datetime=2026-11-02/2026-12-02&category=%E6%BC%8F%E6%B0%B4",
+		"/tiles/incidents/16/53937/24844.mvt?datetime=2026-11-26/2026-12-02",
+	} {
+		t.Run(path, func(t *testing.T) {
+			src := &blockingSource{started: make(chan struct{}), canceled: make(chan error, 1)}
+			ts := httptest.NewServer(newTestServer(t, src).Handler())
+			defer ts.Close()
+			hangUpAfter(t, ts.URL+path, src.started)
+			select {
+			case err := <-src.canceled:
+				if !errors.Is(err, context.Canceled) {
+					t.Errorf("store context ended with %v, want context.Canceled", err)
+				}
+			case <-time.After(30 * time.Second):
+				t.Fatal("the store's context was not canceled after the client hung up")
+			}
+		})
 	}
 }
 
