@@ -260,6 +260,21 @@ func TestLowZoomClustersFromCounts(t *testing.T) {
 	}
 }
 
+// denseWeek returns 30,000 incidents in a sixteenth of the street, one
+// every 30 s over ten and a half days from 1 June 2025 08:00, and the
+// bounds of the seven whole Beijing days from 2 June.
+func denseWeek() (fs []*layers.Feature, from, until time.Time) {
+	fs = incidents(30_000)
+	base := time.Date(2025, 6, 1, 8, 0, 0, 0, layers.Shanghai)
+	for i, f := range fs {
+		p := f.Geometry.(orb.Point)
+		f.Geometry = orb.Point{116.2875 + (p[0]-116.2875)/4, 39.8575 + (p[1]-39.8575)/4}
+		f.Props["received_at"] = base.Add(time.Duration(i) * 30 * time.Second)
+	}
+	from = time.Date(2025, 6, 2, 0, 0, 0, 0, layers.Shanghai)
+	return fs, from, from.AddDate(0, 0, 7).Add(-time.Microsecond)
+}
+
 // TestFilteredTilesCountFromRollups renders the street's z15 tiles over
 // dense incidents with a window of whole Beijing days and with a category,
 // from a source that counts per cell and one that does not: the tiles are
@@ -268,17 +283,7 @@ func TestLowZoomClustersFromCounts(t *testing.T) {
 // would leave to the raw rows, and some tiles over the budget are found so
 // without reading their points.
 func TestFilteredTilesCountFromRollups(t *testing.T) {
-	// 30,000 incidents in a sixteenth of the street, one every 30 s over
-	// ten and a half days from 1 June 2025 08:00.
-	fs := incidents(30_000)
-	base := time.Date(2025, 6, 1, 8, 0, 0, 0, layers.Shanghai)
-	for i, f := range fs {
-		p := f.Geometry.(orb.Point)
-		f.Geometry = orb.Point{116.2875 + (p[0]-116.2875)/4, 39.8575 + (p[1]-39.8575)/4}
-		f.Props["received_at"] = base.Add(time.Duration(i) * 30 * time.Second)
-	}
-	from := time.Date(2025, 6, 2, 0, 0, 0, 0, layers.Shanghai)
-	until := from.AddDate(0, 0, 7).Add(-time.Microsecond)
+	fs, from, until := denseWeek()
 	inc := layer(t, "incidents")
 	mem := &memSource{feats: map[string][]*layers.Feature{"incidents": fs}}
 	for _, tc := range []struct {
@@ -313,17 +318,7 @@ func TestFilteredTilesCountFromRollups(t *testing.T) {
 // first and served as clusters. Either way each tile is the same bytes as
 // from a source without counts.
 func TestCategoryWindowBoundByMonths(t *testing.T) {
-	// As in TestFilteredTilesCountFromRollups: a sixteenth of the street,
-	// one incident every 30 s from 1 June 2025 08:00; a week of 漏水.
-	all := incidents(30_000)
-	base := time.Date(2025, 6, 1, 8, 0, 0, 0, layers.Shanghai)
-	for i, f := range all {
-		p := f.Geometry.(orb.Point)
-		f.Geometry = orb.Point{116.2875 + (p[0]-116.2875)/4, 39.8575 + (p[1]-39.8575)/4}
-		f.Props["received_at"] = base.Add(time.Duration(i) * 30 * time.Second)
-	}
-	from := time.Date(2025, 6, 2, 0, 0, 0, 0, layers.Shanghai)
-	until := from.AddDate(0, 0, 7).Add(-time.Microsecond)
+	all, from, until := denseWeek() // and a week of 漏水
 	q := layers.Query{Time: &layers.TimeRange{Start: &from, End: &until}, Equal: map[string][]any{"category": {"漏水"}}}
 	inc := layer(t, "incidents")
 	for _, tc := range []struct {
