@@ -24,7 +24,10 @@
 //     to [ClustersFirstMaxZoom], where the counts come from the stores'
 //     rollups whole ([ClustersFirst]), a tile is decided by its clusters:
 //     when they count more than PointBudget it is they, and its points are
-//     never read.
+//     never read. Under a time window and a category, whose partial months
+//     the rollups do not count, the whole months around the window are
+//     counted first: a tile they put under PointBudget is read as points
+//     without counting the window's raw rows.
 //   - [PointIndex]: such point layers (up to [IndexMaxFeatures]) kept in
 //     memory at their layer version, so a tile of their points needs no
 //     store round trip and is never cut from a stale copy.

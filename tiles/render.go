@@ -102,7 +102,8 @@ func Render(ctx context.Context, src FeatureSource, req layers.TileRequest) ([]b
 // clusters below ClusterBelowZoom and where the points are over budget.
 // Where the tile's clusters are cheap to count ([ClustersFirst]), they are
 // counted first: when they hold more points than the budget, the tile is
-// those clusters and its points are never read. Elsewhere, where a store
+// those clusters and its points are never read (unless the whole months
+// around its window already hold fewer: fewInMonths). Elsewhere, where a store
 // counts cells from its rollups (no point index holds l), the finest stored
 // cells wholly inside the tile are counted first (overByCounts), to the
 // same end.
