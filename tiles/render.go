@@ -245,11 +245,11 @@ func fewInMonths(ctx context.Context, src FeatureSource, l *layers.Layer, t mapt
 	if layers.RollupDays(res, q, "") {
 		return false, nil // the rollups count the window whole
 	}
-	wide := q
-	wide.Time = layers.MonthsAround(q.Time)
 	if _, edges := layers.RollupWindow(q.Time, false); len(edges) == 0 {
 		return false, nil // the window is whole months: its count is the bound
 	}
+	wide := q
+	wide.Time = layers.MonthsAround(q.Time)
 	feats, err := clusters(ctx, src, l, t, wide)
 	if err != nil {
 		return false, err
