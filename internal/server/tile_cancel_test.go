@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -176,4 +177,51 @@ func TestTileHangUpCancelsPostGISQuery(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	t.Fatal("the tile query still runs in PostgreSQL 10 s after the client hung up")
+}
+
+// countsDown is a store gone away: every read fails as unavailable, and it
+// tells how many counts it was asked.
+type countsDown struct {
+	layers.Source // unused methods panic
+	counts        int
+}
+
+var errCountsDown = fmt.Errorf("postgis: connection lost: %w", layers.ErrUnavailable)
+
+func (c *countsDown) Versions(ctx context.Context) (map[string]int64, error) {
+	return map[string]int64{}, nil
+}
+
+func (c *countsDown) Tile(ctx context.Context, req layers.TileRequest) ([]byte, error) {
+	return nil, errCountsDown
+}
+
+func (c *countsDown) Features(ctx context.Context, l *layers.Layer, q layers.Query, fn func(*layers.Feature) error) error {
+	return errCountsDown
+}
+
+func (c *countsDown) CellCounts(ctx context.Context, l *layers.Layer, res int, q layers.Query, groupBy string) ([]layers.CellCount, error) {
+	c.counts++
+	return nil, errCountsDown
+}
+
+// TestTileStoreGoneWhileCounting: a store that goes away while a tile's
+// counts are read — the whole months' bound under a time window and a
+// category, or the clusters — gives a 503 with Retry-After, not a tile.
+func TestTileStoreGoneWhileCounting(t *testing.T) {
+	for _, path := range []string{
+		"/tiles/incidents/15/26968/12422.mvt?datetime=2026-11-02/2026-12-02&category=%E6%BC%8F%E6%B0%B4",
+		"/tiles/incidents/16/53937/24844.mvt?datetime=2026-11-26/2026-12-02",
+	} {
+		t.Run(path, func(t *testing.T) {
+			src := &countsDown{}
+			rec := get(t, newTestServer(t, src), path, "")
+			if rec.Code != http.StatusServiceUnavailable || rec.Header().Get("Retry-After") == "" {
+				t.Errorf("%d, Retry-After %q: want 503 with Retry-After; %s", rec.Code, rec.Header().Get("Retry-After"), rec.Body)
+			}
+			if src.counts == 0 {
+				t.Error("the store was never asked a count: the tile did not take the counting path")
+			}
+		})
+	}
 }
