@@ -104,7 +104,7 @@ func (c *csvReader) next() (*record, error) {
 		for i, cell := range row {
 			if i < len(c.header) {
 				if c.header[i] != "" {
-					rec.vals = append(rec.vals, keyVal{key: c.header[i], val: cell})
+					rec.vals = append(rec.vals, keyVal{key: c.header[i], s: cell})
 				}
 				continue
 			}

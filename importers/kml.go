@@ -155,7 +155,7 @@ func (k *kmlReader) folderPath() string {
 func (k *kmlReader) record(pm *placemark) *record {
 	rec := &record{n: k.n, raw: pm, hasGeom: true}
 	add := func(key, val string) {
-		rec.vals = append(rec.vals, keyVal{key: key, val: strings.TrimSpace(val)})
+		rec.vals = append(rec.vals, keyVal{key: key, s: strings.TrimSpace(val)})
 	}
 	if pm.Name != "" {
 		add("name", pm.Name)

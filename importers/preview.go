@@ -94,7 +94,7 @@ func PreviewFile(ctx context.Context, l *layers.Layer, r io.Reader, opts Options
 		row := PreviewRow{Row: rec.n, Values: make(map[string]string, len(rec.vals)), Errors: []Problem{}}
 		for _, kv := range rec.vals {
 			addColumn(kv.key)
-			row.Values[kv.key] = shorten(textOf(kv.val))
+			row.Values[kv.key] = shorten(kv.text())
 		}
 		if rec.geom != nil {
 			row.Geometry = rec.geom.GeoJSONType()

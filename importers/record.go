@@ -19,6 +19,17 @@ type record struct {
 type keyVal struct {
 	key string
 	val any
+	// s is the value when val is nil: a text cell (CSV, Excel, KML) is kept
+	// unboxed, where boxing it cost an allocation a cell.
+	s string
+}
+
+// text is kv's value as text.
+func (kv keyVal) text() string {
+	if kv.val == nil {
+		return kv.s
+	}
+	return textOf(kv.val)
 }
 
 // recordReader is a format reader. next returns io.EOF at the end; any other

@@ -37,6 +37,14 @@ func textOf(v any) string {
 // errEncoding explains text that is not UTF-8 after decoding.
 const errEncoding = "is not valid UTF-8 text: if the file comes from Excel on Chinese Windows, give --encoding gbk"
 
+// parseKeyVal is parseValue of kv's value.
+func parseKeyVal(fd layers.Field, kv keyVal, syn map[string]string) (any, error) {
+	if kv.val == nil {
+		return parseText(fd, kv.s, syn)
+	}
+	return parseValue(fd, kv.val, syn)
+}
+
 // parseValue converts a source value into the Go type of field fd, mapping
 // vocabulary synonyms (user ones in syn). nil means "no value".
 func parseValue(fd layers.Field, v any, syn map[string]string) (any, error) {
@@ -53,7 +61,12 @@ func parseValue(fd layers.Field, v any, syn map[string]string) (any, error) {
 			return nil, fmt.Errorf("must be a %s, not true/false", typeWord(fd.Type))
 		}
 	}
-	s := strings.TrimSpace(textOf(v))
+	return parseText(fd, textOf(v), syn)
+}
+
+// parseText is parseValue of a text value.
+func parseText(fd layers.Field, s string, syn map[string]string) (any, error) {
+	s = strings.TrimSpace(s)
 	if s == "" {
 		return nil, nil
 	}

@@ -158,7 +158,7 @@ func (x *xlsxReader) next() (*record, error) {
 			if x.dates[i] {
 				c = excelDate(c, x.date1904)
 			}
-			rec.vals = append(rec.vals, keyVal{key: x.header[i], val: c})
+			rec.vals = append(rec.vals, keyVal{key: x.header[i], s: c})
 		}
 		return rec, nil
 	}

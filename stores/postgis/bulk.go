@@ -321,6 +321,52 @@ type copier struct {
 	// delta adds up the rollups of the rows copied while the rollup
 	// trigger is off (nil: it is on).
 	delta *layers.RollupDelta
+	// blocks are the ids fetched for each COPY and the input position of
+	// the first (not withIDs), to name the feature of a duplicate key found
+	// when the keys are built at the end.
+	blocks []idBlock
+}
+
+// idBlock is one COPY's ids: the k-th is that of the feature at input
+// position pos+k. Consecutive ids (the usual case) are kept as first and n.
+type idBlock struct {
+	pos, first, n int64
+	ids           []int64 // when not consecutive
+}
+
+// record keeps the ids of the COPY about to start, whose first row is at
+// input position pos.
+func (c *copier) record(pos int64, ids []int64) {
+	if len(ids) == 0 {
+		return
+	}
+	b := idBlock{pos: pos, first: ids[0], n: int64(len(ids))}
+	for i, id := range ids {
+		if id != ids[0]+int64(i) {
+			b.ids = ids
+			break
+		}
+	}
+	c.blocks = append(c.blocks, b)
+}
+
+// position is the input position of the feature given id, or 0 when id is
+// not one of this write's.
+func (c *copier) position(id int64) int64 {
+	for _, b := range c.blocks {
+		if b.ids == nil {
+			if id >= b.first && id < b.first+b.n {
+				return b.pos + id - b.first
+			}
+			continue
+		}
+		for k, v := range b.ids {
+			if v == id {
+				return b.pos + int64(k)
+			}
+		}
+	}
+	return 0
 }
 
 // peek makes a row available in cur, or sets eof or err; it reports
@@ -516,6 +562,11 @@ func (s *Store) bulkWrite(ctx context.Context, tx pgx.Tx, p *bulkPlan, r layers.
 				return res, wrap("write "+l.Name+": ids", err)
 			}
 		}
+		if c.cur.pos != nil {
+			c.record(c.cur.first, ids)
+		} else {
+			c.record(c.cur.first+int64(c.pos), ids)
+		}
 		c.begin(size, ids)
 		if _, err := conn.CopyFrom(ctx, c, copySQL); err != nil {
 			if c.err != nil {
@@ -551,6 +602,10 @@ func (s *Store) bulkWrite(ctx context.Context, tx pgx.Tx, p *bulkPlan, r layers.
 	}
 	if def != nil {
 		if err := def.restore(ctx, tx); err != nil {
+			var dup *duplicateKeyError
+			if errors.As(err, &dup) {
+				return res, c.duplicate(l, dup)
+			}
 			return res, wrap("write "+l.Name+": rebuild indexes", err)
 		}
 	}
@@ -572,6 +627,24 @@ func (s *Store) bulkWrite(ctx context.Context, tx pgx.Tx, p *bulkPlan, r layers.
 	res.IDs = c.firstIDs
 	res.Bounds = c.bounds
 	return res, nil
+}
+
+// duplicate names, as bad input, the feature of this write that holds a
+// key another feature holds too: the last in input order of dup's rows
+// (with ids given, the feature with the highest of those ids).
+func (c *copier) duplicate(l *layers.Layer, dup *duplicateKeyError) error {
+	what := "feature"
+	var last int64
+	for _, id := range dup.ids {
+		if c.withIDs {
+			what = fmt.Sprintf("the feature with id %d", id)
+		} else if pos := c.position(id); pos > last {
+			last = pos
+			what = fmt.Sprintf("feature %d", pos)
+		}
+	}
+	detail := strings.TrimSuffix(strings.TrimPrefix(dup.detail, "Key "), ".")
+	return layers.Invalid("", fmt.Sprintf("%s: another feature of %s has the same key (%s)", what, l.Name, detail))
 }
 
 // byteReader reads b (bytes.Reader without the seeking).

@@ -23,6 +23,7 @@ func schemaOf(t *testing.T, st *postgis.Store) string {
 	var s string
 	err := st.Pool().QueryRow(context.Background(), `SELECT
 		(SELECT string_agg(indexdef, E'\n' ORDER BY indexname) FROM pg_indexes WHERE tablename = 'incidents') || E'\n' ||
+		(SELECT string_agg(conname || ' ' || pg_get_constraintdef(oid), E'\n' ORDER BY conname) FROM pg_constraint WHERE conrelid = 'incidents'::regclass) || E'\n' ||
 		(SELECT string_agg(conname || ' ' || pg_get_constraintdef(oid), E'\n' ORDER BY conname) FROM pg_constraint WHERE conrelid = 'incident_contacts'::regclass) || E'\n' ||
 		(SELECT string_agg(tgname || ' enabled ' || tgenabled::text, E'\n' ORDER BY tgname) FROM pg_trigger WHERE tgrelid = 'incidents'::regclass AND NOT tgisinternal)`).Scan(&s)
 	if err != nil {
@@ -73,6 +74,10 @@ func TestBulkWriteDefersIndexes(t *testing.T) {
 	before := schemaOf(t, st)
 	geomIndex := func() int64 { return count(t, st, "SELECT 'incidents_geom_idx'::regclass::oid::bigint") }
 	oid := geomIndex()
+	keyIndexes := func() int64 {
+		return count(t, st, "SELECT 'incidents_external_id_key'::regclass::oid::bigint + 'incident_contacts_pkey'::regclass::oid::bigint")
+	}
+	keys := keyIndexes()
 
 	for _, tc := range []struct {
 		name    string
@@ -106,6 +111,9 @@ func TestBulkWriteDefersIndexes(t *testing.T) {
 			}
 			if geomIndex() == oid {
 				t.Error("the GiST index was not rebuilt: the indexes were not deferred")
+			}
+			if keyIndexes() == keys {
+				t.Error("the unique keys were not built again: they were checked row by row")
 			}
 			if res.Inserted != int64(tc.n) || len(res.IDs) != tc.n {
 				t.Fatalf("inserted %d, %d ids; want %d", res.Inserted, len(res.IDs), tc.n)
@@ -154,28 +162,57 @@ func TestBulkWriteDefersIndexes(t *testing.T) {
 }
 
 // TestBulkWriteDuplicateKey: a work order already stored fails the write
-// naming the feature and its key; nothing is written. (Rows are copied in
-// runs ordered by place, so the one named is a duplicate, not necessarily
-// the first.)
+// naming the feature and its key; nothing is written, and the schema is as
+// before. A small write meets the unique key row by row; a large one, which
+// dropped the key to build it at its end, when it builds it. (Rows are
+// copied in runs ordered by place, so the one named is a duplicate, not
+// necessarily the first.)
 func TestBulkWriteDuplicateKey(t *testing.T) {
 	ctx := context.Background()
-	st := open(t).(*postgis.Store)
-	l, _ := fengtai.Catalog().Get("incidents", layers.Admin)
-	if _, err := st.Write(ctx, l, layers.WriteOptions{}, &sourcetest.Slice{Features: bulkIncidents(10, 0)}); err != nil {
-		t.Fatal(err)
-	}
-	fs := bulkIncidents(2000, 0)[5:] // the first five are stored already
-	_, err := st.Write(ctx, l, layers.WriteOptions{}, &sourcetest.Slice{Features: fs})
-	var inv *layers.InvalidError
-	named := false
-	for k := 1; k <= 5; k++ { // fs[k-1] is stored already
-		named = named || strings.Contains(err.Error(), fmt.Sprintf("feature %d:", k)) && strings.Contains(err.Error(), fs[k-1].Props["external_id"].(string))
-	}
-	if !errors.As(err, &inv) || !named {
-		t.Fatalf("err = %v, want one of features 1–5 and its key named", err)
-	}
-	if n := count(t, st, "SELECT count(*) FROM incidents"); n != 10 {
-		t.Errorf("%d incidents, want the 10 of before", n)
+	for _, tc := range []struct {
+		name       string
+		deferAfter int64
+		dups       func(fs []*layers.Feature) []int // 1-based positions of the stored keys
+	}{
+		{"row by row, at the start", 20000, func(fs []*layers.Feature) []int { return []int{1, 2, 3, 4, 5} }},
+		{"when the key is built again, at the end", 300, func(fs []*layers.Feature) []int {
+			return []int{len(fs) - 4, len(fs) - 3, len(fs) - 2, len(fs) - 1, len(fs)}
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			old := *postgis.DeferAfter
+			*postgis.DeferAfter = tc.deferAfter
+			t.Cleanup(func() { *postgis.DeferAfter = old })
+			st := open(t).(*postgis.Store)
+			l, _ := fengtai.Catalog().Get("incidents", layers.Admin)
+			stored := bulkIncidents(10, 0)
+			if _, err := st.Write(ctx, l, layers.WriteOptions{}, &sourcetest.Slice{Features: stored}); err != nil {
+				t.Fatal(err)
+			}
+			before := schemaOf(t, st)
+			fs := bulkIncidents(2010, 0)[10:]
+			for i, pos := range tc.dups(fs) {
+				fs[pos-1].Props["external_id"] = stored[i].Props["external_id"]
+			}
+			_, err := st.Write(ctx, l, layers.WriteOptions{}, &sourcetest.Slice{Features: fs})
+			var inv *layers.InvalidError
+			named := false
+			for _, pos := range tc.dups(fs) {
+				named = named || strings.Contains(fmt.Sprint(err), fmt.Sprintf("feature %d:", pos)) && strings.Contains(err.Error(), fs[pos-1].Props["external_id"].(string))
+			}
+			if !errors.As(err, &inv) || !named {
+				t.Fatalf("err = %v, want one of features %v and its key named", err, tc.dups(fs))
+			}
+			if n := count(t, st, "SELECT count(*) FROM incidents"); n != 10 {
+				t.Errorf("%d incidents, want the 10 of before", n)
+			}
+			if n := count(t, st, "SELECT count(*) FROM incident_contacts"); n != 10 {
+				t.Errorf("%d contacts, want the 10 of before", n)
+			}
+			if got := schemaOf(t, st); got != before {
+				t.Errorf("schema after the write:\n%s\nwant:\n%s", got, before)
+			}
+		})
 	}
 }
 

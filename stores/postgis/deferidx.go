@@ -3,6 +3,7 @@ package postgis
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -26,16 +27,45 @@ type deferredIndexes struct {
 	indexes     []string // CREATE INDEX statements
 	constraints []string // ALTER TABLE … ADD CONSTRAINT statements
 	triggers    []string // insert triggers disabled until the end
+	// uniques are the unique keys dropped to be built at the end, the
+	// layer's own first: checked row by row, a key cost a random descent of
+	// its B-tree per row (the work-order number's, 2–4 s of the server's CPU
+	// in a 1M import); built once, a sort.
+	uniques []uniqueKey
 }
 
+// uniqueKey is a unique constraint a large write builds at its end.
+type uniqueKey struct {
+	table string // quoted
+	name  string
+	def   string // pg_get_constraintdef
+	cols  string // its columns, quoted, comma-separated
+	layer bool   // the layer's own table's (not the contacts')
+}
+
+// duplicateKeyError is a unique key that could not be built again at the
+// end of a write: ids are the rows of one duplicated value.
+type duplicateKeyError struct {
+	detail string // PostgreSQL's "Key (…)=(…) is duplicated."
+	ids    []int64
+}
+
+func (e *duplicateKeyError) Error() string { return e.detail }
+
 // deferIndexes drops the secondary (non-unique, not a constraint's, not
-// partial) indexes of l's table, and for incidents the contacts' foreign
-// key, inside tx. It takes the table's ACCESS EXCLUSIVE lock until commit —
+// partial) indexes of l's table, its unique keys but the primary key and
+// those a foreign key references, and for incidents the contacts' foreign
+// key and primary key, inside tx. It takes the table's ACCESS EXCLUSIVE lock until commit —
 // readers of the layer wait for the write — so it gives up (nil, no error)
 // when the lock does not come within deferLockTimeout. Unique indexes stay,
 // so duplicates are still refused row by row. A partial index stays too:
 // the incidents' is of rows without cells, which a bulk write never has, so
 // keeping it costs a test per row where building it again read the table.
+// The primary key stays, and with it the refusal of a duplicate id row by
+// row; a duplicate of a dropped unique key (which the importer has already
+// refused with its row number, against the stored keys and the file's) is
+// found when the key is built again, and the write fails naming a feature
+// that holds it (bulkWrite).
 //
 // It also disables the table's insert-only statement triggers of the
 // layer versions and the rollups for the rest of the write, each while the
@@ -94,6 +124,9 @@ func (d *deferredIndexes) drop(ctx context.Context, tx pgx.Tx, l *layers.Layer, 
 	}); err != nil {
 		return err
 	}
+	if err := d.dropUniques(ctx, tx, l.Name, true); err != nil {
+		return err
+	}
 	if l.Name == contactsLayer {
 		// The contacts' foreign key checks each copied contact with a
 		// query of its own; added back, it checks them all in one join.
@@ -117,6 +150,10 @@ func (d *deferredIndexes) drop(ctx context.Context, tx pgx.Tx, l *layers.Layer, 
 			if _, err := tx.Exec(ctx, "ALTER TABLE incident_contacts DROP CONSTRAINT "+ident(fk)); err != nil {
 				return err
 			}
+		}
+		// Its primary key too: the contacts' ids are the incidents' new ids.
+		if err := d.dropUniques(ctx, tx, "incident_contacts", false); err != nil {
+			return err
 		}
 	}
 	for _, n := range names {
@@ -146,8 +183,80 @@ func (d *deferredIndexes) drop(ctx context.Context, tx pgx.Tx, l *layers.Layer, 
 	return err
 }
 
-// restore builds the dropped indexes, adds the foreign keys back and turns
-// the triggers on again.
+// dropUniques drops the unique keys of table that no foreign key references:
+// with layer (the layer's own table) its unique constraints but the primary
+// key, else its primary key and unique constraints.
+func (d *deferredIndexes) dropUniques(ctx context.Context, tx pgx.Tx, table string, layer bool) error {
+	rows, err := tx.Query(ctx, `SELECT c.conname, pg_get_constraintdef(c.oid),
+		  (SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY k.i)
+		     FROM unnest(c.conkey) WITH ORDINALITY k(attnum, i)
+		     JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum)
+		FROM pg_constraint c
+		WHERE c.conrelid = to_regclass($1) AND (c.contype = 'u' OR c.contype = 'p' AND NOT $2)
+		  AND NOT EXISTS (SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.confrelid = c.conrelid AND f.conindid = c.conindid)
+		ORDER BY 1`, ident(table), layer)
+	if err != nil {
+		return err
+	}
+	var keys []uniqueKey
+	k := uniqueKey{table: ident(table), layer: layer}
+	if _, err := pgx.ForEachRow(rows, []any{&k.name, &k.def, &k.cols}, func() error {
+		keys = append(keys, k)
+		return nil
+	}); err != nil {
+		return err
+	}
+	for _, k := range keys {
+		if _, err := tx.Exec(ctx, "ALTER TABLE "+k.table+" DROP CONSTRAINT "+ident(k.name)); err != nil {
+			return err
+		}
+	}
+	d.uniques = append(d.uniques, keys...)
+	return nil
+}
+
+// restoreUnique adds k back. When a duplicate value keeps it from being
+// built, it returns a *duplicateKeyError with the rows of one such value (a
+// savepoint keeps the transaction usable to find them).
+func restoreUnique(ctx context.Context, tx pgx.Tx, k uniqueKey) error {
+	if _, err := tx.Exec(ctx, "SAVEPOINT minqing_unique"); err != nil {
+		return err
+	}
+	_, err := tx.Exec(ctx, "ALTER TABLE "+k.table+" ADD CONSTRAINT "+ident(k.name)+" "+k.def)
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) || pe.Code != "23505" {
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, "RELEASE SAVEPOINT minqing_unique")
+		return err
+	}
+	if _, err := tx.Exec(ctx, "ROLLBACK TO SAVEPOINT minqing_unique"); err != nil {
+		return err
+	}
+	// NULLs are distinct unless the key says otherwise.
+	notNull := "NOT (" + strings.ReplaceAll(k.cols, ", ", " IS NULL OR ") + " IS NULL)"
+	if strings.Contains(k.def, "NULLS NOT DISTINCT") {
+		notNull = "true"
+	}
+	idCol := "id"
+	if !k.layer {
+		idCol = "incident_id"
+	}
+	// PostgreSQL's detail names the first duplicate its sort met, not
+	// necessarily this one: the detail is made from the rows found.
+	dup := &duplicateKeyError{detail: pe.Detail}
+	q := "SELECT array_agg(" + idCol + " ORDER BY " + idCol + "), 'Key (" + strings.ReplaceAll(k.cols, "'", "''") + ")=' || ROW(" + k.cols + ")::text || ' is duplicated.'" +
+		" FROM " + k.table + " WHERE " + notNull + " GROUP BY " + k.cols + " HAVING count(*) > 1 LIMIT 1"
+	if err := tx.QueryRow(ctx, q).Scan(&dup.ids, &dup.detail); err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return err
+	}
+	return dup
+}
+
+// restore builds the dropped unique keys (first: a duplicate fails the
+// write before the rest is built) and indexes, adds the foreign keys back
+// and turns the triggers on again.
 func (d *deferredIndexes) restore(ctx context.Context, tx pgx.Tx) error {
 	var mem string
 	if err := tx.QueryRow(ctx, "SELECT current_setting('maintenance_work_mem')").Scan(&mem); err != nil {
@@ -155,6 +264,11 @@ func (d *deferredIndexes) restore(ctx context.Context, tx pgx.Tx) error {
 	}
 	if _, err := tx.Exec(ctx, "SET LOCAL maintenance_work_mem = '"+rebuildMemory+"'"); err != nil {
 		return err
+	}
+	for _, k := range d.uniques {
+		if err := restoreUnique(ctx, tx, k); err != nil {
+			return err
+		}
 	}
 	for _, q := range append(d.indexes, d.constraints...) {
 		if _, err := tx.Exec(ctx, q); err != nil {
