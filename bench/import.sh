@@ -96,6 +96,17 @@ server_cpu() {
   done
   awk -v t="$t" -v hz="$TICKS" 'BEGIN { printf "%.2f", t / hz }'
 }
+# reaped waits until the run's backends have exited and the postmaster has
+# reaped them: a backend's CPU seconds count only then (read at once, a run
+# showed 3–6 s of its 20).
+reaped() {
+  local i
+  for i in $(seq 1 100); do
+    [ "$(psqlq -tA -d postgres -c "SELECT count(*) FROM pg_stat_activity WHERE datname = '$DB'")" = 0 ] && break
+    sleep 0.1
+  done
+  sleep 0.5
+}
 # written: the bytes of the tables (with their indexes and TOAST) a run
 # loaded, in MiB.
 written() { q "SELECT round(sum(pg_total_relation_size(c.oid)) / 1048576.0) FROM pg_class c WHERE c.relkind = 'r' AND c.relname IN ($1)"; }
@@ -113,6 +124,7 @@ for rep in $(seq 1 "$REPS"); do
     echo "== ${names[$i]} import → PostGIS (round $rep)" >&2
     SC0=$(server_cpu)
     read -r S RSS CPU < <(measure "${names[$i]}-pg" "${bins[$i]}" import --database-url "$URL" --layer incidents --progress=false "$CSV")
+    reaped
     SCPU=$(awk -v a="$(server_cpu)" -v b="$SC0" 'BEGIN { printf "%.2f", a - b }')
     ROWS_IN=$(q "SELECT count(*) FROM incidents WHERE external_id LIKE 'GD2026%'")
     ASSIGNED=$(q "SELECT count(*) FROM incidents WHERE external_id LIKE 'GD2026%' AND community IS NOT NULL AND h3_11 IS NOT NULL")
@@ -125,6 +137,7 @@ for rep in $(seq 1 "$REPS"); do
   SC0=$(server_cpu)
   read -r S RSS CPU < <(measure ogr2ogr-pg ogr2ogr -f PostgreSQL "PG:host=127.0.0.1 port=$PORT user=postgres dbname=$DB" "$CSV" \
     -oo X_POSSIBLE_NAMES=经度 -oo Y_POSSIBLE_NAMES=纬度 -a_srs EPSG:4326 -nln ogr_incidents)
+  reaped
   SCPU=$(awk -v a="$(server_cpu)" -v b="$SC0" 'BEGIN { printf "%.2f", a - b }')
   echo "pg ogr2ogr $S $RSS $(q "SELECT count(*) FROM ogr_incidents") 0 0 $CPU $SCPU $(written "'ogr_incidents'")" >> "$RESULTS"
   dropdb

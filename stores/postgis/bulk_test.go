@@ -172,12 +172,12 @@ func TestBulkWriteDuplicateKey(t *testing.T) {
 	for _, tc := range []struct {
 		name       string
 		deferAfter int64
+		ids        bool                             // the features come with their ids
 		dups       func(fs []*layers.Feature) []int // 1-based positions of the stored keys
 	}{
-		{"row by row, at the start", 20000, func(fs []*layers.Feature) []int { return []int{1, 2, 3, 4, 5} }},
-		{"when the key is built again, at the end", 300, func(fs []*layers.Feature) []int {
-			return []int{len(fs) - 4, len(fs) - 3, len(fs) - 2, len(fs) - 1, len(fs)}
-		}},
+		{"row by row, at the start", 20000, false, func(fs []*layers.Feature) []int { return []int{1, 2, 3, 4, 5} }},
+		{"when the key is built again, at the end", 300, false, atTheEnd},
+		{"when the key is built again, features with ids", 300, true, atTheEnd},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			old := *postgis.DeferAfter
@@ -191,6 +191,11 @@ func TestBulkWriteDuplicateKey(t *testing.T) {
 			}
 			before := schemaOf(t, st)
 			fs := bulkIncidents(2010, 0)[10:]
+			if tc.ids {
+				for i, f := range fs {
+					f.ID = int64(100000 + i)
+				}
+			}
 			for i, pos := range tc.dups(fs) {
 				fs[pos-1].Props["external_id"] = stored[i].Props["external_id"]
 			}
@@ -198,7 +203,11 @@ func TestBulkWriteDuplicateKey(t *testing.T) {
 			var inv *layers.InvalidError
 			named := false
 			for _, pos := range tc.dups(fs) {
-				named = named || strings.Contains(fmt.Sprint(err), fmt.Sprintf("feature %d:", pos)) && strings.Contains(err.Error(), fs[pos-1].Props["external_id"].(string))
+				which := fmt.Sprintf("feature %d:", pos)
+				if tc.ids {
+					which = fmt.Sprintf("the feature with id %d:", fs[pos-1].ID)
+				}
+				named = named || strings.Contains(fmt.Sprint(err), which) && strings.Contains(err.Error(), fs[pos-1].Props["external_id"].(string))
 			}
 			if !errors.As(err, &inv) || !named {
 				t.Fatalf("err = %v, want one of features %v and its key named", err, tc.dups(fs))
@@ -214,6 +223,11 @@ func TestBulkWriteDuplicateKey(t *testing.T) {
 			}
 		})
 	}
+}
+
+// atTheEnd is the last five positions of fs.
+func atTheEnd(fs []*layers.Feature) []int {
+	return []int{len(fs) - 4, len(fs) - 3, len(fs) - 2, len(fs) - 1, len(fs)}
 }
 
 // failing yields n features, then an error.
