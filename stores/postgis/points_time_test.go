@@ -2,16 +2,13 @@ package postgis
 
 import (
 	"context"
-	"encoding/json"
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
 
-	"minqing/deploy/fengtai/demo"
 	"minqing/layers"
 )
 
@@ -23,14 +20,8 @@ import (
 // generic one; and either way they are the same points.
 func TestTilePointsByTime(t *testing.T) {
 	ctx := context.Background()
-	st, cat := migratedStore(t)
-	asOf := time.Date(2026, 3, 1, 0, 0, 0, 0, layers.Shanghai)
-	if _, err := demo.Load(ctx, st, cat, demo.Options{Incidents: 20000, AsOf: asOf}, nil); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := st.pool.Exec(ctx, "ANALYZE"); err != nil {
-		t.Fatal(err)
-	}
+	st, cat := analysedDemo(t, 20000)
+	asOf := demoAsOf
 	inc, _ := cat.Lookup("incidents")
 	dense, beside := orb.Point{116.2875, 39.8575}, orb.Point{116.33, 39.88} // in the street, and a tile east of it
 	query := func(at orb.Point, days int) layers.Query {
@@ -63,7 +54,7 @@ func TestTilePointsByTime(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, mode := range []string{"auto", "force_generic_plan"} {
-				plan := explain(t, st, mode, sql, args)
+				plan, _ := explain(t, st, mode, sql, args)
 				if !strings.Contains(plan, tc.index) || tc.not != "" && strings.Contains(plan, tc.not) || strings.Contains(plan, `"Seq Scan"`) {
 					t.Errorf("%s plan does not read incidents by %s alone:\n%s", mode, tc.index, plan)
 				}
@@ -83,30 +74,6 @@ func TestTilePointsByTime(t *testing.T) {
 	if want := len(pointIDs(t, st, inc, query(dense, 7), false)); n != want {
 		t.Errorf("Features gave %d points under 7 days, want %d", n, want)
 	}
-}
-
-// explain returns the JSON plan of sql under plan_cache_mode mode.
-func explain(t *testing.T, st *Store, mode, sql string, args []any) string {
-	t.Helper()
-	ctx := context.Background()
-	conn, err := st.pool.Acquire(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Release()
-	var plan string
-	if _, err = conn.Exec(ctx, "SET plan_cache_mode = "+mode); err == nil {
-		err = conn.QueryRow(ctx, "EXPLAIN (FORMAT JSON) "+sql, args...).Scan(&plan)
-	}
-	_, _ = conn.Exec(ctx, "RESET plan_cache_mode")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var nodes []any
-	if err := json.Unmarshal([]byte(plan), &nodes); err != nil {
-		t.Fatal(err)
-	}
-	return plan
 }
 
 // pointIDs returns, sorted, the ids featuresSQL(l, q, byTime) reads.

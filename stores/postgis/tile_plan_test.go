@@ -1,16 +1,12 @@
 package postgis
 
 import (
-	"context"
-	"encoding/json"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
 
-	"minqing/deploy/fengtai/demo"
 	"minqing/layers"
 )
 
@@ -20,15 +16,7 @@ import (
 // GiST index on geom, never by a (parallel) sequential scan, which made
 // small tiles several times slower in the trial.
 func TestTilePlanUsesTheIndex(t *testing.T) {
-	ctx := context.Background()
-	st, cat := migratedStore(t)
-	asOf := time.Date(2026, 3, 1, 0, 0, 0, 0, layers.Shanghai)
-	if _, err := demo.Load(ctx, st, cat, demo.Options{Incidents: 20000, AsOf: asOf}, nil); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := st.pool.Exec(ctx, "ANALYZE"); err != nil {
-		t.Fatal(err)
-	}
+	st, cat := analysedDemo(t, 20000)
 	inc, _ := cat.Lookup("incidents")
 	com, _ := cat.Lookup("communities")
 	for _, mode := range []string{"auto", "force_generic_plan"} {
@@ -38,24 +26,7 @@ func TestTilePlanUsesTheIndex(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			conn, err := st.pool.Acquire(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var plan string
-			_, err = conn.Exec(ctx, "SET plan_cache_mode = "+mode)
-			if err == nil {
-				err = conn.QueryRow(ctx, "EXPLAIN (FORMAT JSON) "+sql, args...).Scan(&plan)
-			}
-			_, _ = conn.Exec(ctx, "RESET plan_cache_mode")
-			conn.Release()
-			if err != nil {
-				t.Fatal(err)
-			}
-			var nodes []any
-			if err := json.Unmarshal([]byte(plan), &nodes); err != nil {
-				t.Fatal(err)
-			}
+			plan, nodes := explain(t, st, mode, sql, args)
 			scans := map[string]bool{}
 			walkPlan(nodes, func(n map[string]any) {
 				if n["Relation Name"] == "incidents" {
