@@ -28,9 +28,10 @@ import (
 // layer with cells is copied in runs ordered by place: runs.go). Ids come
 // from the layer's sequence in blocks fetched before each COPY and follow
 // the input order, so the callers' contacts are copied too. When an import
-// is at least as large as the table was, the table's secondary indexes
-// (and the contacts' foreign key) are dropped inside the transaction and
-// built once at the end: a rollback restores them with everything else.
+// is at least as large as the table was, the table's secondary indexes and
+// unique keys (and the contacts' foreign and primary keys) are dropped
+// inside the transaction and built once at the end: a rollback restores
+// them with everything else (deferidx.go).
 // Likewise, past the first thousand incidents, the rollup trigger is
 // turned off and the rollups of the rest are added up in Go and applied in
 // one upsert at the end.

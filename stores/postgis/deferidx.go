@@ -55,17 +55,16 @@ func (e *duplicateKeyError) Error() string { return e.detail }
 // deferIndexes drops the secondary (non-unique, not a constraint's, not
 // partial) indexes of l's table, its unique keys but the primary key and
 // those a foreign key references, and for incidents the contacts' foreign
-// key and primary key, inside tx. It takes the table's ACCESS EXCLUSIVE lock until commit —
-// readers of the layer wait for the write — so it gives up (nil, no error)
-// when the lock does not come within deferLockTimeout. Unique indexes stay,
-// so duplicates are still refused row by row. A partial index stays too:
-// the incidents' is of rows without cells, which a bulk write never has, so
-// keeping it costs a test per row where building it again read the table.
+// key and primary key, inside tx. It takes the table's ACCESS EXCLUSIVE
+// lock until commit — readers of the layer wait for the write — so it gives
+// up (nil, no error) when the lock does not come within deferLockTimeout.
 // The primary key stays, and with it the refusal of a duplicate id row by
 // row; a duplicate of a dropped unique key (which the importer has already
 // refused with its row number, against the stored keys and the file's) is
 // found when the key is built again, and the write fails naming a feature
-// that holds it (bulkWrite).
+// that holds it (bulkWrite). A partial index stays too: the incidents' is
+// of rows without cells, which a bulk write never has, so keeping it costs
+// a test per row where building it again read the table.
 //
 // It also disables the table's insert-only statement triggers of the
 // layer versions and the rollups for the rest of the write, each while the
