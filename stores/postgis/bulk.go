@@ -635,13 +635,15 @@ func (s *Store) bulkWrite(ctx context.Context, tx pgx.Tx, p *bulkPlan, r layers.
 // (with ids given, the feature with the highest of those ids).
 func (c *copier) duplicate(l *layers.Layer, dup *duplicateKeyError) error {
 	what := "feature"
-	var last int64
-	for _, id := range dup.ids {
-		if c.withIDs {
-			what = fmt.Sprintf("the feature with id %d", id)
-		} else if pos := c.position(id); pos > last {
-			last = pos
-			what = fmt.Sprintf("feature %d", pos)
+	if c.withIDs && len(dup.ids) > 0 {
+		what = fmt.Sprintf("the feature with id %d", dup.ids[len(dup.ids)-1]) // ids are sorted
+	} else if !c.withIDs {
+		var last int64
+		for _, id := range dup.ids {
+			last = max(last, c.position(id))
+		}
+		if last > 0 {
+			what = fmt.Sprintf("feature %d", last)
 		}
 	}
 	detail := strings.TrimSuffix(strings.TrimPrefix(dup.detail, "Key "), ".")

@@ -40,7 +40,7 @@ type uniqueKey struct {
 	name  string
 	def   string // pg_get_constraintdef
 	cols  string // its columns, quoted, comma-separated
-	layer bool   // the layer's own table's (not the contacts')
+	id    string // the id column of its table's rows: id, or the contacts' incident_id
 }
 
 // duplicateKeyError is a unique key that could not be built again at the
@@ -198,7 +198,10 @@ func (d *deferredIndexes) dropUniques(ctx context.Context, tx pgx.Tx, table stri
 		return err
 	}
 	var keys []uniqueKey
-	k := uniqueKey{table: ident(table), layer: layer}
+	k := uniqueKey{table: ident(table), id: "incident_id"}
+	if layer {
+		k.id = "id"
+	}
 	if _, err := pgx.ForEachRow(rows, []any{&k.name, &k.def, &k.cols}, func() error {
 		keys = append(keys, k)
 		return nil
@@ -238,14 +241,10 @@ func restoreUnique(ctx context.Context, tx pgx.Tx, k uniqueKey) error {
 	if strings.Contains(k.def, "NULLS NOT DISTINCT") {
 		notNull = "true"
 	}
-	idCol := "id"
-	if !k.layer {
-		idCol = "incident_id"
-	}
 	// PostgreSQL's detail names the first duplicate its sort met, not
 	// necessarily this one: the detail is made from the rows found.
 	dup := &duplicateKeyError{detail: pe.Detail}
-	q := "SELECT array_agg(" + idCol + " ORDER BY " + idCol + "), 'Key (" + strings.ReplaceAll(k.cols, "'", "''") + ")=' || ROW(" + k.cols + ")::text || ' is duplicated.'" +
+	q := "SELECT array_agg(" + k.id + " ORDER BY " + k.id + "), 'Key (" + strings.ReplaceAll(k.cols, "'", "''") + ")=' || ROW(" + k.cols + ")::text || ' is duplicated.'" +
 		" FROM " + k.table + " WHERE " + notNull + " GROUP BY " + k.cols + " HAVING count(*) > 1 LIMIT 1"
 	if err := tx.QueryRow(ctx, q).Scan(&dup.ids, &dup.detail); err != nil && !errors.Is(err, pgx.ErrNoRows) {
 		return err

@@ -101,6 +101,15 @@ func TestFaultsAreUnavailable(t *testing.T) {
 		if !errors.Is(err, layers.ErrUnavailable) {
 			t.Errorf("count with no server: err = %v, want ErrUnavailable", err)
 		}
+		// A tile's points under a time window ask the planner first
+		// (pointsByTime): that round trip fails the same way.
+		start := time.Date(2026, 11, 25, 0, 0, 0, 0, layers.Shanghai)
+		box := orb.Bound{Min: orb.Point{116.28, 39.85}, Max: orb.Point{116.29, 39.86}}
+		q := layers.Query{BBox: &box, Time: &layers.TimeRange{Start: &start}, Unordered: true, Limit: 3073}
+		err = st.Features(ctx, l, q, func(*layers.Feature) error { return nil })
+		if !errors.Is(err, layers.ErrUnavailable) {
+			t.Errorf("a tile's points under a window with no server: err = %v, want ErrUnavailable", err)
+		}
 	})
 
 	url := pgtest.New(t)
