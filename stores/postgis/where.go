@@ -46,8 +46,7 @@ func (w *where) cells(s *layers.CellSet) string {
 }
 
 // buildWhere translates a query into SQL conditions. paging adds the keyset
-// condition (Count leaves it out). geomCol is the geometry column to test the
-// bbox against (the WGS 84 one unless a caller has reasons).
+// condition (Count leaves it out).
 func buildWhere(l *layers.Layer, q layers.Query, paging bool) (*where, error) {
 	return buildWhereBy(l, q, paging, true)
 }
