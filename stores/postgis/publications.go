@@ -25,11 +25,20 @@ func (s *Store) Publication(ctx context.Context, key string) ([]byte, bool, erro
 // stored (one statement: two servers publishing at once agree on the first).
 func (s *Store) Publish(ctx context.Context, key string, body []byte) ([]byte, error) {
 	var stored []byte
-	err := s.pool.QueryRow(ctx, `
-		WITH ins AS (INSERT INTO publications (key, body) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING RETURNING body)
-		SELECT body FROM ins UNION ALL SELECT body FROM publications WHERE key = $1 LIMIT 1`, key, body).Scan(&stored)
-	if err != nil {
-		return nil, wrap("publish", err)
+	for try := 1; ; try++ {
+		err := s.pool.QueryRow(ctx, `
+			WITH ins AS (INSERT INTO publications (key, body) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING RETURNING body)
+			SELECT body FROM ins UNION ALL SELECT body FROM publications WHERE key = $1 LIMIT 1`, key, body).Scan(&stored)
+		if errors.Is(err, pgx.ErrNoRows) && try < 3 {
+			// Another publisher committed the key after this statement's
+			// snapshot was taken: the insert met its row and did nothing,
+			// and the select, reading the snapshot, could not see it. The
+			// next statement's snapshot does.
+			continue
+		}
+		if err != nil {
+			return nil, wrap("publish", err)
+		}
+		return stored, nil
 	}
-	return stored, nil
 }
