@@ -56,8 +56,9 @@ func (s *Server) importLayer(c echo.Context) error {
 	if err := selection.Check(q, nil, layers.Admin, importParams()...); err != nil {
 		return refuse(err)
 	}
-	req.Body = http.MaxBytesReader(c.Response(), req.Body, s.cfg.ImportMaxBytes)
-
+	if err := s.capUpload(c); err != nil {
+		return refuse(err)
+	}
 	body, name, ctype, err := importBody(req, q)
 	if err != nil {
 		return refuse(s.importError(err))
@@ -254,6 +255,19 @@ func importOptions(q url.Values, name, ctype string) (importers.Options, error) 
 func isTooLarge(err error) bool {
 	var mbe *http.MaxBytesError
 	return errors.As(err, &mbe)
+}
+
+// capUpload caps the request's body at the server's import limit. A body
+// that declares a larger length is refused at once, before a byte of it is
+// read, and the connection closed rather than drained.
+func (s *Server) capUpload(c echo.Context) error {
+	req := c.Request()
+	if req.ContentLength > s.cfg.ImportMaxBytes {
+		c.Response().Header().Set(echo.HeaderConnection, "close")
+		return s.importError(&http.MaxBytesError{Limit: s.cfg.ImportMaxBytes})
+	}
+	req.Body = http.MaxBytesReader(c.Response(), req.Body, s.cfg.ImportMaxBytes)
+	return nil
 }
 
 // importError turns an oversized body into a 413.

@@ -58,7 +58,9 @@ func (s *Server) importAdmin(c echo.Context) (*layers.Layer, io.Reader, importer
 	if err := selection.Check(q, nil, layers.Admin, previewParams()...); err != nil {
 		return nil, nil, opts, "", err
 	}
-	req.Body = http.MaxBytesReader(c.Response(), req.Body, s.cfg.ImportMaxBytes)
+	if err := s.capUpload(c); err != nil {
+		return nil, nil, opts, "", err
+	}
 	in, name, ctype, err := importBody(req, q)
 	if err != nil {
 		return nil, nil, opts, "", s.importError(err)

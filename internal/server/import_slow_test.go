@@ -56,6 +56,31 @@ func stalledUpload(t *testing.T, addr, path, secret, framing, first string) net.
 	return c
 }
 
+// postOverCap posts an import larger than the server's cap and reads the
+// answer while the body is still being written. The server answers 413 and
+// closes the connection with the rest of the upload unread, so the kernel
+// resets it: a client that reads only after writing everything (as
+// net/http's does, racing its write error against the answer) may see the
+// reset instead of the answer the server sent.
+func postOverCap(t *testing.T, addr, secret, body string) (int, string) {
+	t.Helper()
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	go fmt.Fprintf(c, "POST /import/incidents HTTP/1.1\r\nHost: minqing\r\nAuthorization: Bearer %s\r\n"+
+		"Content-Type: text/csv\r\nContent-Length: %d\r\n\r\n%s", secret, len(body), body) // its error is the reset, once answered
+	c.SetReadDeadline(time.Now().Add(45 * time.Second))
+	res, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		t.Fatalf("no answer to an upload over the cap: %v", err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(b)
+}
+
 // TestImportRefusedBeforeTheBody: a caller who may not import is answered
 // at once, while its body is still coming, and the connection is closed so
 // that the server does not wait to drain the upload.
@@ -86,6 +111,38 @@ func TestImportRefusedBeforeTheBody(t *testing.T) {
 			defer res.Body.Close()
 			if res.StatusCode != tc.want {
 				t.Errorf("status %d, want %d", res.StatusCode, tc.want)
+			}
+			if !res.Close {
+				t.Errorf("Connection: %q; want the connection closed, not drained", res.Header.Get("Connection"))
+			}
+		})
+	}
+}
+
+// TestImportDeclaredTooLarge: an upload whose Content-Length is over the
+// cap is refused with a 413 at once, while its body is still coming, and
+// the connection is closed rather than drained.
+func TestImportDeclaredTooLarge(t *testing.T) {
+	src := newEmbedded(t)
+	admin := token(t, src, layers.Admin)
+	s := New(Config{ImportMaxBytes: 1 << 10}, src, fengtai.Catalog(), quietLog())
+	hs := httptest.NewServer(s.Handler())
+	t.Cleanup(hs.Close)
+	addr := strings.TrimPrefix(hs.URL, "http://")
+	for _, path := range []string{"/import/incidents", "/import/incidents/preview", "/import/incidents/rejects"} {
+		t.Run(path, func(t *testing.T) {
+			// Declares 200 KiB, sends a few rows and stops: under the cap so
+			// far, so only the declared length can refuse it now.
+			c := stalledUpload(t, addr, path, admin, "length", importHeader+csvRows("R", 3))
+			c.SetReadDeadline(time.Now().Add(30 * time.Second))
+			res, err := http.ReadResponse(bufio.NewReader(c), nil)
+			if err != nil {
+				t.Fatalf("no answer while the body is pending: %v", err)
+			}
+			defer res.Body.Close()
+			b, _ := io.ReadAll(res.Body)
+			if res.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(string(b), "1024 bytes") {
+				t.Errorf("status %d %s, want 413 naming the 1024 bytes accepted", res.StatusCode, b)
 			}
 			if !res.Close {
 				t.Errorf("Connection: %q; want the connection closed, not drained", res.Header.Get("Connection"))
@@ -142,7 +199,7 @@ func TestSlowUploadHoldsNoWriteLock(t *testing.T) {
 			if code, body := post(importHeader + csvRows("FAST", 5)); code != http.StatusOK {
 				t.Fatalf("fast import while a slow upload is pending: %d %s", code, body)
 			}
-			if code, body := post(importHeader + csvRows("HUGE", 40000)); code != http.StatusRequestEntityTooLarge {
+			if code, body := postOverCap(t, addr, admin, importHeader+csvRows("HUGE", 40000)); code != http.StatusRequestEntityTooLarge {
 				t.Errorf("an upload over the cap: %d %s, want 413", code, body)
 			}
 			// The slow upload ends; it imports.
