@@ -107,7 +107,7 @@ func Import(ctx context.Context, src Store, cat *layers.Catalog, l *layers.Layer
 		}
 	} else {
 		var wr layers.WriteResult
-		wr, err = src.Write(ctx, l, layers.WriteOptions{Mode: opts.Mode}, fr)
+		wr, err = src.Write(ctx, l, layers.WriteOptions{Mode: opts.Mode, Checked: true}, fr)
 		if err == nil {
 			rep.Written = true
 			rep.Inserted, rep.Updated, rep.Deleted = wr.Inserted, wr.Updated, wr.Deleted

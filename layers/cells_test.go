@@ -87,7 +87,7 @@ func TestPrepareCellsAt(t *testing.T) {
 	}
 	p := orb.Point{116.2843, 39.8577}
 	f := incident(p)
-	vals, err := layers.PrepareCellsAt(inc, f, 1)
+	vals, err := layers.PrepareCellsAt(inc, f, 1, false)
 	if err != nil || len(vals) != len(layers.ExactColumns()) || layers.ExactColumns()[0] != "h3_5" {
 		t.Fatalf("values %v, %v; columns %v", vals, err, layers.ExactColumns())
 	}
@@ -101,20 +101,69 @@ func TestPrepareCellsAt(t *testing.T) {
 		t.Errorf("h3 = %v, want %v", f.Props["h3"], store)
 	}
 	com := &layers.Feature{Geometry: orb.Polygon{{{0, 0}, {1, 0}, {1, 1}, {0, 0}}}, Props: map[string]any{"code": "C1", "name": "x"}}
-	if v, err := layers.PrepareCellsAt(mustLayer(t, "communities"), com, 1); v != nil || err != nil {
+	if v, err := layers.PrepareCellsAt(mustLayer(t, "communities"), com, 1, false); v != nil || err != nil {
 		t.Errorf("communities: %v, %v; want none", v, err)
 	}
-	if _, err := layers.PrepareCellsAt(inc, incident(orb.LineString{{0, 0}, {1, 1}}), 3); err == nil || !strings.Contains(err.Error(), "feature 3") {
+	if _, err := layers.PrepareCellsAt(inc, incident(orb.LineString{{0, 0}, {1, 1}}), 3, false); err == nil || !strings.Contains(err.Error(), "feature 3") {
 		t.Errorf("a line: %v, want an error naming feature 3", err)
 	}
 	bad := incident(p)
 	delete(bad.Props, "category")
-	if v, err := layers.PrepareCellsAt(inc, bad, 2); v != nil || err == nil {
+	if v, err := layers.PrepareCellsAt(inc, bad, 2, false); v != nil || err == nil {
 		t.Errorf("no category: %v, %v; want an error and no cells", v, err)
 	}
 }
 
-func mustLayer(t *testing.T, name string) *layers.Layer {
+// TestPrepareCheckedCells: a write whose features were checked before
+// (WriteOptions.Checked) gets the same cells and h3 field, and its features
+// are not checked again; every other write's are.
+func TestPrepareCheckedCells(t *testing.T) {
+	inc := mustLayer(t, "incidents")
+	p := orb.Point{116.2843, 39.8577}
+	feature := func(category string) *layers.Feature {
+		return &layers.Feature{Geometry: p, Props: map[string]any{
+			"source": "12345", "category": category, "status": "received", "received_at": mustTime(t, "2026-03-05 14:03"),
+		}}
+	}
+	want, _ := hex.ExactCells(p)
+	store, _ := hex.FromPoint(p, hex.StoreRes)
+	tests := []struct {
+		name     string
+		category string // 飞碟 is not in the vocabulary: Check refuses it
+		checked  bool
+		wantErr  bool
+	}{
+		{"checked before, valid", "停电", true, false},
+		{"not checked before, valid", "停电", false, false},
+		{"checked before: not checked again", "飞碟", true, false},
+		{"not checked before: refused", "飞碟", false, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f := feature(tc.category)
+			vals, err := layers.PrepareCellsAt(inc, f, 7, tc.checked)
+			if tc.wantErr {
+				if err == nil || !strings.Contains(err.Error(), "feature 7") || !strings.Contains(err.Error(), "category") {
+					t.Errorf("error %v, want one naming feature 7 and its category", err)
+				}
+				return
+			}
+			if err != nil || len(vals) != len(want) {
+				t.Fatalf("values %v, %v", vals, err)
+			}
+			for i, v := range vals {
+				if v != want[i] {
+					t.Errorf("%s = %v, want %v", layers.ExactColumns()[i], v, want[i])
+				}
+			}
+			if f.Props["h3"] != store {
+				t.Errorf("h3 = %v, want %v", f.Props["h3"], store)
+			}
+		})
+	}
+}
+
+func mustLayer(t testing.TB, name string) *layers.Layer {
 	t.Helper()
 	l, ok := fengtai.Catalog().Lookup(name)
 	if !ok {

@@ -17,18 +17,19 @@ import (
 // store calls it: a missing feature or one Prepare refuses is an
 // *InvalidError naming n.
 func PrepareAt(l *Layer, f *Feature, n int64) error {
-	_, err := PrepareCellsAt(l, f, n)
+	_, err := PrepareCellsAt(l, f, n, false)
 	return err
 }
 
 // PrepareCellsAt is PrepareAt that also returns the feature's exact cells
 // as column values, in resolution order (ExactColumns), for a layer that
-// StoresCells: nil for any other layer.
-func PrepareCellsAt(l *Layer, f *Feature, n int64) ([]any, error) {
+// StoresCells: nil for any other layer. checked is the write's
+// WriteOptions.Checked: the feature is then not checked again.
+func PrepareCellsAt(l *Layer, f *Feature, n int64, checked bool) ([]any, error) {
 	if f == nil {
 		return nil, Invalid("", fmt.Sprintf("feature %d: no feature", n))
 	}
-	cells, ok, err := PrepareCells(l, f)
+	cells, ok, err := prepareCells(l, f, !checked)
 	if err != nil {
 		return nil, Invalid("", fmt.Sprintf("feature %d: %v", n, err))
 	}

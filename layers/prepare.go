@@ -20,26 +20,43 @@ func Prepare(l *Layer, f *Feature) error {
 // the feature's exact cells (hex.PointCells computes them in the same pass
 // as its h3 cell); ok is false for any other layer.
 func PrepareCells(l *Layer, f *Feature) (cells [hex.ExactCount]hex.Cell, ok bool, err error) {
+	return prepareCells(l, f, true)
+}
+
+// PrepareCheckedCells is PrepareCells for a feature that already passed
+// l.Check (WriteOptions.Checked): it computes what is filled on write and
+// does not check the feature again.
+func PrepareCheckedCells(l *Layer, f *Feature) (cells [hex.ExactCount]hex.Cell, ok bool, err error) {
+	return prepareCells(l, f, false)
+}
+
+func prepareCells(l *Layer, f *Feature, check bool) (cells [hex.ExactCount]hex.Cell, ok bool, err error) {
 	if f.Props == nil {
 		f.Props = map[string]any{}
 	}
 	if f.Geometry != nil {
 		f.Geometry = Promote(l.Geometry, f.Geometry)
 	}
+	checkIt := func() error {
+		if !check {
+			return nil
+		}
+		return l.Check(f)
+	}
 	if _, has := l.Field("h3"); !has {
-		return cells, false, l.Check(f)
+		return cells, false, checkIt()
 	}
 	p, isPoint := f.Geometry.(orb.Point)
 	if !isPoint {
 		// No cells: a point layer's Check refuses any other geometry.
-		return cells, false, l.Check(f)
+		return cells, false, checkIt()
 	}
 	store, exact, err := hex.PointCells(p)
 	if err != nil {
 		return cells, false, fmt.Errorf("h3 cell: %w", err)
 	}
 	f.Props["h3"] = store
-	if err := l.Check(f); err != nil {
+	if err := checkIt(); err != nil {
 		return cells, false, err
 	}
 	return exact, StoresCells(l), nil

@@ -124,6 +124,11 @@ type WriteOptions struct {
 	Mode WriteMode
 	// Progress, if set, is called now and then with the rows written so far.
 	Progress func(rows int64)
+	// Checked says that every feature already passed the layer's Check as
+	// it will be written (the importer checks each row, to name a bad one
+	// by its row number), so the store does not check it again. What the
+	// store computes on write (the h3 field, the cells) is not part of it.
+	Checked bool
 }
 
 // WriteResult reports a committed write.

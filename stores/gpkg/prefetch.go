@@ -19,14 +19,15 @@ const prefetchBatch = 256
 
 // rowSource hands out the features of a write, prepared, in input order.
 type rowSource struct {
-	l     *layers.Layer
-	r     layers.FeatureReader
-	n     int64
-	order chan *rowBatch // nil: one by one
-	stop  chan struct{}
-	wg    sync.WaitGroup
-	cur   *rowBatch
-	pos   int
+	l       *layers.Layer
+	r       layers.FeatureReader
+	checked bool // the features passed l.Check (WriteOptions.Checked)
+	n       int64
+	order   chan *rowBatch // nil: one by one
+	stop    chan struct{}
+	wg      sync.WaitGroup
+	cur     *rowBatch
+	pos     int
 }
 
 // rowBatch is a run of features and, once done is closed, their rows.
@@ -39,9 +40,10 @@ type rowBatch struct {
 }
 
 // newRowSource prepares r's features for l, ahead on other goroutines when
-// ahead is true (and there is more than one core).
-func newRowSource(l *layers.Layer, r layers.FeatureReader, ahead bool) *rowSource {
-	s := &rowSource{l: l, r: r}
+// ahead is true (and there is more than one core); checked is the write's
+// WriteOptions.Checked.
+func newRowSource(l *layers.Layer, r layers.FeatureReader, ahead, checked bool) *rowSource {
+	s := &rowSource{l: l, r: r, checked: checked}
 	workers := runtime.GOMAXPROCS(0)
 	if !ahead || workers < 2 {
 		return s
@@ -55,7 +57,7 @@ func newRowSource(l *layers.Layer, r layers.FeatureReader, ahead bool) *rowSourc
 			for b := range jobs {
 				b.rows = make([]*prepared, 0, len(b.feats))
 				for i, f := range b.feats {
-					p, err := prepareRow(l, f, b.first+int64(i))
+					p, err := prepareRow(l, f, b.first+int64(i), checked)
 					if err != nil {
 						b.err = err // before the reader's error, if any
 						break
@@ -115,7 +117,7 @@ func (s *rowSource) next() (*prepared, error) {
 			return nil, err
 		}
 		s.n++
-		return prepareRow(s.l, f, s.n)
+		return prepareRow(s.l, f, s.n, s.checked)
 	}
 	for s.cur == nil || s.pos == len(s.cur.rows) {
 		if s.cur != nil && s.cur.err != nil {

@@ -80,7 +80,7 @@ func (s *Store) write(ctx context.Context, l *layers.Layer, opts layers.WriteOpt
 	var written orb.Bound
 	var n int64
 	// Ahead only for many small features: a layer of points with cells.
-	rows := newRowSource(l, r, mode != layers.Upsert && layers.StoresCells(l))
+	rows := newRowSource(l, r, mode != layers.Upsert && layers.StoresCells(l), opts.Checked)
 	defer rows.close()
 	for {
 		p, err := rows.next()
@@ -238,16 +238,6 @@ func (w *writer) close() {
 	}
 }
 
-// write checks and stores one feature; n is its 1-based position in the
-// input, named in error messages.
-func (w *writer) write(ctx context.Context, f *layers.Feature, n int64, res *layers.WriteResult) error {
-	p, err := prepareRow(w.l, f, n)
-	if err != nil {
-		return err
-	}
-	return w.exec(ctx, p, res)
-}
-
 // prepared is a feature checked and encoded for its row.
 type prepared struct {
 	f     *layers.Feature
@@ -257,10 +247,11 @@ type prepared struct {
 	cells []any // the exact cells (layers.PrepareCellsAt)
 }
 
-// prepareRow checks f and encodes its columns: the part of a write that
-// needs no database, safe on several goroutines.
-func prepareRow(l *layers.Layer, f *layers.Feature, n int64) (*prepared, error) {
-	cells, err := layers.PrepareCellsAt(l, f, n)
+// prepareRow checks f (unless checked: WriteOptions.Checked) and encodes
+// its columns: the part of a write that needs no database, safe on several
+// goroutines.
+func prepareRow(l *layers.Layer, f *layers.Feature, n int64, checked bool) (*prepared, error) {
+	cells, err := layers.PrepareCellsAt(l, f, n, checked)
 	if err != nil {
 		return nil, err
 	}

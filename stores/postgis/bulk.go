@@ -67,6 +67,7 @@ type bulkPlan struct {
 	enc     []colEncoder // per field of l
 	cells   bool
 	withIDs bool
+	checked bool // the features passed l.Check (WriteOptions.Checked)
 	// rollups: the layer is layers.RollupLayer, whose rollups a large write
 	// adds up in Go (see deferredIndexes.rollups).
 	rollups bool
@@ -115,7 +116,7 @@ func planBulk(ctx context.Context, tx pgx.Tx, l *layers.Layer, withIDs bool) (*b
 	return p, true, nil
 }
 
-// encode checks f (n: its 1-based position in the input) and appends its
+// encode checks f (unless p.checked; n: its 1-based position in the input) and appends its
 // row; the id is f's own or a zero to be patched when the row is copied.
 // With p.rollups it fills roll; with p.cells, key (the row's res-11 cell).
 func (p *bulkPlan) encode(b []byte, f *layers.Feature, n int64, roll *rollupRow, key *uint64) ([]byte, error) {
@@ -125,7 +126,11 @@ func (p *bulkPlan) encode(b []byte, f *layers.Feature, n int64, roll *rollupRow,
 	if (f.ID > 0) != p.withIDs {
 		return b, layers.Invalid("", fmt.Sprintf("feature %d: either every feature has an id or none has", n))
 	}
-	cells, _, err := layers.PrepareCells(p.l, f)
+	prepare := layers.PrepareCells
+	if p.checked {
+		prepare = layers.PrepareCheckedCells
+	}
+	cells, _, err := prepare(p.l, f)
 	if err != nil {
 		return b, layers.Invalid("", fmt.Sprintf("feature %d: %v", n, err))
 	}

@@ -64,6 +64,7 @@ func (s *Store) Write(ctx context.Context, l *layers.Layer, opts layers.WriteOpt
 			return res, err
 		}
 		if ok {
+			plan.checked = opts.Checked
 			return s.writeBulk(ctx, tx, plan, mode, in, opts.Progress)
 		}
 	}
@@ -342,7 +343,7 @@ func (c *copySource) Err() error             { return c.err }
 // stageValues checks one feature and turns it into a staging row. n is its
 // 1-based position in the input, used in error messages.
 func stageValues(l *layers.Layer, f *layers.Feature, n int64, withID bool) ([]any, error) {
-	cells, err := layers.PrepareCellsAt(l, f, n)
+	cells, err := layers.PrepareCellsAt(l, f, n, false)
 	if err != nil {
 		return nil, err
 	}
