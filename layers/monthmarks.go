@@ -3,6 +3,8 @@ package layers
 import (
 	"context"
 	"sort"
+
+	"minqing/geo/hex"
 )
 
 // MonthMarkRes is the resolution whose counts a month mark follows: the
@@ -60,9 +62,14 @@ type MonthMarker interface {
 // MonthMarkRes the delta changes: the months a bulk write must mark.
 func (d *RollupDelta) Months() []string {
 	seen := map[string]bool{}
-	for k, n := range d.cats {
-		if n != 0 && k.res == MonthMarkRes {
-			seen[d.periods[k.month]] = true
+	if i := MonthMarkRes - hex.MinExactRes; i >= 0 && i < len(d.cats) {
+		for j, cells := range d.cats[i] {
+			for _, n := range cells {
+				if n != 0 {
+					seen[d.periods[d.dims[j].month]] = true
+					break
+				}
+			}
 		}
 	}
 	out := make([]string, 0, len(seen))

@@ -20,25 +20,26 @@ type RollupDelta struct {
 	monthOf map[int32]int32 // a day's month, in periods
 	names   []string        // categories and sources seen
 	name    map[string]uint32
-	totals  map[rollupCell]int64
-	cats    map[rollupCatCell]int64
+	// totals[res-hex.MinExactRes][period] counts by cell, in the finest
+	// period a resolution is counted by: a day at resolutions up to
+	// RollupDaysMaxRes, else a month (period: an index in periods). A map
+	// keyed by the cell alone is a fast 64-bit map; keyed by cell, period
+	// and resolution together, the same counting took twice as long.
+	totals [hex.ExactCount][]map[int64]int64
+	// dims are the months, categories and sources seen together (indexes in
+	// periods and names), and dim their indexes.
+	dims []rollupDims
+	dim  map[rollupDims]int32
+	// cats[res-hex.MinExactRes][dim] counts by cell at resolutions up to
+	// RollupDimsMaxRes.
+	cats  [hex.ExactCount][]map[int64]int64
+	added bool // a count was added
 }
 
-// rollupCell is a cell at res in the finest period it is counted by: a day
-// at resolutions up to RollupDaysMaxRes, else a month (period: an index in
-// periods).
-type rollupCell struct {
-	cell   int64
-	period int32
-	res    int8
-}
-
-// rollupCatCell is a cell at res (up to RollupDimsMaxRes) in a month, with
-// the rollup dimensions (indexes in names).
-type rollupCatCell struct {
-	cell             int64
+// rollupDims is a month, category and source of incident_cell_categories
+// (indexes in periods and names).
+type rollupDims struct {
 	month            int32
-	res              int8
 	category, source uint32
 }
 
@@ -64,7 +65,7 @@ type RollupCategory struct {
 // called once per hour seen (from 1901), so it must depend only on the hour.
 func NewRollupDelta(day func(time.Time) string) *RollupDelta {
 	return &RollupDelta{day: day, hours: map[int64]int32{}, period: map[string]int32{}, monthOf: map[int32]int32{},
-		name: map[string]uint32{}, totals: map[rollupCell]int64{}, cats: map[rollupCatCell]int64{}}
+		name: map[string]uint32{}, dim: map[rollupDims]int32{}}
 }
 
 // wholeHourZones is 1901-01-01 UTC: from then on Asia/Shanghai is a whole
@@ -112,30 +113,56 @@ func (d *RollupDelta) nameIndex(s string) uint32 {
 	return i
 }
 
+// dimOf returns the index in dims of a month, category and source.
+func (d *RollupDelta) dimOf(month int32, category, source uint32) int32 {
+	k := rollupDims{month, category, source}
+	i, ok := d.dim[k]
+	if !ok {
+		i = int32(len(d.dims))
+		d.dims = append(d.dims, k)
+		d.dim[k] = i
+	}
+	return i
+}
+
+// counts returns the map of maps[i], making it (and the ones before it).
+func counts(maps *[]map[int64]int64, i int32) map[int64]int64 {
+	for int32(len(*maps)) <= i {
+		*maps = append(*maps, nil)
+	}
+	m := (*maps)[i]
+	if m == nil {
+		m = map[int64]int64{}
+		(*maps)[i] = m
+	}
+	return m
+}
+
 // Add counts one incident (sign +1) or takes one away (-1): received is its
 // received_at, cells its cells at resolutions 5…11 in order (0: not filled,
 // left out as the triggers leave out NULL).
 func (d *RollupDelta) Add(received time.Time, category, source string, cells []int64, sign int64) {
 	day, month := d.dayOf(received)
-	cat, src := d.nameIndex(category), d.nameIndex(source)
+	dim := d.dimOf(month, d.nameIndex(category), d.nameIndex(source))
 	for i, c := range cells {
 		if c == 0 {
 			continue
 		}
-		res := int8(hex.MinExactRes + i)
+		res := hex.MinExactRes + i
 		period := day
-		if int(res) > RollupDaysMaxRes {
+		if res > RollupDaysMaxRes {
 			period = month
 		}
-		d.totals[rollupCell{c, period, res}] += sign
-		if int(res) <= RollupDimsMaxRes {
-			d.cats[rollupCatCell{c, month, res, cat, src}] += sign
+		counts(&d.totals[i], period)[c] += sign
+		d.added = true
+		if res <= RollupDimsMaxRes {
+			counts(&d.cats[i], dim)[c] += sign
 		}
 	}
 }
 
 // Empty reports whether nothing was added.
-func (d *RollupDelta) Empty() bool { return len(d.totals) == 0 && len(d.cats) == 0 }
+func (d *RollupDelta) Empty() bool { return !d.added }
 
 // Totals returns the rows to add to incident_cell_totals, in key order,
 // without those that net to zero.
@@ -146,13 +173,18 @@ func (d *RollupDelta) Totals() []RollupTotal {
 		cell       int64
 	}
 	sum := map[key]int64{}
-	for k, n := range d.totals {
-		res, period := int(k.res), d.periods[k.period]
-		if res <= RollupDaysMaxRes {
-			sum[key{res, GrainDay, period, k.cell}] += n
+	for i, byPeriod := range d.totals {
+		res := hex.MinExactRes + i
+		for p, cells := range byPeriod {
+			period := d.periods[p]
+			for cell, n := range cells {
+				if res <= RollupDaysMaxRes {
+					sum[key{res, GrainDay, period, cell}] += n
+				}
+				sum[key{res, GrainMonth, period[:8] + "01", cell}] += n
+				sum[key{res, GrainYear, period[:5] + "01-01", cell}] += n
+			}
 		}
-		sum[key{res, GrainMonth, period[:8] + "01", k.cell}] += n
-		sum[key{res, GrainYear, period[:5] + "01-01", k.cell}] += n
 	}
 	out := make([]RollupTotal, 0, len(sum))
 	for k, n := range sum {
@@ -186,10 +218,16 @@ func (d *RollupDelta) Categories() []RollupCategory {
 		category, source string
 	}
 	sum := map[key]int64{}
-	for k, n := range d.cats {
-		res, month, cat, src := int(k.res), d.periods[k.month], d.names[k.category], d.names[k.source]
-		sum[key{res, GrainMonth, month, k.cell, cat, src}] += n
-		sum[key{res, GrainYear, month[:5] + "01-01", k.cell, cat, src}] += n
+	for i, byDims := range d.cats {
+		res := hex.MinExactRes + i
+		for j, cells := range byDims {
+			dm := d.dims[j]
+			month, cat, src := d.periods[dm.month], d.names[dm.category], d.names[dm.source]
+			for cell, n := range cells {
+				sum[key{res, GrainMonth, month, cell, cat, src}] += n
+				sum[key{res, GrainYear, month[:5] + "01-01", cell, cat, src}] += n
+			}
+		}
 	}
 	out := make([]RollupCategory, 0, len(sum))
 	for k, n := range sum {
