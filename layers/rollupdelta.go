@@ -72,15 +72,19 @@ func NewRollupDelta(day func(time.Time) string) *RollupDelta {
 // number of hours from UTC, so a day can be cached by hour.
 const wholeHourZones = -2177452800
 
-func (d *RollupDelta) periodIndex(p string) int32 {
-	i, ok := d.period[p]
+// indexOf returns k's index in *list, appending it (and its index to m)
+// the first time.
+func indexOf[K comparable, I int32 | uint32](m map[K]I, list *[]K, k K) I {
+	i, ok := m[k]
 	if !ok {
-		i = int32(len(d.periods))
-		d.periods = append(d.periods, p)
-		d.period[p] = i
+		i = I(len(*list))
+		*list = append(*list, k)
+		m[k] = i
 	}
 	return i
 }
+
+func (d *RollupDelta) periodIndex(p string) int32 { return indexOf(d.period, &d.periods, p) }
 
 // dayOf returns the day of t and its month, as indexes in periods.
 func (d *RollupDelta) dayOf(t time.Time) (day, month int32) {
@@ -103,26 +107,11 @@ func (d *RollupDelta) dayOf(t time.Time) (day, month int32) {
 	return day, month
 }
 
-func (d *RollupDelta) nameIndex(s string) uint32 {
-	i, ok := d.name[s]
-	if !ok {
-		i = uint32(len(d.names))
-		d.names = append(d.names, s)
-		d.name[s] = i
-	}
-	return i
-}
+func (d *RollupDelta) nameIndex(s string) uint32 { return indexOf(d.name, &d.names, s) }
 
 // dimOf returns the index in dims of a month, category and source.
 func (d *RollupDelta) dimOf(month int32, category, source uint32) int32 {
-	k := rollupDims{month, category, source}
-	i, ok := d.dim[k]
-	if !ok {
-		i = int32(len(d.dims))
-		d.dims = append(d.dims, k)
-		d.dim[k] = i
-	}
-	return i
+	return indexOf(d.dim, &d.dims, rollupDims{month, category, source})
 }
 
 // counts returns the map of maps[i], making it (and the ones before it).
