@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/paulmach/orb"
 
 	"minqing/deploy/fengtai"
@@ -25,6 +26,7 @@ func schemaOf(t *testing.T, st *postgis.Store) string {
 		(SELECT string_agg(indexdef, E'\n' ORDER BY indexname) FROM pg_indexes WHERE tablename = 'incidents') || E'\n' ||
 		(SELECT string_agg(conname || ' ' || pg_get_constraintdef(oid), E'\n' ORDER BY conname) FROM pg_constraint WHERE conrelid = 'incidents'::regclass) || E'\n' ||
 		(SELECT string_agg(conname || ' ' || pg_get_constraintdef(oid), E'\n' ORDER BY conname) FROM pg_constraint WHERE conrelid = 'incident_contacts'::regclass) || E'\n' ||
+		(SELECT string_agg(conname || ' ' || pg_get_constraintdef(oid), E'\n' ORDER BY conname) FROM pg_constraint WHERE conrelid = 'incident_events'::regclass) || E'\n' ||
 		(SELECT string_agg(tgname || ' enabled ' || tgenabled::text, E'\n' ORDER BY tgname) FROM pg_trigger WHERE tgrelid = 'incidents'::regclass AND NOT tgisinternal)`).Scan(&s)
 	if err != nil {
 		t.Fatal(err)
@@ -75,7 +77,7 @@ func TestBulkWriteDefersIndexes(t *testing.T) {
 	geomIndex := func() int64 { return count(t, st, "SELECT 'incidents_geom_idx'::regclass::oid::bigint") }
 	oid := geomIndex()
 	keyIndexes := func() int64 {
-		return count(t, st, "SELECT 'incidents_external_id_key'::regclass::oid::bigint + 'incident_contacts_pkey'::regclass::oid::bigint")
+		return count(t, st, "SELECT 'incidents_external_id_key'::regclass::oid::bigint + 'incident_contacts_pkey'::regclass::oid::bigint + 'incidents_pkey'::regclass::oid::bigint")
 	}
 	keys := keyIndexes()
 
@@ -153,9 +155,15 @@ func TestBulkWriteDefersIndexes(t *testing.T) {
 				}
 			}
 			rows.Close()
-			// The foreign key is back and checks again.
-			if _, err := st.Pool().Exec(ctx, "INSERT INTO incident_contacts (incident_id) VALUES (-1)"); err == nil {
-				t.Error("a contact of no incident was accepted: the foreign key is gone")
+			// The foreign keys are back and check again.
+			for _, q := range []string{
+				"INSERT INTO incident_contacts (incident_id) VALUES (-1)",
+				"INSERT INTO incident_events (incident_id, seq, at, who, action) VALUES (-1, 1, now(), 'test', 'dispatch')",
+			} {
+				var pe *pgconn.PgError
+				if _, err := st.Pool().Exec(ctx, q); !errors.As(err, &pe) || pe.Code != "23503" {
+					t.Errorf("%s: %v, want a foreign key violation", q, err)
+				}
 			}
 		})
 	}
@@ -222,6 +230,35 @@ func TestBulkWriteDuplicateKey(t *testing.T) {
 				t.Errorf("schema after the write:\n%s\nwant:\n%s", got, before)
 			}
 		})
+	}
+}
+
+// TestBulkWriteDuplicateID: features with ids, two of them the same id. A
+// large write builds the primary key at its end; the duplicate fails it
+// there, naming the id, and nothing is written.
+func TestBulkWriteDuplicateID(t *testing.T) {
+	old := *postgis.DeferAfter
+	*postgis.DeferAfter = 300
+	t.Cleanup(func() { *postgis.DeferAfter = old })
+	ctx := context.Background()
+	st := open(t).(*postgis.Store)
+	l, _ := fengtai.Catalog().Get("incidents", layers.Admin)
+	before := schemaOf(t, st)
+	fs := bulkIncidents(2000, 0)
+	for i, f := range fs {
+		f.ID = int64(100000 + i)
+	}
+	fs[len(fs)-1].ID = fs[0].ID
+	_, err := st.Write(ctx, l, layers.WriteOptions{}, &sourcetest.Slice{Features: fs})
+	var inv *layers.InvalidError
+	if !errors.As(err, &inv) || !strings.Contains(err.Error(), "the feature with id 100000:") || !strings.Contains(err.Error(), "(id)=(100000)") {
+		t.Fatalf("err = %v, want the feature with id 100000 and its key named", err)
+	}
+	if n := count(t, st, "SELECT count(*) FROM incidents") + count(t, st, "SELECT count(*) FROM incident_contacts"); n != 0 {
+		t.Errorf("%d rows left after the failed write", n)
+	}
+	if got := schemaOf(t, st); got != before {
+		t.Errorf("schema after the write:\n%s\nwant:\n%s", got, before)
 	}
 }
 

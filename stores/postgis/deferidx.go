@@ -27,10 +27,10 @@ type deferredIndexes struct {
 	indexes     []string // CREATE INDEX statements
 	constraints []string // ALTER TABLE … ADD CONSTRAINT statements
 	triggers    []string // insert triggers disabled until the end
-	// uniques are the unique keys dropped to be built at the end, the
-	// layer's own first: checked row by row, a key cost a random descent of
-	// its B-tree per row (the work-order number's, 2–4 s of the server's CPU
-	// in a 1M import); built once, a sort.
+	// uniques are the primary and unique keys dropped to be built at the
+	// end, the layer's own first: checked row by row, a key cost a random
+	// descent of its B-tree per row (the work-order number's, 2–4 s of the
+	// server's CPU in a 1M import; the ids', about 2 s); built once, a sort.
 	uniques []uniqueKey
 }
 
@@ -53,16 +53,17 @@ type duplicateKeyError struct {
 func (e *duplicateKeyError) Error() string { return e.detail }
 
 // deferIndexes drops the secondary (non-unique, not a constraint's, not
-// partial) indexes of l's table, its unique keys but the primary key and
-// those a foreign key references, and for incidents the contacts' foreign
-// key and primary key, inside tx. It takes the table's ACCESS EXCLUSIVE
-// lock until commit — readers of the layer wait for the write — so it gives
-// up (nil, no error) when the lock does not come within deferLockTimeout.
-// The primary key stays, and with it the refusal of a duplicate id row by
-// row; a duplicate of a dropped unique key (which the importer has already
-// refused with its row number, against the stored keys and the file's) is
-// found when the key is built again, and the write fails naming a feature
-// that holds it (bulkWrite). A partial index stays too: the incidents' is
+// partial) indexes of l's table, the foreign keys of other tables that
+// reference it (the contacts' and the events' of incidents), its primary
+// key and unique keys, and for incidents the contacts' primary key, inside
+// tx. It takes the ACCESS EXCLUSIVE lock of the table and of the tables
+// referencing it until commit — their readers wait for the write — so it
+// gives up (nil, no error) when the locks do not come within
+// deferLockTimeout or waiting for them would deadlock. A duplicate id or a
+// duplicate of a unique key (which the importer has already refused with
+// its row number, against the stored keys and the file's) is found when
+// the key is built again, and the write fails naming a feature that holds
+// it (bulkWrite). A partial index stays too: the incidents' is
 // of rows without cells, which a bulk write never has, so keeping it costs
 // a test per row where building it again read the table.
 //
@@ -84,7 +85,7 @@ func deferIndexes(ctx context.Context, tx pgx.Tx, l *layers.Layer) (*deferredInd
 	}
 	err := d.drop(ctx, tx, l, lockTimeout)
 	var pe *pgconn.PgError
-	if errors.As(err, &pe) && pe.Code == "55P03" { // lock_not_available
+	if errors.As(err, &pe) && (pe.Code == "55P03" || pe.Code == "40P01") { // lock_not_available, deadlock_detected
 		if _, err := tx.Exec(ctx, "ROLLBACK TO SAVEPOINT minqing_defer_indexes"); err != nil {
 			return nil, wrap("write "+l.Name+": defer indexes", err)
 		}
@@ -123,34 +124,20 @@ func (d *deferredIndexes) drop(ctx context.Context, tx pgx.Tx, l *layers.Layer, 
 	}); err != nil {
 		return err
 	}
+	// The foreign keys that reference the table (the contacts' and the
+	// events' of incidents), so that its primary key can go too: a new id
+	// was a random descent of that B-tree per row (rows go in ordered by
+	// place, ids in input order), about 2 s of the server's CPU in a 1M
+	// import. A contact copied in was also checked by a query of its own;
+	// added back, each key checks every row in one join.
+	if err := d.dropReferences(ctx, tx, l.Name); err != nil {
+		return err
+	}
 	if err := d.dropUniques(ctx, tx, l.Name, true); err != nil {
 		return err
 	}
 	if l.Name == contactsLayer {
-		// The contacts' foreign key checks each copied contact with a
-		// query of its own; added back, it checks them all in one join.
-		if _, err := tx.Exec(ctx, "LOCK TABLE incident_contacts IN ACCESS EXCLUSIVE MODE"); err != nil {
-			return err
-		}
-		rows, err := tx.Query(ctx, `SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
-			WHERE conrelid = 'incident_contacts'::regclass AND contype = 'f' ORDER BY 1`)
-		if err != nil {
-			return err
-		}
-		var fks []string
-		if _, err := pgx.ForEachRow(rows, []any{&name, &def}, func() error {
-			fks = append(fks, name)
-			d.constraints = append(d.constraints, "ALTER TABLE incident_contacts ADD CONSTRAINT "+ident(name)+" "+def)
-			return nil
-		}); err != nil {
-			return err
-		}
-		for _, fk := range fks {
-			if _, err := tx.Exec(ctx, "ALTER TABLE incident_contacts DROP CONSTRAINT "+ident(fk)); err != nil {
-				return err
-			}
-		}
-		// Its primary key too: the contacts' ids are the incidents' new ids.
+		// The contacts' primary key too: their ids are the incidents' new ids.
 		if err := d.dropUniques(ctx, tx, "incident_contacts", false); err != nil {
 			return err
 		}
@@ -182,18 +169,51 @@ func (d *deferredIndexes) drop(ctx context.Context, tx pgx.Tx, l *layers.Layer, 
 	return err
 }
 
-// dropUniques drops the unique keys of table that no foreign key references:
-// with layer (the layer's own table) its unique constraints but the primary
-// key, else its primary key and unique constraints.
+// dropReferences drops the foreign keys of other tables that reference
+// table, each table locked first, to add them back at the end.
+func (d *deferredIndexes) dropReferences(ctx context.Context, tx pgx.Tx, table string) error {
+	rows, err := tx.Query(ctx, `SELECT quote_ident(n.nspname) || '.' || quote_ident(r.relname), c.conname, pg_get_constraintdef(c.oid)
+		FROM pg_constraint c JOIN pg_class r ON r.oid = c.conrelid JOIN pg_namespace n ON n.oid = r.relnamespace
+		WHERE c.contype = 'f' AND c.confrelid = to_regclass($1) AND c.conrelid <> c.confrelid
+		ORDER BY 1, 2`, ident(table))
+	if err != nil {
+		return err
+	}
+	type fk struct{ table, name, def string }
+	var fks []fk
+	var k fk
+	if _, err := pgx.ForEachRow(rows, []any{&k.table, &k.name, &k.def}, func() error {
+		fks = append(fks, k)
+		return nil
+	}); err != nil {
+		return err
+	}
+	for i, k := range fks {
+		if i == 0 || fks[i-1].table != k.table {
+			if _, err := tx.Exec(ctx, "LOCK TABLE "+k.table+" IN ACCESS EXCLUSIVE MODE"); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.Exec(ctx, "ALTER TABLE "+k.table+" DROP CONSTRAINT "+ident(k.name)); err != nil {
+			return err
+		}
+		d.constraints = append(d.constraints, "ALTER TABLE "+k.table+" ADD CONSTRAINT "+ident(k.name)+" "+k.def)
+	}
+	return nil
+}
+
+// dropUniques drops the primary key and unique keys of table that no
+// foreign key references; with layer (the layer's own table) its rows' id
+// column is id, else incident_id (the contacts').
 func (d *deferredIndexes) dropUniques(ctx context.Context, tx pgx.Tx, table string, layer bool) error {
 	rows, err := tx.Query(ctx, `SELECT c.conname, pg_get_constraintdef(c.oid),
 		  (SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY k.i)
 		     FROM unnest(c.conkey) WITH ORDINALITY k(attnum, i)
 		     JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum)
 		FROM pg_constraint c
-		WHERE c.conrelid = to_regclass($1) AND (c.contype = 'u' OR c.contype = 'p' AND NOT $2)
+		WHERE c.conrelid = to_regclass($1) AND c.contype IN ('p', 'u')
 		  AND NOT EXISTS (SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.confrelid = c.conrelid AND f.conindid = c.conindid)
-		ORDER BY 1`, ident(table), layer)
+		ORDER BY c.contype, 1`, ident(table))
 	if err != nil {
 		return err
 	}
