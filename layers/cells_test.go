@@ -114,10 +114,10 @@ func TestPrepareCellsAt(t *testing.T) {
 	}
 }
 
-// TestPrepareCheckedCells: a write whose features were checked before
+// TestPrepareCellsChecked: a write whose features were checked before
 // (WriteOptions.Checked) gets the same cells and h3 field, and its features
 // are not checked again; every other write's are.
-func TestPrepareCheckedCells(t *testing.T) {
+func TestPrepareCellsChecked(t *testing.T) {
 	inc := mustLayer(t, "incidents")
 	p := orb.Point{116.2843, 39.8577}
 	feature := func(category string) *layers.Feature {

@@ -29,7 +29,7 @@ func PrepareCellsAt(l *Layer, f *Feature, n int64, checked bool) ([]any, error) 
 	if f == nil {
 		return nil, Invalid("", fmt.Sprintf("feature %d: no feature", n))
 	}
-	cells, ok, err := prepareCells(l, f, !checked)
+	cells, ok, err := PrepareCells(l, f, checked)
 	if err != nil {
 		return nil, Invalid("", fmt.Sprintf("feature %d: %v", n, err))
 	}

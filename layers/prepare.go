@@ -12,25 +12,16 @@ import (
 // the promoted geometry type and, for a layer with an h3 field, the feature's
 // H3 cell at hex.StoreRes. Both stores call it.
 func Prepare(l *Layer, f *Feature) error {
-	_, _, err := PrepareCells(l, f)
+	_, _, err := PrepareCells(l, f, false)
 	return err
 }
 
 // PrepareCells is Prepare that also returns, for a layer that StoresCells,
 // the feature's exact cells (hex.PointCells computes them in the same pass
-// as its h3 cell); ok is false for any other layer.
-func PrepareCells(l *Layer, f *Feature) (cells [hex.ExactCount]hex.Cell, ok bool, err error) {
-	return prepareCells(l, f, true)
-}
-
-// PrepareCheckedCells is PrepareCells for a feature that already passed
-// l.Check (WriteOptions.Checked): it computes what is filled on write and
-// does not check the feature again.
-func PrepareCheckedCells(l *Layer, f *Feature) (cells [hex.ExactCount]hex.Cell, ok bool, err error) {
-	return prepareCells(l, f, false)
-}
-
-func prepareCells(l *Layer, f *Feature, check bool) (cells [hex.ExactCount]hex.Cell, ok bool, err error) {
+// as its h3 cell); ok is false for any other layer. checked is the write's
+// WriteOptions.Checked: a feature that already passed l.Check is not
+// checked again, only given what is filled on write.
+func PrepareCells(l *Layer, f *Feature, checked bool) (cells [hex.ExactCount]hex.Cell, ok bool, err error) {
 	if f.Props == nil {
 		f.Props = map[string]any{}
 	}
@@ -38,7 +29,7 @@ func prepareCells(l *Layer, f *Feature, check bool) (cells [hex.ExactCount]hex.C
 		f.Geometry = Promote(l.Geometry, f.Geometry)
 	}
 	checkIt := func() error {
-		if !check {
+		if checked {
 			return nil
 		}
 		return l.Check(f)

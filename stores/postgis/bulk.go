@@ -126,11 +126,7 @@ func (p *bulkPlan) encode(b []byte, f *layers.Feature, n int64, roll *rollupRow,
 	if (f.ID > 0) != p.withIDs {
 		return b, layers.Invalid("", fmt.Sprintf("feature %d: either every feature has an id or none has", n))
 	}
-	prepare := layers.PrepareCells
-	if p.checked {
-		prepare = layers.PrepareCheckedCells
-	}
-	cells, _, err := prepare(p.l, f)
+	cells, _, err := layers.PrepareCells(p.l, f, p.checked)
 	if err != nil {
 		return b, layers.Invalid("", fmt.Sprintf("feature %d: %v", n, err))
 	}
