@@ -71,14 +71,23 @@ func postOverCap(t *testing.T, addr, secret, body string) (int, string) {
 	defer c.Close()
 	go fmt.Fprintf(c, "POST /import/incidents HTTP/1.1\r\nHost: minqing\r\nAuthorization: Bearer %s\r\n"+
 		"Content-Type: text/csv\r\nContent-Length: %d\r\n\r\n%s", secret, len(body), body) // its error is the reset, once answered
-	c.SetReadDeadline(time.Now().Add(45 * time.Second))
+	res, body := answer(t, c, 45*time.Second, "an upload over the cap")
+	return res.StatusCode, body
+}
+
+// answer reads the server's answer on c, and its body, waiting at most
+// wait: generous, but an answer that waited for a body that never comes
+// fails.
+func answer(t *testing.T, c net.Conn, wait time.Duration, what string) (*http.Response, string) {
+	t.Helper()
+	c.SetReadDeadline(time.Now().Add(wait))
 	res, err := http.ReadResponse(bufio.NewReader(c), nil)
 	if err != nil {
-		t.Fatalf("no answer to an upload over the cap: %v", err)
+		t.Fatalf("no answer to %s: %v", what, err)
 	}
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
-	return res.StatusCode, string(b)
+	return res, string(b)
 }
 
 // TestImportRefusedBeforeTheBody: a caller who may not import is answered
@@ -103,12 +112,7 @@ func TestImportRefusedBeforeTheBody(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			c := stalledUpload(t, addr, tc.path, tc.secret, tc.framing, importHeader+csvRows("R", 3))
-			c.SetReadDeadline(time.Now().Add(30 * time.Second)) // generous: the answer must not wait for the body
-			res, err := http.ReadResponse(bufio.NewReader(c), nil)
-			if err != nil {
-				t.Fatalf("no answer while the body is pending: %v", err)
-			}
-			defer res.Body.Close()
+			res, _ := answer(t, c, 30*time.Second, "a refused upload while its body is pending")
 			if res.StatusCode != tc.want {
 				t.Errorf("status %d, want %d", res.StatusCode, tc.want)
 			}
@@ -134,14 +138,8 @@ func TestImportDeclaredTooLarge(t *testing.T) {
 			// Declares 200 KiB, sends a few rows and stops: under the cap so
 			// far, so only the declared length can refuse it now.
 			c := stalledUpload(t, addr, path, admin, "length", importHeader+csvRows("R", 3))
-			c.SetReadDeadline(time.Now().Add(30 * time.Second))
-			res, err := http.ReadResponse(bufio.NewReader(c), nil)
-			if err != nil {
-				t.Fatalf("no answer while the body is pending: %v", err)
-			}
-			defer res.Body.Close()
-			b, _ := io.ReadAll(res.Body)
-			if res.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(string(b), "1024 bytes") {
+			res, b := answer(t, c, 30*time.Second, "an upload declared over the cap while its body is pending")
+			if res.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(b, "1024 bytes") {
 				t.Errorf("status %d %s, want 413 naming the 1024 bytes accepted", res.StatusCode, b)
 			}
 			if !res.Close {
@@ -206,12 +204,7 @@ func TestSlowUploadHoldsNoWriteLock(t *testing.T) {
 			if _, err := fmt.Fprintf(slow, "%x\r\n%s\r\n0\r\n\r\n", len(csvRows("LATE", 2)), csvRows("LATE", 2)); err != nil {
 				t.Fatal(err)
 			}
-			slow.SetReadDeadline(time.Now().Add(45 * time.Second))
-			res, err := http.ReadResponse(bufio.NewReader(slow), nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			res.Body.Close()
+			res, _ := answer(t, slow, 45*time.Second, "the slow upload, once complete")
 			if res.StatusCode != http.StatusOK {
 				t.Errorf("the slow upload, once complete: %d", res.StatusCode)
 			}
