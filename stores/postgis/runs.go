@@ -103,7 +103,18 @@ func mergeRun(parts []part, n int, err error) *batch {
 		}
 		size += p.b.ends[p.to-1] - p.b.start(p.from)
 	}
-	slices.SortStableFunc(refs, func(a, b ref) int { return cmp.Compare(a.key, b.key) })
+	// refs are in input order (part, then row), so ordering by key and
+	// then by them keeps ties in input order, as a stable sort would; a
+	// stable sort's merging by rotation took twice as long (BenchmarkMergeRun).
+	slices.SortFunc(refs, func(a, b ref) int {
+		if c := cmp.Compare(a.key, b.key); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.part, b.part); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.row, b.row)
+	})
 	r := &batch{
 		rows:     make([]byte, 0, size),
 		ends:     make([]int, 0, n),
