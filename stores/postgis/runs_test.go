@@ -10,9 +10,9 @@ import (
 const rowBytes = 240
 
 // runParts makes the parts of one run: n rows in batches of bulkBatchSize,
-// each row rowBytes long and starting with its input position, keyed by a cell drawn from
-// cells values (few values: many ties).
-func runParts(n, cells int) ([]part, int) {
+// each row rowBytes long and starting with its input position, keyed by a
+// cell drawn from cells values (few values: many ties).
+func runParts(n, cells int) []part {
 	rng := rand.New(rand.NewPCG(3, 5))
 	var parts []part
 	for first := 0; first < n; first += bulkBatchSize {
@@ -26,7 +26,7 @@ func runParts(n, cells int) ([]part, int) {
 		}
 		parts = append(parts, part{b, 0, len(b.ends)})
 	}
-	return parts, n
+	return parts
 }
 
 // TestMergeRunOrdersByKeyThenInput: a run's rows are in key order, and
@@ -42,8 +42,8 @@ func TestMergeRunOrdersByKeyThenInput(t *testing.T) {
 		{"a full run, many ties", runRows, 50},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			parts, n := runParts(tc.n, tc.cells)
-			r := mergeRun(parts, n, nil)
+			n := tc.n
+			r := mergeRun(runParts(n, tc.cells), n, nil)
 			if len(r.ends) != n || len(r.pos) != n {
 				t.Fatalf("%d rows, %d positions, want %d", len(r.ends), len(r.pos), n)
 			}
@@ -66,9 +66,9 @@ func TestMergeRunOrdersByKeyThenInput(t *testing.T) {
 // BenchmarkMergeRun orders a full run of rows by place (res-11 cells, as
 // a 12345 file's 1M rows spread over the street: few ties).
 func BenchmarkMergeRun(b *testing.B) {
-	parts, n := runParts(runRows, 200000)
+	parts := runParts(runRows, 200000)
 	b.ReportAllocs()
 	for b.Loop() {
-		mergeRun(parts, n, nil)
+		mergeRun(parts, runRows, nil)
 	}
 }
