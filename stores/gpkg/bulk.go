@@ -33,9 +33,10 @@ var bulkAfter int64 = 1000
 // bulk is the state of a write in bulk mode.
 type bulk struct {
 	l        *layers.Layer
-	indexes  []string // CREATE INDEX statements of the dropped indexes
-	triggers []string // CREATE TRIGGER statements of the dropped triggers
-	rtree    *sql.Stmt
+	indexes  []string            // CREATE INDEX statements of the dropped indexes
+	triggers []string            // CREATE TRIGGER statements of the dropped triggers
+	rtree    bool                // the R-tree trigger was dropped: loadRtree at the end
+	entries  []rtreeEntry        // the R-tree entries of the rows inserted since
 	rows     int64               // rows inserted in bulk mode (the version bumps)
 	versions bool                // the version trigger was dropped
 	delta    *layers.RollupDelta // nil: the layer has no rollup trigger
@@ -83,9 +84,7 @@ func startBulk(ctx context.Context, tx *sql.Tx, l *layers.Layer) (*bulk, error) 
 		b.triggers = append(b.triggers, t.sql)
 		switch t.name {
 		case rtreeTrigger:
-			if b.rtree, err = tx.PrepareContext(ctx, "INSERT OR REPLACE INTO "+ident("rtree_"+l.Name+"_geom")+" VALUES (?1, ?2, ?3, ?4, ?5)"); err != nil {
-				return nil, err
-			}
+			b.rtree = true
 		case versionTrigger:
 			b.versions = true
 		case rollupTrigger:
@@ -110,16 +109,14 @@ func rollupDay(t time.Time) string { return t.UTC().Add(8 * time.Hour).Format(da
 // exact cells (nil when the layer stores none).
 func (b *bulk) add(ctx context.Context, id int64, blob []byte, f *layers.Feature, cells []any) error {
 	b.rows++
-	if b.rtree != nil {
+	if b.rtree {
 		// As the trigger: the envelope of the stored geometry, none when empty.
 		bd, ok, err := Envelope(blob)
 		if err != nil {
 			return err
 		}
 		if ok {
-			if _, err := b.rtree.ExecContext(ctx, id, bd.Min[0], bd.Max[0], bd.Min[1], bd.Max[1]); err != nil {
-				return err
-			}
+			b.entries = append(b.entries, newRtreeEntry(id, bd))
 		}
 	}
 	if b.delta != nil {
@@ -138,9 +135,10 @@ func (b *bulk) add(ctx context.Context, id int64, blob []byte, f *layers.Feature
 // finish applies the version bumps and rollups, builds the indexes and
 // creates the triggers again.
 func (b *bulk) finish(ctx context.Context, tx *sql.Tx) error {
-	if b.rtree != nil {
-		b.rtree.Close()
-		b.rtree = nil
+	if b.rtree {
+		if err := loadRtree(ctx, tx, "rtree_"+b.l.Name+"_geom", b.entries); err != nil {
+			return fmt.Errorf("spatial index: %w", err)
+		}
 	}
 	if b.versions && b.rows > 0 {
 		if _, err := tx.ExecContext(ctx, "UPDATE layer_versions SET version = version + ?1 WHERE layer = ?2", b.rows, b.l.Name); err != nil {
@@ -158,13 +156,6 @@ func (b *bulk) finish(ctx context.Context, tx *sql.Tx) error {
 		}
 	}
 	return nil
-}
-
-// close releases the statement of an unfinished bulk mode.
-func (b *bulk) close() {
-	if b != nil && b.rtree != nil {
-		b.rtree.Close()
-	}
 }
 
 // applyRollups adds d to the rollups, in key order.

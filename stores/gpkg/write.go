@@ -230,7 +230,6 @@ func newWriter(ctx context.Context, tx *sql.Tx, l *layers.Layer, mode layers.Wri
 }
 
 func (w *writer) close() {
-	w.bulk.close()
 	for _, st := range []*sql.Stmt{w.insert, w.update, w.exists, w.byKey, w.contact, w.oldBox} {
 		if st != nil {
 			st.Close()
