@@ -91,8 +91,9 @@ type rtreeNode struct {
 // loadRtree makes the 2-D R-tree table name hold its current entries and
 // added (an added entry replaces a current one of the same id, as INSERT OR
 // REPLACE does, and the last of added entries with one id), by writing its
-// shadow tables whole inside tx. It reuses (and reorders) added's memory.
-func loadRtree(ctx context.Context, tx *sql.Tx, name string, added []rtreeEntry) error {
+// shadow tables whole inside tx; fresh: added only, the current entries
+// dropped (their rows are gone). It reuses (and reorders) added's memory.
+func loadRtree(ctx context.Context, tx *sql.Tx, name string, added []rtreeEntry, fresh bool) error {
 	var size, cols int
 	if err := tx.QueryRowContext(ctx, "SELECT length(data) FROM "+ident(name+"_node")+" WHERE nodeno = 1").Scan(&size); err != nil {
 		return fmt.Errorf("%s: node size: %w", name, err)
@@ -104,9 +105,12 @@ func loadRtree(ctx context.Context, tx *sql.Tx, name string, added []rtreeEntry)
 	if cols != 5 || fanout < 2 {
 		return fmt.Errorf("%s: not a 2-D R-tree of nodes of at least two cells (%d columns, %d-byte nodes)", name, cols, size)
 	}
-	current, err := rtreeEntries(ctx, tx, name)
-	if err != nil {
-		return err
+	var current []rtreeEntry
+	if !fresh {
+		var err error
+		if current, err = rtreeEntries(ctx, tx, name); err != nil {
+			return err
+		}
 	}
 	all := mergeEntries(added, current)
 

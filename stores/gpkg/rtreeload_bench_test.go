@@ -40,7 +40,7 @@ func BenchmarkRtree(b *testing.B) {
 			for i := range boxes {
 				entries[i] = newRtreeEntry(ids[i], boxes[i])
 			}
-			if err := loadRtree(context.Background(), tx, "r", entries); err != nil {
+			if err := loadRtree(context.Background(), tx, "r", entries, false); err != nil {
 				b.Fatal(err)
 			}
 			if err := tx.Commit(); err != nil {

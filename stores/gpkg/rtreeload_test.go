@@ -191,7 +191,7 @@ func TestLoadRtreeMatchesSQLite(t *testing.T) {
 			for j := range newIDs {
 				entries[j] = newRtreeEntry(newIDs[j], newBoxes[j])
 			}
-			if err := loadRtree(context.Background(), tx, "b", entries); err != nil {
+			if err := loadRtree(context.Background(), tx, "b", entries, false); err != nil {
 				t.Fatal(err)
 			}
 			if err := tx.Commit(); err != nil {
@@ -264,11 +264,11 @@ func TestLoadRtreeRefusesOtherTables(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer tx.Rollback()
-	err = loadRtree(context.Background(), tx, "three", []rtreeEntry{newRtreeEntry(1, orb.Bound{})})
+	err = loadRtree(context.Background(), tx, "three", []rtreeEntry{newRtreeEntry(1, orb.Bound{})}, false)
 	if err == nil {
 		t.Fatal("a 3-D R-tree was loaded as a 2-D one")
 	}
-	if err := loadRtree(context.Background(), tx, "missing", nil); err == nil {
+	if err := loadRtree(context.Background(), tx, "missing", nil, false); err == nil {
 		t.Fatal("no error for a table that does not exist")
 	}
 }

@@ -60,12 +60,29 @@ func (s *Store) write(ctx context.Context, l *layers.Layer, opts layers.WriteOpt
 		if err != nil {
 			return res, err
 		}
-		del, err := tx.ExecContext(ctx, "DELETE FROM "+ident(l.Name))
-		if err != nil {
+		// A table of many rows is emptied in bulk mode (deleteAll); a
+		// small one row by row, through its triggers.
+		var many bool
+		if err := tx.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM "+ident(l.Name)+" LIMIT 1 OFFSET ?1)", bulkAfter-1).Scan(&many); err != nil {
 			return res, wrap("write "+l.Name+": replace", err)
 		}
-		if res.Deleted, err = del.RowsAffected(); err != nil {
-			return res, wrap("write "+l.Name+": replace", err)
+		if many {
+			if w.bulk, err = startBulk(ctx, tx, l, true); err != nil {
+				return res, wrap("write "+l.Name+": bulk", err)
+			}
+		}
+		if w.bulk != nil {
+			if res.Deleted, err = w.bulk.deleteAll(ctx, tx); err != nil {
+				return res, wrap("write "+l.Name+": replace", err)
+			}
+		} else {
+			del, err := tx.ExecContext(ctx, "DELETE FROM "+ident(l.Name))
+			if err != nil {
+				return res, wrap("write "+l.Name+": replace", err)
+			}
+			if res.Deleted, err = del.RowsAffected(); err != nil {
+				return res, wrap("write "+l.Name+": replace", err)
+			}
 		}
 		if res.Deleted > 0 {
 			res.Bounds = old
@@ -96,7 +113,7 @@ func (s *Store) write(ctx context.Context, l *layers.Layer, opts layers.WriteOpt
 			return res, err
 		}
 		if w.bulk == nil && mode != layers.Upsert && n >= bulkAfter && n >= existing {
-			if w.bulk, err = startBulk(ctx, tx, l); err != nil {
+			if w.bulk, err = startBulk(ctx, tx, l, false); err != nil {
 				return res, wrap("write "+l.Name+": bulk", err)
 			}
 		}
