@@ -39,19 +39,19 @@ type bulk struct {
 	rtree    bool         // the R-tree trigger was dropped: loadRtree at the end
 	entries  []rtreeEntry // the R-tree entries of the rows inserted since
 	rows     int64        // rows inserted in bulk mode (the version bumps)
-	// deleteTriggers are the delete triggers dropped for deleteAll (the
-	// R-tree's, the version's and the rollups'), deleted the rows it
-	// deleted, and cleared that the R-tree's current entries are gone.
-	deleteTriggers []string
-	deleted        int64
-	cleared        bool
-	versions       bool                // the version trigger was dropped
-	delta          *layers.RollupDelta // nil: the layer has no rollup trigger
+	// deleted is the rows deleteAll deleted with the delete triggers (the
+	// R-tree's, the version's and the rollups') dropped, and cleared that
+	// the R-tree's current entries are gone with them.
+	deleted  int64
+	cleared  bool
+	versions bool                // the version trigger was dropped
+	delta    *layers.RollupDelta // nil: the layer has no rollup trigger
 }
 
 // startBulk drops l's insert triggers and secondary indexes inside tx, and
-// with replace its delete triggers too, for deleteAll; then, when the layer
-// lacks any of them, it drops nothing and returns nil.
+// with replace its delete triggers too, for deleteAll; with replace, when
+// the layer lacks any of those triggers, it drops nothing and returns nil
+// (the delete is left to the triggers there are).
 func startBulk(ctx context.Context, tx *sql.Tx, l *layers.Layer, replace bool) (*bulk, error) {
 	b := &bulk{l: l}
 	rtreeTrigger, versionTrigger := "rtree_"+l.Name+"_geom_insert", l.Name+"_version_insert"
@@ -110,8 +110,6 @@ func startBulk(ctx context.Context, tx *sql.Tx, l *layers.Layer, replace bool) (
 			b.versions = true
 		case rollupTrigger:
 			b.delta = layers.NewRollupDelta(rollupDay)
-		default:
-			b.deleteTriggers = append(b.deleteTriggers, t.name)
 		}
 	}
 
@@ -170,14 +168,17 @@ func (b *bulk) finish(ctx context.Context, tx *sql.Tx) error {
 		}
 	}
 	if b.delta != nil {
+		if err := b.foldPending(ctx, tx); err != nil {
+			return fmt.Errorf("rollups: %w", err)
+		}
 		if err := applyRollups(ctx, tx, b.delta); err != nil {
 			return fmt.Errorf("rollups: %w", err)
 		}
-		if b.deleted > 0 { // counts taken down to zero go, as flushRollups does
-			for _, q := range []string{"DELETE FROM incident_cell_totals WHERE n = 0", "DELETE FROM incident_cell_categories WHERE n = 0"} {
-				if _, err := tx.ExecContext(ctx, q); err != nil {
-					return fmt.Errorf("rollups: %w", err)
-				}
+		// Counts taken down to zero (deleted rows, another program's
+		// pending changes) go, as flushRollups has them go.
+		for _, q := range []string{"DELETE FROM incident_cell_totals WHERE n = 0", "DELETE FROM incident_cell_categories WHERE n = 0"} {
+			if _, err := tx.ExecContext(ctx, q); err != nil {
+				return fmt.Errorf("rollups: %w", err)
 			}
 		}
 	}
@@ -251,36 +252,72 @@ func (b *bulk) deleteAll(ctx context.Context, tx *sql.Tx) (int64, error) {
 
 // takeOutRollups adds every stored incident to b.delta with sign -1.
 func (b *bulk) takeOutRollups(ctx context.Context, tx *sql.Tx) error {
-	rows, err := tx.QueryContext(ctx, "SELECT id, date(received_at, '+8 hours'), category, source, "+
-		"h3_5, h3_6, h3_7, h3_8, h3_9, h3_10, h3_11 FROM "+ident(b.l.Name))
+	// A received_at SQLite cannot read (written by another program): the
+	// row's delta goes where the trigger would have put it, for
+	// flushRollups to net with the rest (or refuse) as row by row.
+	if _, err := tx.ExecContext(ctx, "INSERT INTO incident_rollup_delta SELECT received_at, category, source, "+
+		"h3_5, h3_6, h3_7, h3_8, h3_9, h3_10, h3_11, -1 FROM "+ident(b.l.Name)+" WHERE "+unreadableDay); err != nil {
+		return err
+	}
+	return b.addRows(ctx, tx, "SELECT date(received_at, '+8 hours'), category, source, "+
+		"h3_5, h3_6, h3_7, h3_8, h3_9, h3_10, h3_11, -1 FROM "+ident(b.l.Name)+" WHERE NOT ("+unreadableDay+")")
+}
+
+// foldPending moves the pending rows of incident_rollup_delta (the
+// triggers' rows of this write before bulk mode, another program's) into
+// b.delta, but for those with a day SQLite cannot read, which
+// flushRollups nets among themselves. Then every count nets in one place,
+// as flushing them all at once would, and a month is marked only when its
+// counts change (a row another program moved to a month and that this
+// write deleted changes nothing there).
+func (b *bulk) foldPending(ctx context.Context, tx *sql.Tx) error {
+	err := b.addRows(ctx, tx, "SELECT date(received_at, '+8 hours'), category, source, "+
+		"h3_5, h3_6, h3_7, h3_8, h3_9, h3_10, h3_11, sign FROM incident_rollup_delta WHERE NOT ("+unreadableDay+")")
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, "DELETE FROM incident_rollup_delta WHERE NOT ("+unreadableDay+")")
+	return err
+}
+
+// unreadableDay is the condition on a row (of incidents or
+// incident_rollup_delta) that it is counted (it has a cell) under a day
+// SQLite cannot read.
+const unreadableDay = "date(received_at, '+8 hours') IS NULL AND coalesce(h3_5, h3_6, h3_7, h3_8, h3_9, h3_10, h3_11) IS NOT NULL"
+
+// addRows adds the rows of query to b.delta: each a day (YYYY-MM-DD), a
+// category, a source, the cells at resolutions 5…11 and a sign.
+func (b *bulk) addRows(ctx context.Context, tx *sql.Tx, query string) error {
+	rows, err := tx.QueryContext(ctx, query)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
 	var (
-		id               int64
 		day              sql.NullString
 		category, source string
 		raw              [7]sql.NullInt64
 		cells            [7]int64
+		sign             int64
 	)
-	dest := []any{&id, &day, &category, &source}
+	dest := []any{&day, &category, &source}
 	for i := range raw {
 		dest = append(dest, &raw[i])
 	}
+	dest = append(dest, &sign)
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
 			return err
 		}
 		t, err := time.Parse(dateLayout, day.String)
 		if err != nil {
-			return fmt.Errorf("incident %d: received_at is not a time SQLite reads (%q)", id, day.String)
+			continue // no cell: counted nowhere, whatever its day (flushRollups: cell IS NOT NULL)
 		}
 		for i, c := range raw {
 			cells[i] = c.Int64 // NULL: 0, left out as the trigger leaves it out
 		}
 		// The instant whose Beijing day is day.
-		b.delta.Add(t.Add(-8*time.Hour), category, source, cells[:], -1)
+		b.delta.Add(t.Add(-8*time.Hour), category, source, cells[:], sign)
 	}
 	return rows.Err()
 }

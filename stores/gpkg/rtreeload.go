@@ -112,6 +112,11 @@ func loadRtree(ctx context.Context, tx *sql.Tx, name string, added []rtreeEntry,
 			return err
 		}
 	}
+	for _, e := range added {
+		if !(e.minx <= e.maxx && e.miny <= e.maxy) { // as SQLite refuses it
+			return fmt.Errorf("%s: the box of %d has a minimum above its maximum", name, e.id)
+		}
+	}
 	all := mergeEntries(added, current)
 
 	// The entries along the Hilbert curve of their centres, over the grid of
@@ -261,15 +266,24 @@ func hilbertOrder(es []rtreeEntry) []int32 {
 	}
 	cx := func(e rtreeEntry) float64 { return (float64(e.minx) + float64(e.maxx)) / 2 }
 	cy := func(e rtreeEntry) float64 { return (float64(e.miny) + float64(e.maxy)) / 2 }
-	x0, x1, y0, y1 := cx(es[0]), cx(es[0]), cy(es[0]), cy(es[0])
+	// The grid covers the finite centres; a box reaching past float32's
+	// range (an infinite centre) goes to the grid's edge.
+	x0, x1, y0, y1 := math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
 	for _, e := range es {
-		x0, x1 = min(x0, cx(e)), max(x1, cx(e))
-		y0, y1 = min(y0, cy(e)), max(y1, cy(e))
+		if x := cx(e); !math.IsInf(x, 0) {
+			x0, x1 = min(x0, x), max(x1, x)
+		}
+		if y := cy(e); !math.IsInf(y, 0) {
+			y0, y1 = min(y0, y), max(y1, y)
+		}
 	}
 	const cells = 1 << 16
 	scale := func(v, lo, hi float64) uint64 {
-		if hi <= lo {
+		switch {
+		case !(v > lo): // also NaN
 			return 0
+		case !(v < hi):
+			return cells - 1
 		}
 		return uint64(min((v-lo)/(hi-lo)*cells, cells-1))
 	}

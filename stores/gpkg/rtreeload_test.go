@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -254,7 +255,9 @@ func TestRtreeRoundingMatchesSQLite(t *testing.T) {
 	}
 }
 
-func TestLoadRtreeRefusesOtherTables(t *testing.T) {
+// TestLoadRtreeRefuses what SQLite would refuse: an R-tree of other
+// dimensions, a table that is not there, a box turned inside out.
+func TestLoadRtreeRefuses(t *testing.T) {
 	db := openRtrees(t)
 	if _, err := db.Exec("CREATE VIRTUAL TABLE three USING rtree(id, x0, x1, y0, y1, z0, z1)"); err != nil {
 		t.Fatal(err)
@@ -270,5 +273,12 @@ func TestLoadRtreeRefusesOtherTables(t *testing.T) {
 	}
 	if err := loadRtree(context.Background(), tx, "missing", nil, false); err == nil {
 		t.Fatal("no error for a table that does not exist")
+	}
+	if _, err := tx.Exec("CREATE VIRTUAL TABLE two USING rtree(id, minx, maxx, miny, maxy)"); err != nil {
+		t.Fatal(err)
+	}
+	inverted := newRtreeEntry(7, orb.Bound{Min: orb.Point{116.4, 39.9}, Max: orb.Point{116.3, 39.9}})
+	if err := loadRtree(context.Background(), tx, "two", []rtreeEntry{inverted}, false); err == nil || !strings.Contains(err.Error(), "of 7") {
+		t.Fatalf("err = %v for a box whose minimum is above its maximum, want one naming 7", err)
 	}
 }
