@@ -96,8 +96,9 @@ func (s *Store) write(ctx context.Context, l *layers.Layer, opts layers.WriteOpt
 	}
 	var written orb.Bound
 	var n int64
-	// Ahead only for many small features: a layer of points with cells.
-	rows := newRowSource(l, r, mode != layers.Upsert && layers.StoresCells(l), opts.Checked)
+	// Ahead only for many small features: a layer of points with cells
+	// (an upsert too: preparing a row needs nothing of the stored ones).
+	rows := newRowSource(l, r, layers.StoresCells(l), opts.Checked)
 	defer rows.close()
 	for {
 		p, err := rows.next()
