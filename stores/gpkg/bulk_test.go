@@ -58,18 +58,26 @@ func fileState(t *testing.T, db *sql.DB) string {
 	return b.String()
 }
 
-// TestBulkWrite: a write in bulk mode (triggers and secondary indexes
-// dropped, R-tree, versions and rollups kept by the write) leaves the file
-// exactly as writing row by row does; a bad row or a duplicate key late in
-// it rolls all of it back — rows, schema, R-tree, version, rollups.
-func TestBulkWrite(t *testing.T) {
-	ctx := context.Background()
+// bulkSetup returns the incidents layer as an admin writes it, and has
+// bulkAfter set back when the test ends (the test sets it).
+func bulkSetup(t *testing.T) *layers.Layer {
+	t.Helper()
 	l, err := fengtai.Catalog().Get("incidents", layers.Admin)
 	if err != nil {
 		t.Fatal(err)
 	}
 	old := *gpkg.BulkAfter
 	t.Cleanup(func() { *gpkg.BulkAfter = old })
+	return l
+}
+
+// TestBulkWrite: a write in bulk mode (triggers and secondary indexes
+// dropped, R-tree, versions and rollups kept by the write) leaves the file
+// exactly as writing row by row does; a bad row or a duplicate key late in
+// it rolls all of it back — rows, schema, R-tree, version, rollups.
+func TestBulkWrite(t *testing.T) {
+	ctx := context.Background()
+	l := bulkSetup(t)
 	// Row by row: the reference. Then in bulk mode, from the 100th row.
 	dir := t.TempDir()
 	var states [2][]string
@@ -177,12 +185,7 @@ func TestBulkWriteMarksMonths(t *testing.T) {
 // as row by row.
 func TestBulkReplaceReadsDaysAsTheTriggers(t *testing.T) {
 	ctx := context.Background()
-	l, err := fengtai.Catalog().Get("incidents", layers.Admin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	old := *gpkg.BulkAfter
-	t.Cleanup(func() { *gpkg.BulkAfter = old })
+	l := bulkSetup(t)
 	for _, tc := range []struct {
 		name string
 		set  string // what another GeoPackage client wrote to the first incident
