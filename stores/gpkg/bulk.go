@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -59,20 +60,22 @@ func startBulk(ctx context.Context, tx *sql.Tx, l *layers.Layer, replace bool) (
 	if l.Name == layers.RollupLayer && layers.StoresCells(l) {
 		rollupTrigger = l.Name + "_rollups_insert"
 	}
-	var deleteTriggers []string
-	if replace {
-		deleteTriggers = []string{"rtree_" + l.Name + "_geom_delete", l.Name + "_version_delete"}
-		if rollupTrigger != "" {
-			deleteTriggers = append(deleteTriggers, l.Name+"_rollups_delete")
+	names := []string{rtreeTrigger, versionTrigger}
+	if rollupTrigger != "" {
+		names = append(names, rollupTrigger)
+	}
+	if replace { // each insert trigger's delete twin
+		for _, n := range slices.Clone(names) {
+			names = append(names, strings.TrimSuffix(n, "_insert")+"_delete")
 		}
 	}
 	type object struct{ name, sql string }
 	var triggers, indexes []object
 	rows, err := tx.QueryContext(ctx, `SELECT type, name, sql FROM sqlite_master m
 		WHERE tbl_name = ?1 AND sql IS NOT NULL AND (
-		  (type = 'trigger' AND (name IN (?2, ?3, ?4) OR name IN (SELECT value FROM json_each(?5)))) OR
+		  (type = 'trigger' AND name IN (SELECT value FROM json_each(?2))) OR
 		  (type = 'index' AND NOT EXISTS (SELECT 1 FROM pragma_index_list(?1) p WHERE p.name = m.name AND p."unique")))
-		ORDER BY type, name`, l.Name, rtreeTrigger, versionTrigger, rollupTrigger, jsonList(deleteTriggers))
+		ORDER BY type, name`, l.Name, jsonList(names))
 	if err != nil {
 		return nil, err
 	}
@@ -93,7 +96,7 @@ func startBulk(ctx context.Context, tx *sql.Tx, l *layers.Layer, replace bool) (
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	if replace && len(triggers) != 2*len(deleteTriggers) {
+	if replace && len(triggers) != len(names) {
 		// Not the insert and delete triggers of a layer as this store
 		// makes it: the delete is left to the triggers there are.
 		return nil, nil
@@ -112,7 +115,6 @@ func startBulk(ctx context.Context, tx *sql.Tx, l *layers.Layer, replace bool) (
 			b.delta = layers.NewRollupDelta(rollupDay)
 		}
 	}
-
 	for _, ix := range indexes {
 		if _, err := tx.ExecContext(ctx, "DROP INDEX "+ident(ix.name)); err != nil {
 			return nil, err
@@ -176,7 +178,7 @@ func (b *bulk) finish(ctx context.Context, tx *sql.Tx) error {
 		}
 		// Counts taken down to zero (deleted rows, another program's
 		// pending changes) go, as flushRollups has them go.
-		for _, q := range []string{"DELETE FROM incident_cell_totals WHERE n = 0", "DELETE FROM incident_cell_categories WHERE n = 0"} {
+		for _, q := range dropZeroCounts {
 			if _, err := tx.ExecContext(ctx, q); err != nil {
 				return fmt.Errorf("rollups: %w", err)
 			}
@@ -256,11 +258,11 @@ func (b *bulk) takeOutRollups(ctx context.Context, tx *sql.Tx) error {
 	// row's delta goes where the trigger would have put it, for
 	// flushRollups to net with the rest (or refuse) as row by row.
 	if _, err := tx.ExecContext(ctx, "INSERT INTO incident_rollup_delta SELECT received_at, category, source, "+
-		"h3_5, h3_6, h3_7, h3_8, h3_9, h3_10, h3_11, -1 FROM "+ident(b.l.Name)+" WHERE "+unreadableDay); err != nil {
+		deltaCells+", -1 FROM "+ident(b.l.Name)+" WHERE "+unreadableDay); err != nil {
 		return err
 	}
 	return b.addRows(ctx, tx, "SELECT date(received_at, '+8 hours'), category, source, "+
-		"h3_5, h3_6, h3_7, h3_8, h3_9, h3_10, h3_11, -1 FROM "+ident(b.l.Name)+" WHERE NOT ("+unreadableDay+")")
+		deltaCells+", -1 FROM "+ident(b.l.Name)+" WHERE NOT ("+unreadableDay+")")
 }
 
 // foldPending moves the pending rows of incident_rollup_delta (the
@@ -272,7 +274,7 @@ func (b *bulk) takeOutRollups(ctx context.Context, tx *sql.Tx) error {
 // write deleted changes nothing there).
 func (b *bulk) foldPending(ctx context.Context, tx *sql.Tx) error {
 	err := b.addRows(ctx, tx, "SELECT date(received_at, '+8 hours'), category, source, "+
-		"h3_5, h3_6, h3_7, h3_8, h3_9, h3_10, h3_11, sign FROM incident_rollup_delta WHERE NOT ("+unreadableDay+")")
+		deltaCells+", sign FROM incident_rollup_delta WHERE NOT ("+unreadableDay+")")
 	if err != nil {
 		return err
 	}
@@ -283,7 +285,11 @@ func (b *bulk) foldPending(ctx context.Context, tx *sql.Tx) error {
 // unreadableDay is the condition on a row (of incidents or
 // incident_rollup_delta) that it is counted (it has a cell) under a day
 // SQLite cannot read.
-const unreadableDay = "date(received_at, '+8 hours') IS NULL AND coalesce(h3_5, h3_6, h3_7, h3_8, h3_9, h3_10, h3_11) IS NOT NULL"
+const unreadableDay = "date(received_at, '+8 hours') IS NULL AND coalesce(" + deltaCells + ") IS NOT NULL"
+
+// deltaCells are the cell columns of a row's rollup delta, resolutions 5…11
+// (incidents and incident_rollup_delta name them alike).
+const deltaCells = "h3_5, h3_6, h3_7, h3_8, h3_9, h3_10, h3_11"
 
 // addRows adds the rows of query to b.delta: each a day (YYYY-MM-DD), a
 // category, a source, the cells at resolutions 5…11 and a sign.
@@ -324,6 +330,6 @@ func (b *bulk) addRows(ctx context.Context, tx *sql.Tx, query string) error {
 
 // jsonList is names as a JSON array, for json_each.
 func jsonList(names []string) string {
-	b, _ := json.Marshal(append([]string{}, names...))
+	b, _ := json.Marshal(names)
 	return string(b)
 }

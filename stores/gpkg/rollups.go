@@ -71,6 +71,12 @@ WHERE true
 ON CONFLICT (month) DO UPDATE SET mark = excluded.mark`
 )
 
+// dropZeroCounts removes the rollup rows a delta took down to zero.
+var dropZeroCounts = []string{
+	"DELETE FROM incident_cell_totals WHERE n = 0",
+	"DELETE FROM incident_cell_categories WHERE n = 0",
+}
+
 // flushRollups applies the pending delta of the incidents' rollups in one
 // grouped upsert per table and empties it. Every write transaction that may
 // change incidents calls it before it commits.
@@ -85,10 +91,8 @@ func flushRollups(ctx context.Context, db execer) error {
 	if !pending {
 		return nil
 	}
-	for _, q := range []string{rollupFlushTotals, rollupFlushCategories, rollupFlushMarks,
-		"DELETE FROM incident_rollup_delta",
-		"DELETE FROM incident_cell_totals WHERE n = 0",
-		"DELETE FROM incident_cell_categories WHERE n = 0"} {
+	for _, q := range append([]string{rollupFlushTotals, rollupFlushCategories, rollupFlushMarks,
+		"DELETE FROM incident_rollup_delta"}, dropZeroCounts...) {
 		if _, err := db.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("rollups: %w", err)
 		}
